@@ -1,0 +1,3 @@
+from salesnav_mcp.cli import main
+
+raise SystemExit(main())

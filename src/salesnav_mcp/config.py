@@ -1,0 +1,91 @@
+"""Configuration from the environment (and an optional `.env` file).
+
+Each upstream API runs live only when its credential is set and the sandbox is
+not forced; otherwise it runs on the embedded sandbox, and every result says so.
+Secrets are `SecretStr`: their values never appear in repr, logs or errors.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_CONNECTSAFELY_BASE_URL = "https://api.connectsafely.ai/linkedin"
+DEFAULT_LINKEDIN_API_BASE_URL = "https://api.linkedin.com/v2"
+
+
+def _default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("salesnav-mcp", appauthor=False))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Credentials and endpoints.
+    connectsafely_api_key: SecretStr | None = None
+    connectsafely_base_url: str = DEFAULT_CONNECTSAFELY_BASE_URL
+    linkedin_access_token: SecretStr | None = None
+    linkedin_api_base_url: str = DEFAULT_LINKEDIN_API_BASE_URL
+
+    # Defaults and storage.
+    salesnav_account_id: str | None = None
+    salesnav_data_dir: Path = Field(default_factory=_default_data_dir)
+    salesnav_store_url: str | None = None
+    salesnav_sandbox: bool = False
+    salesnav_sandbox_seed: int = 7
+
+    # HTTP behaviour towards upstream.
+    salesnav_http_timeout: float = Field(default=30.0, gt=0)
+    salesnav_retry_max_wait: float = Field(default=60.0, ge=0, description="Bound on total retry sleep per call (s).")
+    salesnav_retry_attempts: int = Field(default=4, ge=1, le=10)
+
+    # Guardrails.
+    salesnav_monthly_search_budget: int = Field(default=300, ge=0)
+    salesnav_search_cache_ttl: timedelta = timedelta(hours=24)
+    salesnav_budget_warn_ratio: float = Field(default=0.8, ge=0, le=1)
+    salesnav_search_per_minute: int = Field(default=30, ge=1, description="Upstream per-account search limit.")
+    salesnav_search_per_day: int = Field(default=1000, ge=1)
+    salesnav_confirm_mode: Literal["elicit", "token", "strict"] = "elicit"
+    salesnav_confirm_key: SecretStr | None = None
+    salesnav_confirm_ttl: timedelta = timedelta(minutes=15)
+    salesnav_dry_run: bool = False
+    salesnav_daily_new_conversations: int = Field(default=100, ge=0, le=149)
+    salesnav_duplicate_window: timedelta = timedelta(days=7)
+
+    # HTTP transport of the MCP server itself.
+    salesnav_http_token: SecretStr | None = None
+    salesnav_state_key: SecretStr | None = None
+
+    @field_validator("connectsafely_api_key", "linkedin_access_token", "salesnav_http_token", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def connectsafely_live(self) -> bool:
+        return self.connectsafely_api_key is not None and not self.salesnav_sandbox
+
+    @property
+    def linkedin_live(self) -> bool:
+        return self.linkedin_access_token is not None and not self.salesnav_sandbox
+
+    @property
+    def sandbox(self) -> bool:
+        """True when any API runs on the embedded sandbox."""
+        return not (self.connectsafely_live and self.linkedin_live)
+
+    def mode_summary(self) -> str:
+        def one(name: str, live: bool) -> str:
+            return f"{name}: {'live' if live else 'SANDBOX (simulated data, nothing reaches LinkedIn)'}"
+
+        return "; ".join([one("ConnectSafely", self.connectsafely_live), one("Partner API", self.linkedin_live)])
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]
