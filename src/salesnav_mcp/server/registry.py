@@ -1,0 +1,37 @@
+"""The central inventory of toolsets: which tools a server registers.
+
+`--toolsets a,b` keeps only those toolsets; `--read-only` drops every tool that is not
+read-only, so a read-only server cannot change anything upstream or in the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mcp.server.mcpserver import MCPServer
+
+from salesnav_mcp.tools import TOOLSETS
+from salesnav_mcp.tools._runtime import ToolSpec
+
+
+class UnknownToolsetError(ValueError):
+    pass
+
+
+def select_tools(toolsets: Iterable[str] | None = None, *, read_only: bool = False) -> list[ToolSpec]:
+    wanted = list(toolsets) if toolsets else list(TOOLSETS)
+    unknown = [name for name in wanted if name not in TOOLSETS]
+    if unknown:
+        raise UnknownToolsetError(f"unknown toolset(s) {', '.join(unknown)}; choose from {', '.join(TOOLSETS)}")
+    return [spec for name in wanted for spec in TOOLSETS[name].tools if spec.read_only or not read_only]
+
+
+def register_tools(server: MCPServer, specs: Iterable[ToolSpec]) -> None:
+    for spec in specs:
+        server.add_tool(
+            spec.fn,
+            name=spec.name,
+            title=spec.title,
+            description=spec.description,
+            annotations=spec.annotations,
+        )
