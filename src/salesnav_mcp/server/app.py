@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from mcp.server.auth.provider import TokenVerifier
+from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp import __version__
@@ -35,8 +37,12 @@ def build_server(
     services: Any | None = None,
     toolsets: Iterable[str] | None = None,
     read_only: bool = False,
+    http_auth: tuple[TokenVerifier, AuthSettings] | None = None,
 ) -> MCPServer:
-    """A ready MCPServer. Pass `services` to share already-open services (tests, demo)."""
+    """A ready MCPServer. Pass `services` to share already-open services (tests, demo).
+
+    `http_auth` protects the HTTP transport with a bearer token (see `server.auth.http_auth`).
+    """
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -55,6 +61,8 @@ def build_server(
         version=__version__,
         instructions=instructions(settings),
         lifespan=lifespan,
+        token_verifier=http_auth[0] if http_auth else None,
+        auth=http_auth[1] if http_auth else None,
     )
     register_tools(server, select_tools(toolsets, read_only=read_only))
     return server
