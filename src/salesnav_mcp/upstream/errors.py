@@ -28,11 +28,15 @@ class UpstreamError(Exception):
 
     hint: str = ""
 
-    def __init__(self, message: str, *, status: int | None = None, api: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, status: int | None = None, api: str | None = None, code: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.api = api
+        # Upstream's machine-readable error code when it sent one (e.g. "INSUFFICIENT_INMAIL_CREDITS").
+        self.code = code
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()
@@ -58,6 +62,30 @@ class NoSeatError(UpstreamError):
 
 class PermissionDeniedError(UpstreamError):
     hint = "The credentials lack the permission (scope or role) this call needs."
+
+
+class SubscriptionExpiredError(PermissionDeniedError):
+    """ConnectSafely refused the call because the plan or trial behind the API key has expired."""
+
+    hint = "The ConnectSafely trial or subscription behind this API key has expired; renew it, then retry."
+
+
+class InsufficientCreditsError(UpstreamError):
+    """A Sales Navigator InMail needs a credit and the account has none left."""
+
+    hint = "No InMail credits left on this account: reply in an existing thread, use the LinkedIn inbox, or wait for credits to renew."
+
+
+class ConflictError(UpstreamError):
+    """Upstream refused because a conflicting job is still running (HTTP 409)."""
+
+    hint = "Another job of this kind is still running; wait for it to finish, then try again."
+
+
+class DownloadExpiredError(UpstreamError):
+    """A pre-signed export download URL has expired (or was refused as no longer valid)."""
+
+    hint = "Fetch the export job again to get a fresh download URL."
 
 
 class ValidationError(UpstreamError):
