@@ -1,10 +1,286 @@
-"""Command line: `salesnav-mcp serve | demo | sandbox | doctor | install | budget | audit`."""
+"""Command line: `salesnav-mcp serve | sandbox | install claude | doctor`.
+
+Each subcommand is one `Command` in `COMMANDS`: a function that declares its arguments and a
+function that runs it and returns the exit status. Adding a subcommand is adding an entry.
+Logs go to stderr only: on stdio, stdout carries the protocol.
+"""
 
 from __future__ import annotations
 
+import argparse
+import logging
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from salesnav_mcp import __version__
+from salesnav_mcp.config import Settings
+
+logger = logging.getLogger("salesnav_mcp")
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
 
 
-def main(argv: list[str] | None = None) -> int:
-    print("salesnav-mcp: not wired yet", file=sys.stderr)
-    return 2
+class CommandError(Exception):
+    """A problem the user can fix; its message is printed as is and the command exits with status 2."""
+
+
+@dataclass(frozen=True)
+class Command:
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+# Shared helpers ---------------------------------------------------------------------------------
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; an invalid value names the variable, never echoes the value."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise CommandError(f"invalid configuration: {problems}") from None
+
+
+def parse_toolsets(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    if not names:
+        raise CommandError("--toolsets needs at least one toolset name, e.g. --toolsets search,insights")
+    return names
+
+
+def _port(value: str) -> int:
+    port = int(value)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be 0..65535, got {port}")
+    return port
+
+
+# serve ------------------------------------------------------------------------------------------
+
+
+def configure_serve(parser: argparse.ArgumentParser) -> None:
+    from salesnav_mcp.server.transports import DEFAULT_HOST, DEFAULT_PORT
+
+    parser.add_argument("--http", action="store_true", help="serve streamable HTTP at /mcp instead of stdio")
+    parser.add_argument(
+        "--host", help=f"HTTP bind address (default {DEFAULT_HOST}); anything but loopback requires SALESNAV_HTTP_TOKEN"
+    )
+    parser.add_argument("--port", type=_port, help=f"HTTP port (default {DEFAULT_PORT}; 0 picks a free one)")
+    parser.add_argument("--stateless", action="store_true", help="stateless HTTP with JSON responses (no sessions)")
+    parser.add_argument("--read-only", action="store_true", help="register only tools that change nothing")
+    parser.add_argument("--toolsets", metavar="A,B", help="register only these toolsets (comma-separated)")
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from salesnav_mcp.server.transports import DEFAULT_HOST, DEFAULT_PORT
+
+    if not args.http and (args.stateless or args.host is not None or args.port is not None):
+        raise CommandError("--host, --port and --stateless apply to HTTP: add --http")
+    settings = load_settings()
+    toolsets = parse_toolsets(args.toolsets)
+    if args.http:
+        args.host = args.host or DEFAULT_HOST
+        args.port = DEFAULT_PORT if args.port is None else args.port
+        return _serve_http(settings, args, toolsets)
+    return _serve_stdio(settings, args, toolsets)
+
+
+def _build(settings: Settings, args: argparse.Namespace, toolsets: list[str] | None, **kwargs: object):
+    from salesnav_mcp.server.app import build_server
+    from salesnav_mcp.server.registry import UnknownToolsetError
+
+    try:
+        return build_server(settings, toolsets=toolsets, read_only=args.read_only, **kwargs)
+    except UnknownToolsetError as exc:
+        raise CommandError(f"--toolsets: {exc}") from None
+
+
+def _serve_stdio(settings: Settings, args: argparse.Namespace, toolsets: list[str] | None) -> int:
+    import anyio
+
+    from salesnav_mcp.server.transports import serve_stdio, startup_line
+
+    configure_logging(args.log_level)
+    server = _build(settings, args, toolsets)
+    logger.info(startup_line("on stdio", settings.mode_summary()))
+    anyio.run(serve_stdio, server)
+    return EXIT_OK
+
+
+def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str] | None) -> int:
+    import anyio
+
+    from salesnav_mcp.server.auth import http_auth
+    from salesnav_mcp.server.transports import (
+        HttpOptions,
+        InsecureBindError,
+        bind_socket,
+        require_safe_bind,
+        serve_http,
+        server_url,
+        startup_line,
+        transport_security,
+    )
+
+    token = settings.salesnav_http_token
+    try:
+        require_safe_bind(args.host, token)
+    except InsecureBindError as exc:
+        raise CommandError(str(exc)) from None
+    configure_logging(args.log_level)
+    try:
+        sock = bind_socket(args.host, args.port)
+    except OSError as exc:
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    port = sock.getsockname()[1]
+    url = server_url(args.host, port)
+    try:
+        server = _build(settings, args, toolsets, http_auth=http_auth(token, url) if token else None)
+        options = HttpOptions(host=args.host, port=port, stateless=args.stateless)
+        security = transport_security(args.host, port)
+    except BaseException:
+        sock.close()
+        raise
+    kind = "stateless, JSON responses" if args.stateless else "stateful sessions"
+    auth = "bearer token required" if token else "no auth: loopback only"
+    logger.info(startup_line(f"streamable HTTP at {url} ({kind}; {auth})", settings.mode_summary()))
+    anyio.run(serve_http, server, sock, options, security)
+    return EXIT_OK
+
+
+# sandbox ----------------------------------------------------------------------------------------
+
+
+def configure_sandbox(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    parser.add_argument("--port", type=_port, required=True, help="port to listen on")
+    parser.add_argument(
+        "--seed", type=int, default=None, help="seed of the synthetic world (default SALESNAV_SANDBOX_SEED)"
+    )
+
+
+def run_sandbox(args: argparse.Namespace) -> int:
+    from salesnav_mcp import sandbox
+
+    settings = load_settings()
+    configure_logging(args.log_level)
+    seed = settings.salesnav_sandbox_seed if args.seed is None else args.seed
+    logger.info("sandbox of both upstream APIs (simulated data) on http://%s:%d (seed %d)", args.host, args.port, seed)
+    sandbox.serve(host=args.host, port=args.port, seed=seed)
+    return EXIT_OK
+
+
+# install ----------------------------------------------------------------------------------------
+
+
+def configure_install(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", choices=["claude"], help="the client to register the server with")
+    parser.add_argument("--config", metavar="PATH", help="config file (default: the platform's Claude Desktop config)")
+    parser.add_argument("--name", default="salesnav-mcp", help="server name in the config (default salesnav-mcp)")
+    parser.add_argument(
+        "--env",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="environment for the server (repeatable); the only way secrets get written",
+    )
+    parser.add_argument("--read-only", action="store_true", help="install the server in read-only mode")
+    parser.add_argument("--toolsets", metavar="A,B", help="install the server with only these toolsets")
+    parser.add_argument("--dry-run", action="store_true", help="show the change without writing anything")
+
+
+def run_install(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from salesnav_mcp.server.install import InstallError, claude_config_path, install_claude, parse_env_pairs
+
+    try:
+        env = parse_env_pairs(args.env)
+        serve_args = ["--read-only"] if args.read_only else []
+        toolsets = parse_toolsets(args.toolsets)
+        if toolsets:
+            serve_args += ["--toolsets", ",".join(toolsets)]
+        path = Path(args.config).expanduser() if args.config else claude_config_path()
+        result = install_claude(path, name=args.name, env=env, serve_args=serve_args, dry_run=args.dry_run)
+    except InstallError as exc:
+        raise CommandError(str(exc)) from None
+    print(result.report())
+    return EXIT_OK
+
+
+# doctor -----------------------------------------------------------------------------------------
+
+
+def configure_doctor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per upstream check (default 10)")
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    import anyio
+
+    from salesnav_mcp.server.doctor import run_checks
+
+    settings = load_settings()
+    report = anyio.run(run_checks, settings, args.timeout)
+    print(report.render())
+    return EXIT_OK if report.ok else EXIT_FAILURE
+
+
+# Entry point ------------------------------------------------------------------------------------
+
+COMMANDS: dict[str, Command] = {
+    "serve": Command("run the MCP server (stdio by default, --http for streamable HTTP)", configure_serve, run_serve),
+    "sandbox": Command("run the simulator of both upstream APIs on a loopback port", configure_sandbox, run_sandbox),
+    "install": Command("register the server with Claude Desktop", configure_install, run_install),
+    "doctor": Command(
+        "check configuration and upstream reachability (prints no secrets)", configure_doctor, run_doctor
+    ),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="salesnav-mcp", description="MCP server for LinkedIn Sales Navigator.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        type=str.upper,
+        help="log level on stderr (default INFO)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, command in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=command.help, description=command.help)
+        command.configure(sub)
+        sub.set_defaults(handler=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except CommandError as exc:
+        print(f"salesnav-mcp {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_OK
