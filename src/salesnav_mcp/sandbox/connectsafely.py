@@ -1,0 +1,586 @@
+"""The ConnectSafely LinkedIn API (`/linkedin/...`) as the sandbox serves it.
+
+Choices the public documentation leaves open (kept in step with the clients):
+- times (`sentAt`, `lastActivityAt`) are ISO-8601 UTC strings with milliseconds;
+- `currentPosition` of a person is `{title, companyName, companyId, companyUrn}`;
+- `pagination.count` is the number of items returned; plain keyword searches are
+  capped at 1,000 results like URL searches but report no `total`;
+- when `url` is given, body `keywords` and `filters` are ignored (the URL says it all);
+- message `cursor` values are opaque; `since` takes ISO-8601 or epoch milliseconds;
+- `/sales-nav/send` takes exactly one recipient when it opens a thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from salesnav_mcp.salesnav_ids import HEADCOUNT
+from salesnav_mcp.salesnav_url import SalesNavUrlError, parse_search_url
+
+from . import search, ssi
+from .data import DEFAULT_ACCOUNT_ID
+from .errors import ApiError, cs_account_not_found, cs_error, cs_no_seat
+from .inbox import SALES_NAV_PREFIX
+from .messaging import CHANNELS, MAX_SUBJECT, MAX_TEXT, deliver, resolve_attachments
+from .population import Company, Lead
+from .world import LABELS, Account, Attachment, Conversation, Message, SandboxWorld, iso, next_midnight
+from .zod import Validator
+
+MAX_RESULTS = 1000
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+_DEGREE_TEXT = {"F": "1st", "S": "2nd", "O": "3rd+"}
+_DISTANCE = {"F": "DISTANCE_1", "S": "DISTANCE_2", "O": "DISTANCE_3"}
+
+Handler = Callable[[Request, SandboxWorld], Awaitable[Response]]
+
+
+# ------------------------------------------------------------------ plumbing
+
+
+def _authenticate(request: Request) -> None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise ApiError(401, {"error": "Unauthorized"})
+    if token.startswith("invalid"):
+        raise ApiError(401, {"success": False, "code": "INVALID_API_KEY", "message": "Invalid API key"})
+
+
+def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    async def run(request: Request) -> Response:
+        _authenticate(request)
+        return await handler(request, request.app.state.world)
+
+    run.__name__ = handler.__name__
+    return run
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise cs_error(400, "Request body is not valid JSON") from None
+    if not isinstance(data, dict):
+        check = Validator()
+        check.issue("invalid_type", [], f"Expected object, received {'array' if isinstance(data, list) else 'value'}",
+                    expected="object")
+        check.check()
+    return data
+
+
+def _account(world: SandboxWorld, account_id: Any) -> Account:
+    if account_id is None or account_id == "":
+        return world.accounts[DEFAULT_ACCOUNT_ID]
+    account = world.accounts.get(account_id) if isinstance(account_id, str) else None
+    if account is None:
+        raise cs_account_not_found()
+    return account
+
+
+def _ok(body: dict[str, Any]) -> JSONResponse:
+    return JSONResponse({"success": True, **body})
+
+
+def _count_search(world: SandboxWorld, account: Account) -> None:
+    """Per-account search limits (each page call counts); over -> 429 and the call is not counted."""
+    counter = world.search_calls[account.id]
+    now = world.now()
+    counter.prune(now)
+    per_minute, per_day = world.config.search_per_minute, world.config.search_per_day
+    if len(counter.recent) >= per_minute:
+        limit, reset = per_minute, counter.recent[0] + timedelta(seconds=60)
+    elif counter.per_day[now.date()] >= per_day:
+        limit, reset = per_day, next_midnight(now)
+    else:
+        counter.recent.append(now)
+        counter.per_day[now.date()] += 1
+        counter.total += 1
+        return
+    raise ApiError(
+        429,
+        {"success": False, "error": f"Rate limit exceeded for search. Resets at {iso(reset)}", "holdUntil": iso(reset)},
+        {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": "0",
+         "X-RateLimit-Reset": str(math.ceil(reset.timestamp()))},
+    )
+
+
+# ------------------------------------------------------------------ shapes
+
+
+def person_json(lead: Lead, world: SandboxWorld, account: Account) -> dict[str, Any]:
+    company = world.population.companies_by_id[lead.company_id]
+    return {
+        "profileId": lead.profile_id,
+        "profileUrn": lead.profile_urn,
+        "firstName": lead.first_name,
+        "lastName": lead.last_name,
+        "headline": lead.headline,
+        "profilePicture": lead.picture,
+        "location": lead.location,
+        "connectionDegree": _DEGREE_TEXT[lead.degree(account.id)],
+        "currentPosition": {"title": lead.title, "companyName": company.name, "companyId": str(company.company_id),
+                            "companyUrn": company.urn},
+        "profileUrl": lead.profile_url,
+        "isPremium": lead.is_premium,
+        "isOpenToWork": lead.open_to_work,
+    }
+
+
+def company_json(company: Company) -> dict[str, Any]:
+    return {
+        "companyId": str(company.company_id),
+        "name": company.name,
+        "universalName": company.universal_name,
+        "headline": company.tagline,
+        "description": company.description,
+        "logoUrl": company.logo_url,
+        "industry": company.industry_name,
+        "followerCount": company.follower_count,
+        "companyUrl": f"https://www.linkedin.com/company/{company.universal_name}",
+        "location": company.hq_location,
+        "employeeCountRange": HEADCOUNT[company.headcount],
+    }
+
+
+def _participant(lead: Lead, account_id: str) -> dict[str, Any]:
+    return {"profileId": lead.profile_id, "profileUrn": lead.profile_urn, "name": lead.full_name,
+            "headline": lead.headline, "profileUrl": lead.profile_url, "profilePicture": lead.picture,
+            "distance": _DISTANCE[lead.degree(account_id)]}
+
+
+def conversation_json(conversation: Conversation) -> dict[str, Any]:
+    last = conversation.messages[-1]
+    item: dict[str, Any] = {
+        "conversationUrn": conversation.urn,
+        "conversationId": conversation.conversation_id,
+        "lastActivityAt": iso(last.sent_at),
+        "unreadCount": conversation.unread_count,
+        "participants": [_participant(conversation.lead, conversation.account_id)],
+        "latestMessage": {"text": last.text, "sentAt": iso(last.sent_at), "senderName": last.sender_name,
+                          "hasAttachment": bool(last.attachments)},
+        "source": conversation.source,
+        "labels": [{"id": label, "name": LABELS[label]} for label in conversation.labels],
+    }
+    if conversation.source == "sales_navigator":
+        item["salesNavThreadId"] = conversation.conversation_id
+        item["subject"] = conversation.subject
+    return item
+
+
+def message_json(message: Message) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "messageUrn": message.urn,
+        "text": message.text,
+        "sentAt": iso(message.sent_at),
+        "senderProfileId": message.sender_profile_id,
+        "senderName": message.sender_name,
+        "isSentByOwner": message.by_owner,
+        "hasAttachment": bool(message.attachments),
+        "attachments": [a.json() for a in message.attachments],
+    }
+    if message.subject:
+        body["subject"] = message.subject
+    return body
+
+
+# ------------------------------------------------------------------ search
+
+
+def _paging(body: dict[str, Any]) -> tuple[Validator, int, int]:
+    check = Validator(body)
+    count = check.integer("count", default=25, minimum=1, maximum=100)
+    start = check.integer("start", default=0, minimum=0)
+    return check, count or 25, start or 0
+
+
+def _sales_nav_query(url: str, kind: str, account: Account) -> Any:
+    if "/sales/search/" not in url:
+        raise cs_error(400, "url must be a Sales Navigator search URL "
+                            f"(https://www.linkedin.com/sales/search/{kind}?query=...)", "INVALID_SEARCH_URL")
+    if not account.has_seat:
+        raise cs_no_seat(account.premium_type)
+    try:
+        query = parse_search_url(url)
+    except SalesNavUrlError as exc:
+        raise cs_error(400, f"Invalid Sales Navigator URL: {exc}", "INVALID_SEARCH_URL") from None
+    if query.kind != kind:
+        other = "/search/companies" if query.kind == "company" else "/search/people"
+        noun = "an account search (/sales/search/company)" if query.kind == "company" else \
+            "a lead search (/sales/search/people)"
+        raise cs_error(400, f"This URL is {noun}; send it to {other}", "INVALID_SEARCH_URL")
+    return query
+
+
+def _page(results: list[Any], start: int, count: int, from_url: bool) -> tuple[list[Any], dict[str, Any], bool]:
+    visible = results[:MAX_RESULTS]
+    page = visible[start:start + count]
+    pagination: dict[str, Any] = {"count": len(page), "start": start}
+    if from_url:
+        pagination["total"] = len(visible)
+    return page, pagination, start + len(page) < len(visible)
+
+
+def _check_people_filters(check: Validator) -> dict[str, Any]:
+    filters = check.object("filters") or {}
+    for key in ("firstName", "lastName", "company", "school", "title", "locationId", "geoUrn"):
+        check.string(["filters", key])
+    for key in ("currentCompanyIds", "pastCompanyIds", "connectionDegree", "industry", "profileLanguage",
+                "serviceCategories"):
+        check.string_list(["filters", key])
+    check.boolean(["filters", "openToWork"])
+    return filters
+
+
+def _check_company_filters(check: Validator) -> dict[str, Any]:
+    filters = check.object("filters") or {}
+    check.string(["filters", "locationId"])
+    check.string_list(["filters", "industry"])
+    sizes = check.string_list(["filters", "companySize"]) or []
+    for i in range(len(sizes)):
+        check.choice(["filters", "companySize", i], list(HEADCOUNT), default="A")
+    return filters
+
+
+@endpoint
+async def search_people(request: Request, world: SandboxWorld) -> Response:
+    body = await _json_body(request)
+    check, count, start = _paging(body)
+    keywords = check.string("keywords") or ""
+    url = check.string("url")
+    filters = _check_people_filters(check)
+    check.check()
+    account = _account(world, body.get("accountId"))
+    pop = world.population
+    if url:
+        query = _sales_nav_query(url, "people", account)
+        predicate = search.url_lead_predicate(pop, query.filters, account.id)
+        keywords = query.keywords or ""
+    else:
+        predicate = search.plain_lead_predicate(pop, filters, account.id)
+    _count_search(world, account)
+    results = search.rank_leads(pop, keywords, predicate, account.id)
+    page, pagination, has_more = _page(results, start, count, bool(url))
+    return _ok({"people": [person_json(lead, world, account) for lead in page], "pagination": pagination,
+                "hasMore": has_more})
+
+
+@endpoint
+async def search_companies(request: Request, world: SandboxWorld) -> Response:
+    body = await _json_body(request)
+    check, count, start = _paging(body)
+    keywords = check.string("keywords") or ""
+    url = check.string("url")
+    filters = _check_company_filters(check)
+    check.check()
+    account = _account(world, body.get("accountId"))
+    pop = world.population
+    if url:
+        query = _sales_nav_query(url, "company", account)
+        predicate = search.url_company_predicate(pop, query.filters)
+        keywords = query.keywords or ""
+    else:
+        predicate = search.plain_company_predicate(pop, filters)
+    _count_search(world, account)
+    results = search.rank_companies(pop, keywords, predicate)
+    page, pagination, has_more = _page(results, start, count, bool(url))
+    return _ok({"companies": [company_json(c) for c in page], "pagination": pagination, "hasMore": has_more})
+
+
+@endpoint
+async def search_geo(request: Request, world: SandboxWorld) -> Response:
+    body = await _json_body(request)
+    check = Validator(body)
+    keywords = check.string("keywords", required=True, min_length=1)
+    check.check()
+    _account(world, body.get("accountId"))
+    place = world.population.gazetteer.lookup(keywords or "")
+    if place is None:
+        raise cs_error(404, f"No location matches {keywords!r}")
+    return _ok({"geoId": place.geo_id, "name": place.name})
+
+
+# ------------------------------------------------------------------ account, SSI, credits
+
+
+@endpoint
+async def list_accounts(request: Request, world: SandboxWorld) -> Response:
+    needle = (request.query_params.get("q") or "").strip().casefold()
+    items = []
+    for account in world.accounts.values():
+        haystack = f"{account.name} {account.seed.public_id}".casefold()
+        if needle and needle not in haystack:
+            continue
+        items.append({"id": account.id, "firstName": account.seed.first_name, "lastName": account.seed.last_name,
+                      "publicId": account.seed.public_id, "picture": account.picture, "status": account.seed.status,
+                      "enabled": True, "apiSeatAllocated": True})
+    return JSONResponse(items)
+
+
+@endpoint
+async def account_status(request: Request, world: SandboxWorld) -> Response:
+    account = _account(world, request.query_params.get("accountId"))
+    return _ok({"id": account.id, "firstName": account.seed.first_name, "lastName": account.seed.last_name,
+                "publicId": account.seed.public_id, "premiumType": account.premium_type,
+                "status": "ERROR" if account.seed.status == "ERROR" else "AVAILABLE", "enabled": True,
+                "apiSeatAllocated": True})
+
+
+@endpoint
+async def get_ssi(request: Request, world: SandboxWorld) -> Response:
+    account = _account(world, request.query_params.get("accountId"))
+    if not account.has_seat:
+        raise cs_no_seat(account.premium_type)
+    day = world.now().date()
+    member = ssi.member_score(world.seed, account.id, day)
+    groups = ssi.group_scores(world.seed, account.id, day, account.seed.industry, member["overall"])
+    body: dict[str, Any] = {"accountId": account.id, "memberScore": member, "industry": groups[0],
+                            "network": groups[1], "groupScore": groups, "profileUrn": account.profile_urn,
+                            "activeSeat": True}
+    if request.query_params.get("debug") == "true":
+        body["rawJson"] = {"memberScore": member, "groupScore": groups, "memberUrn": account.profile_urn,
+                           "date": day.isoformat()}
+    return _ok(body)
+
+
+@endpoint
+async def inmail_credits(request: Request, world: SandboxWorld) -> Response:
+    account = _account(world, request.query_params.get("accountId"))
+    body: dict[str, Any] = {"inMailCredits": account.inmail_credits,
+                            "entityUrn": f"urn:li:fsd_inMailCredits:{account.seed.public_id}",
+                            "accountId": account.id, "premiumType": account.premium_type}
+    if account.has_seat and account.seed.inmail_total is not None:
+        body["totalCredits"] = account.seed.inmail_total
+        body["usedCredits"] = account.seed.inmail_total - account.inmail_credits
+    if account.premium_type == "FREE":
+        body["message"] = "Free LinkedIn accounts have no InMail credits"
+    return _ok(body)
+
+
+# ------------------------------------------------------------------ conversations
+
+
+@endpoint
+async def list_conversations(request: Request, world: SandboxWorld) -> Response:
+    params = dict(request.query_params)
+    check = Validator(params)
+    count = check.integer("count", default=20, minimum=1, maximum=100, coerce=True) or 20
+    unread_only = check.boolean("unreadOnly", coerce=True)
+    labeled_only = check.boolean("labeledOnly", coerce=True)
+    check.check()
+    account = _account(world, params.get("accountId"))
+    offset = 0
+    cursor = params.get("nextCursor")
+    if cursor:
+        prefix, _, raw = cursor.partition(":")
+        if prefix != "linkedin" or not raw.isdigit():
+            raise cs_error(400, f"Invalid nextCursor {cursor!r}; pass back the nextCursor of the previous page")
+        offset = int(raw)
+    items = world.conversations_of(account.id)
+    if unread_only:
+        items = [c for c in items if c.unread_count > 0]
+    label = params.get("labelId")
+    if label:
+        items = [c for c in items if label in c.labels]
+    elif labeled_only:
+        items = [c for c in items if c.labels]
+    page = items[offset:offset + count]
+    has_more = offset + len(page) < len(items)
+    return _ok({"conversations": [conversation_json(c) for c in page],
+                "accounts": [{"id": account.id, "name": account.name}],
+                "nextCursor": f"linkedin:{offset + len(page)}" if has_more else None,
+                "hasMore": has_more, "fromCache": False})
+
+
+def _conversation(world: SandboxWorld, account: Account, urn: str) -> Conversation:
+    conversation = world.conversations.get(urn.strip())
+    if conversation is None or conversation.account_id != account.id:
+        raise cs_error(404, f"Conversation {urn} not found for this account", "CONVERSATION_NOT_FOUND")
+    return conversation
+
+
+def _parse_since(raw: str) -> datetime:
+    text = raw.strip()
+    if text.isdigit():
+        return datetime.fromtimestamp(int(text) / 1000, UTC)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise cs_error(400, f"Invalid since {raw!r}; use ISO-8601 or epoch milliseconds") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@endpoint
+async def list_messages(request: Request, world: SandboxWorld) -> Response:
+    params = dict(request.query_params)
+    check = Validator(params)
+    count = check.integer("count", default=50, minimum=1, maximum=100, coerce=True) or 50
+    check.check()
+    account = _account(world, params.get("accountId"))
+    conversation = _conversation(world, account, request.path_params["urn"])
+    messages = conversation.messages
+    next_cursor = None
+    if params.get("since"):
+        since = _parse_since(params["since"])
+        newer = [m for m in messages if m.sent_at > since]
+        page, has_more = newer[:count], len(newer) > count
+    else:
+        end = len(messages)
+        if params.get("cursor"):
+            raw = params["cursor"]
+            if not raw.isdigit() or not 0 <= int(raw) <= len(messages):
+                raise cs_error(400, f"Invalid cursor {raw!r}; pass back the cursor of the previous page")
+            end = int(raw)
+        begin = max(0, end - count)
+        page, has_more = messages[begin:end], begin > 0
+        next_cursor = str(begin) if has_more else None
+    return _ok({"messages": [message_json(m) for m in page],
+                "participants": [_participant(conversation.lead, account.id)],
+                "hasMore": has_more, "cursor": next_cursor, "conversationUrn": conversation.urn,
+                "source": conversation.source})
+
+
+def _attachment_urns(check: Validator, body: dict[str, Any]) -> list[str]:
+    raw = body.get("attachments")
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        check.string_list("attachments")  # records the type issue
+        return []
+    urns = []
+    for i in range(len(raw)):
+        urn = check.string(["attachments", i, "file", "assetUrn"], required=True)
+        if urn:
+            urns.append(urn)
+    return urns
+
+
+@endpoint
+async def send_message(request: Request, world: SandboxWorld) -> Response:
+    body = await _json_body(request)
+    check = Validator(body)
+    text = check.string("message", required=True, min_length=1, max_length=MAX_TEXT)
+    subject = check.string("subject", max_length=MAX_SUBJECT)
+    recipient_id = check.string("recipientProfileId")
+    recipient_urn = check.string("recipientProfileUrn")
+    conversation_ref = check.string("conversationUrn")
+    preference = check.choice("messagingChannel", CHANNELS, default="auto")
+    urns = _attachment_urns(check, body)
+    if not (recipient_id or recipient_urn or conversation_ref):
+        check.custom(["recipientProfileId"], "Either recipientProfileId or recipientProfileUrn must be provided")
+    check.check()
+    account = _account(world, body.get("accountId"))
+    if preference == "sales_navigator" and not account.has_seat:
+        raise cs_no_seat(account.premium_type)
+    attachments = resolve_attachments(world, account, urns)
+    if conversation_ref:
+        conversation = _conversation(world, account, conversation_ref)
+        sent, conversation = deliver(world, account, text=text or "", subject=subject, conversation=conversation,
+                                     attachments=attachments)
+    else:
+        lead = world.population.lead(recipient_urn or recipient_id or "")
+        if lead is None:
+            raise cs_error(400, "Recipient not found", "RECIPIENT_NOT_FOUND")
+        sent, conversation = deliver(world, account, text=text or "", subject=subject, lead=lead,
+                                     preference=preference, attachments=attachments)
+    message = conversation.messages[-1]
+    response: dict[str, Any] = {
+        "message": sent.text,
+        "recipientProfileUrn": sent.recipient_urn,
+        "conversationUrn": sent.conversation_urn,
+        "sentMessage": {**message_json(message), "conversationUrn": sent.conversation_urn, "channel": sent.channel,
+                        "newConversation": sent.new_conversation},
+    }
+    if sent.thread_id is not None:
+        response["threadId"] = sent.thread_id
+    return _ok(response)
+
+
+@endpoint
+async def sales_nav_send(request: Request, world: SandboxWorld) -> Response:
+    body = await _json_body(request)
+    check = Validator(body)
+    text = check.string("body", required=True, min_length=1, max_length=MAX_TEXT)
+    subject = check.string("subject", max_length=MAX_SUBJECT)
+    thread_ref = check.string("threadId")
+    recipients = check.string_list("recipients", max_items=1)
+    copy_to_crm = check.boolean("copyToCrm")
+    urns = _attachment_urns(check, body)
+    if not thread_ref and not recipients:
+        check.custom(["threadId"], "Either threadId or recipients must be provided")
+    check.check()
+    account = _account(world, body.get("accountId"))
+    if not account.has_seat:
+        raise cs_no_seat(account.premium_type)
+    attachments = resolve_attachments(world, account, urns)
+    if thread_ref:
+        urn = thread_ref if thread_ref.startswith("urn:") else SALES_NAV_PREFIX + thread_ref
+        conversation = world.conversations.get(urn)
+        if conversation is None or conversation.account_id != account.id or conversation.source != "sales_navigator":
+            raise cs_error(404, f"Sales Navigator thread {thread_ref} not found for this account", "THREAD_NOT_FOUND")
+        sent, conversation = deliver(world, account, text=text or "", subject=subject, conversation=conversation,
+                                     attachments=attachments, copy_to_crm=copy_to_crm, endpoint="/sales-nav/send",
+                                     text_field="body")
+    else:
+        lead = world.population.lead((recipients or [""])[0])
+        if lead is None:
+            raise cs_error(400, "Recipient not found", "RECIPIENT_NOT_FOUND")
+        sent, conversation = deliver(world, account, text=text or "", subject=subject, lead=lead,
+                                     preference="sales_navigator", attachments=attachments, copy_to_crm=copy_to_crm,
+                                     endpoint="/sales-nav/send", text_field="body")
+    return _ok({"message": "Message sent", "threadId": sent.thread_id,
+                "messageId": sent.message_urn.rsplit(":", 1)[-1], "accountId": account.id})
+
+
+@endpoint
+async def upload_attachment(request: Request, world: SandboxWorld) -> Response:
+    params = dict(request.query_params)
+    check = Validator(params)
+    filename = check.string("filename", required=True, min_length=1, max_length=255)
+    check.check()
+    account = _account(world, params.get("accountId"))
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
+        raise cs_error(413, "Attachment is larger than 20 MB", "FILE_TOO_LARGE")
+    digest = hashlib.sha256()
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_UPLOAD_BYTES:
+            raise cs_error(413, "Attachment is larger than 20 MB", "FILE_TOO_LARGE")
+        digest.update(chunk)
+    if size == 0:
+        raise cs_error(400, "Attachment body is empty; send the file's bytes as the request body")
+    media_type = request.headers.get("content-type", "application/octet-stream").split(";")[0].strip()
+    attachment = Attachment(asset_urn=f"urn:li:digitalmediaAsset:D4E{world.token(18)}", account_id=account.id,
+                            name=filename or "file", media_type=media_type or "application/octet-stream",
+                            byte_size=size, sha256=digest.hexdigest())
+    world.attachments[attachment.asset_urn] = attachment
+    return _ok({"attachment": attachment.json()})
+
+
+ROUTES = [
+    Route("/accounts", list_accounts, methods=["GET"]),
+    Route("/account/status", account_status, methods=["GET"]),
+    Route("/search/people", search_people, methods=["POST"]),
+    Route("/search/companies", search_companies, methods=["POST"]),
+    Route("/search/geo", search_geo, methods=["POST"]),
+    Route("/ssi", get_ssi, methods=["GET"]),
+    Route("/inmail/credits", inmail_credits, methods=["GET"]),
+    Route("/conversations", list_conversations, methods=["GET"]),
+    Route("/conversations/send", send_message, methods=["POST"]),
+    Route("/conversations/upload-attachment", upload_attachment, methods=["POST"]),
+    Route("/conversations/{urn:path}/messages", list_messages, methods=["GET"]),
+    Route("/sales-nav/send", sales_nav_send, methods=["POST"]),
+]

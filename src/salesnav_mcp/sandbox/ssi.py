@@ -1,0 +1,54 @@
+"""Social Selling Index: deterministic per seed, account and UTC day, drifting gently over time.
+
+Each pillar follows base + a slow wave (period ~8 months) + a little daily noise, so
+a history read day by day shows a believable trend and the same day always gives
+the same numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import date
+from typing import Any
+
+PILLARS = ("PROFESSIONAL_BRAND", "FIND_RIGHT_PEOPLE", "INSIGHT_ENGAGEMENT", "STRONG_RELATIONSHIP")
+_REFERENCE_DAY = date(2026, 1, 1)
+
+
+def _unit(*parts: object) -> float:
+    """A stable pseudo-random number in [0, 1) from the given parts."""
+    digest = hashlib.sha256(":".join(str(p) for p in parts).encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def _pillar(seed: int, key: str, pillar: str, day: date, low: float, high: float) -> float:
+    base = low + (high - low) * _unit(seed, key, pillar, "base")
+    phase = 2 * math.pi * _unit(seed, key, pillar, "phase")
+    days = (day - _REFERENCE_DAY).days
+    wave = 2.0 * math.sin(2 * math.pi * days / 240 + phase)
+    noise = 0.6 * (_unit(seed, key, pillar, day.isoformat()) - 0.5)
+    return round(min(25.0, max(0.0, base + wave + noise)), 2)
+
+
+def _score(seed: int, key: str, day: date, low: float, high: float) -> dict[str, Any]:
+    subs = [{"pillar": p, "score": _pillar(seed, key, p, day, low, high)} for p in PILLARS]
+    return {"overall": round(sum(s["score"] for s in subs), 2), "subScores": subs}
+
+
+def member_score(seed: int, account_id: str, day: date) -> dict[str, Any]:
+    return _score(seed, account_id, day, 9.0, 21.0)
+
+
+def group_scores(seed: int, account_id: str, day: date, industry: str, own_overall: float) -> list[dict[str, Any]]:
+    """Industry and network comparisons: the group's average score and the member's top-N% rank."""
+    groups = []
+    for group_type, key in (("INDUSTRY", f"industry:{industry}"), ("NETWORK", f"network:{account_id}")):
+        score = _score(seed, key, day, 7.0, 15.0)
+        gap = own_overall - score["overall"]
+        rank = int(min(99, max(1, round(50 - gap * 1.5 + 6 * (_unit(seed, key, day.isoformat()) - 0.5)))))
+        entry: dict[str, Any] = {"groupType": group_type, "rank": rank, "score": score}
+        if group_type == "INDUSTRY":
+            entry["industryName"] = industry
+        groups.append(entry)
+    return groups
