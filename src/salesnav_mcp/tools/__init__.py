@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
-from salesnav_mcp.tools._runtime import Toolset
+from salesnav_mcp.guardrails import GuardrailError
+from salesnav_mcp.salesnav_url import SalesNavUrlError
+from salesnav_mcp.tools import accounts, insights
+from salesnav_mcp.tools._runtime import Toolset, user_facing
+from salesnav_mcp.upstream.errors import UpstreamError
 
-TOOLSETS: dict[str, Toolset] = {}
+user_facing(UpstreamError, GuardrailError, SalesNavUrlError)
+
+TOOLSETS: dict[str, Toolset] = {
+    module.toolset.name: module.toolset
+    for module in (accounts, insights)
+}

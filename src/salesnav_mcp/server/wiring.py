@@ -1,0 +1,87 @@
+"""Open the services a server runs on: store, guardrails and both upstream clients.
+
+An API with credentials (and no SALESNAV_SANDBOX) talks to the real service; otherwise
+its client talks to the embedded sandbox in-process, through the same client code.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+import httpx2
+
+from salesnav_mcp.clock import Clock
+from salesnav_mcp.config import Settings
+from salesnav_mcp.guardrails import build_guardrails
+from salesnav_mcp.store import open_store
+from salesnav_mcp.tools.services import Services
+from salesnav_mcp.upstream.connectsafely import ConnectSafelyClient
+from salesnav_mcp.upstream.snap import SnapClient
+
+logger = logging.getLogger("salesnav_mcp")
+
+SANDBOX_HOST = "http://sandbox.invalid"
+SANDBOX_CREDENTIAL = "sandbox"
+
+
+def sandbox_app_for(settings: Settings, clock: Clock, sandbox_config: Any | None = None) -> Any:
+    from salesnav_mcp.sandbox import SandboxConfig, create_app
+
+    config = sandbox_config or SandboxConfig(seed=settings.salesnav_sandbox_seed)
+    if config.clock is None:
+        config = config.model_copy(update={"clock": clock})
+    return create_app(config)
+
+
+@asynccontextmanager
+async def open_services(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    sandbox_app: Any | None = None,
+    sandbox_config: Any | None = None,
+) -> AsyncIterator[Services]:
+    clock = clock or Clock()
+    if sandbox_app is None and not (settings.connectsafely_live and settings.linkedin_live):
+        sandbox_app = sandbox_app_for(settings, clock, sandbox_config)
+    transport = httpx2.ASGITransport(app=sandbox_app) if sandbox_app is not None else None
+
+    async with AsyncExitStack() as stack:
+        store = await open_store(settings)
+        stack.push_async_callback(store.close)
+        if settings.connectsafely_live:
+            connectsafely = ConnectSafelyClient(settings=settings, clock=clock)
+        else:
+            connectsafely = ConnectSafelyClient(
+                settings=settings,
+                api_key=SANDBOX_CREDENTIAL,
+                base_url=f"{SANDBOX_HOST}/linkedin",
+                transport=transport,
+                clock=clock,
+                sandbox=True,
+            )
+        await stack.enter_async_context(connectsafely)
+        if settings.linkedin_live:
+            snap = SnapClient(settings=settings, clock=clock)
+        else:
+            snap = SnapClient(
+                settings=settings,
+                access_token=SANDBOX_CREDENTIAL,
+                base_url=f"{SANDBOX_HOST}/v2",
+                transport=transport,
+                clock=clock,
+                sandbox=True,
+            )
+        await stack.enter_async_context(snap)
+        logger.info("salesnav-mcp starting. %s", settings.mode_summary())
+        yield Services(
+            settings=settings,
+            clock=clock,
+            connectsafely=connectsafely,
+            snap=snap,
+            guardrails=build_guardrails(store, settings, clock),
+            sandbox_app=sandbox_app,
+        )

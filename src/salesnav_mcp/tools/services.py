@@ -1,0 +1,50 @@
+"""The running server's services, shared by every tool call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+
+from salesnav_mcp.clock import Clock
+from salesnav_mcp.config import Settings
+from salesnav_mcp.guardrails import Guardrails
+from salesnav_mcp.upstream.connectsafely import ConnectSafelyClient
+from salesnav_mcp.upstream.errors import ValidationError
+from salesnav_mcp.upstream.snap import SnapClient
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    connectsafely: ConnectSafelyClient
+    snap: SnapClient
+    guardrails: Guardrails
+    # The embedded sandbox app when any API is simulated (tests and the demo inspect its world).
+    sandbox_app: Any | None = None
+    _default_account: str | None = field(default=None, repr=False)
+    _account_lock: anyio.Lock = field(default_factory=anyio.Lock, repr=False)
+
+    async def account_id(self, requested: str | None) -> str:
+        """The account a call acts on: the one asked for, SALESNAV_ACCOUNT_ID, or the first connected account.
+
+        Calls always name the account upstream, so budgets and pacing are keyed by the same id
+        that upstream acts on.
+        """
+        if requested:
+            return requested.strip()
+        if self.settings.salesnav_account_id:
+            return self.settings.salesnav_account_id
+        async with self._account_lock:
+            if self._default_account is None:
+                accounts = await self.connectsafely.list_accounts()
+                usable = [a for a in accounts if a.enabled is not False] or accounts
+                if not usable:
+                    raise ValidationError(
+                        "No LinkedIn account is connected.",
+                        fields={"account_id": "connect an account in ConnectSafely or set SALESNAV_ACCOUNT_ID"},
+                    )
+                self._default_account = usable[0].id
+            return self._default_account

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+from mcp import Client
+
+from salesnav_mcp.sandbox.data import BUSINESS_ACCOUNT_ID, DEFAULT_ACCOUNT_ID, SECOND_SALES_NAV_ACCOUNT_ID
+from salesnav_mcp.tools.services import Services
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_list_accounts_names_default(mcp_client: Client) -> None:
+    result = await mcp_client.call_tool("list_accounts", {})
+    assert not result.is_error
+    data = result.structured_content
+    assert data["sandbox"] is True
+    ids = [a["id"] for a in data["accounts"]]
+    assert DEFAULT_ACCOUNT_ID in ids and BUSINESS_ACCOUNT_ID in ids
+    assert data["default_account_id"] == DEFAULT_ACCOUNT_ID
+    assert "[default]" in result.content[0].text
+
+
+async def test_account_status_unknown_account_is_clear_error(mcp_client: Client) -> None:
+    result = await mcp_client.call_tool("get_account_status", {"account_id": "aaaaaaaaaaaaaaaaaaaaaaaa"})
+    assert result.is_error
+    text = result.content[0].text
+    assert "not found" in text.lower()
+    assert "Traceback" not in text
+
+
+async def test_get_ssi_reports_weakest_pillar_and_keeps_snapshot(mcp_client: Client, services: Services) -> None:
+    result = await mcp_client.call_tool("get_ssi", {})
+    assert not result.is_error, result.content
+    data = result.structured_content
+    scores = {p["pillar"]: p["score"] for p in data["pillars"]}
+    assert len(scores) == 4
+    assert data["weakest_pillar"] == min(scores, key=scores.get)
+    assert abs(sum(scores.values()) - data["overall"]) < 0.6
+    assert "Weakest" in result.content[0].text
+    snapshots = await services.guardrails.store.list_ssi_snapshots(DEFAULT_ACCOUNT_ID)
+    assert len(snapshots) == 1
+
+
+async def test_get_ssi_without_seat_says_so(mcp_client: Client) -> None:
+    result = await mcp_client.call_tool("get_ssi", {"account_id": BUSINESS_ACCOUNT_ID})
+    assert result.is_error
+    assert "Sales Navigator seat" in result.content[0].text
+
+
+async def test_inmail_credits(mcp_client: Client) -> None:
+    result = await mcp_client.call_tool("get_inmail_credits", {"account_id": SECOND_SALES_NAV_ACCOUNT_ID})
+    assert not result.is_error
+    assert result.structured_content["available"] == 3
+    assert result.structured_content["total"] == 30
+
+
+async def test_bad_account_id_names_the_field(mcp_client: Client) -> None:
+    result = await mcp_client.call_tool("get_ssi", {"account_id": "not-an-id"})
+    assert result.is_error
+    assert "account_id" in result.content[0].text
