@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from pydantic import ValidationError
 
@@ -179,13 +180,29 @@ def configure_sandbox(parser: argparse.ArgumentParser) -> None:
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
-    from salesnav_mcp import sandbox
+    import anyio
+
+    from salesnav_mcp.sandbox import SandboxConfig, create_app
+    from salesnav_mcp.server.transports import bind_socket, is_loopback, serve_asgi
 
     settings = load_settings()
     configure_logging(args.log_level)
     seed = settings.salesnav_sandbox_seed if args.seed is None else args.seed
-    logger.info("sandbox of both upstream APIs (simulated data) on http://%s:%d (seed %d)", args.host, args.port, seed)
-    sandbox.serve(host=args.host, port=args.port, seed=seed)
+    try:
+        sock = bind_socket(args.host, args.port)
+    except OSError as exc:
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    port = sock.getsockname()[1]
+    if not is_loopback(args.host):
+        logger.warning("the sandbox listens on %s: anyone who can reach it sees its simulated data", args.host)
+    logger.info(
+        "sandbox of both upstream APIs (simulated data, seed %d) at http://%s:%d: ConnectSafely under /linkedin, "
+        "the partner API under /v2",
+        seed,
+        args.host,
+        port,
+    )
+    anyio.run(partial(serve_asgi, create_app(SandboxConfig(seed=seed)), sock, lifespan="off"))
     return EXIT_OK
 
 

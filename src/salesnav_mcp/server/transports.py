@@ -19,18 +19,19 @@ import sys
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 import anyio
 import anyio.from_thread
 import anyio.lowlevel
 import uvicorn
-from anyio.abc import CancelScope
+from anyio import CancelScope
 from mcp.server.mcpserver import MCPServer
 from mcp.server.stdio import stdio_server
 from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from starlette.types import ASGIApp
 
 from salesnav_mcp import __version__
 
@@ -219,10 +220,18 @@ async def serve_http(
         transport_security=security,
         host=options.host,
     )
+    await serve_asgi(app, sock, lifespan="on")
+
+
+async def serve_asgi(app: ASGIApp, sock: socket.socket, *, lifespan: Literal["on", "off"]) -> None:
+    """Run an ASGI app on a bound socket with uvicorn until SIGTERM/SIGINT; logs go to our stderr handlers.
+
+    `lifespan="on"` makes a failing startup (e.g. services that cannot open) stop the server.
+    """
     config = uvicorn.Config(
         app,
         log_config=None,  # our stderr logging, never uvicorn's stdout access log
-        lifespan="on",
+        lifespan=lifespan,
         server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
