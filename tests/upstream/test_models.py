@@ -99,7 +99,12 @@ def test_seed_openapi_examples_parse() -> None:
         {
             "elements": [
                 {"contract": "urn:li:salesContract:12345", "name": "Enterprise", "hasReportingAccess": True},
-                {"contract": "urn:li:salesContract:67890", "name": "Pro", "description": None, "hasReportingAccess": False},
+                {
+                    "contract": "urn:li:salesContract:67890",
+                    "name": "Pro",
+                    "description": None,
+                    "hasReportingAccess": False,
+                },
             ],
             "paging": {"count": 10, "start": 0, "links": []},
         }

@@ -348,6 +348,7 @@ class SendMessageRequest(RequestModel):
 class SendMessageResponse(WireModel):
     message: str | None = None  # the text as sent
     recipient_profile_urn: str | None = None
+    conversation_urn: str | None = None  # when upstream says which thread it went to
     sent_message: dict[str, Any] | None = None
     thread_id: str | None = None  # only for Sales Navigator sends
 
@@ -362,9 +363,11 @@ class SalesNavSendRequest(RequestModel):
 
     account_id: str | None = None
     body: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+    subject: str | None = Field(default=None, max_length=MAX_SUBJECT_CHARS)
     thread_id: str | None = None
     recipients: list[str] | None = None
     copy_to_crm: bool = False
+    attachments: list[AttachmentRef] | None = None
 
     @model_validator(mode="after")
     def _thread_or_recipients(self) -> SalesNavSendRequest:
