@@ -1,0 +1,106 @@
+"""Guardrails: search budget, pacing, drafts, confirmation, send policy, sending and audit.
+
+They know nothing of HTTP or MCP: the tools layer builds one `Guardrails` with
+`build_guardrails(store, settings, clock)` and calls these objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from salesnav_mcp.clock import Clock
+from salesnav_mcp.config import Settings
+from salesnav_mcp.guardrails.audit import AuditLog, export_audit, settings_secrets
+from salesnav_mcp.guardrails.budget import BudgetStatus, SearchBudget, SearchLease
+from salesnav_mcp.guardrails.confirm import (
+    Confirmation,
+    Confirmer,
+    ElicitedApproval,
+    IssuedToken,
+    TokenConfirmation,
+)
+from salesnav_mcp.guardrails.drafts import DraftResult, Drafts
+from salesnav_mcp.guardrails.errors import (
+    BudgetConfirmationRequired,
+    BudgetExhausted,
+    ConfirmationRefused,
+    DraftNotFound,
+    GuardrailError,
+    InvalidDraft,
+    PaceLimitReached,
+    PolicyViolation,
+    SendRefused,
+)
+from salesnav_mcp.guardrails.pacing import Pacer
+from salesnav_mcp.guardrails.policy import DoNotContact, Policy, PolicyFinding, recipient_key
+from salesnav_mcp.guardrails.send import SendCoordinator, SendResult, proves_not_sent
+from salesnav_mcp.store import Store
+
+
+@dataclass(frozen=True)
+class Guardrails:
+    store: Store
+    audit: AuditLog
+    budget: SearchBudget
+    pacer: Pacer
+    policy: Policy
+    dnc: DoNotContact
+    confirmer: Confirmer
+    drafts: Drafts
+    sender: SendCoordinator
+
+
+def build_guardrails(store: Store, settings: Settings, clock: Clock | None = None) -> Guardrails:
+    """Wire every guardrail to one store, one settings object and one clock."""
+    clock = clock or Clock()
+    audit = AuditLog.for_settings(store, settings, clock)
+    policy = Policy(store, settings, clock)
+    confirmer = Confirmer(store, settings, clock, audit)
+    drafts = Drafts(store, settings, clock, audit, policy, confirmer)
+    return Guardrails(
+        store=store,
+        audit=audit,
+        budget=SearchBudget(store, settings, clock, audit),
+        pacer=Pacer(store, settings, clock, audit),
+        policy=policy,
+        dnc=DoNotContact(store, clock, audit),
+        confirmer=confirmer,
+        drafts=drafts,
+        sender=SendCoordinator(store, settings, clock, audit, drafts=drafts, confirmer=confirmer, policy=policy),
+    )
+
+
+__all__ = [
+    "AuditLog",
+    "BudgetConfirmationRequired",
+    "BudgetExhausted",
+    "BudgetStatus",
+    "Confirmation",
+    "ConfirmationRefused",
+    "Confirmer",
+    "DoNotContact",
+    "DraftNotFound",
+    "DraftResult",
+    "Drafts",
+    "ElicitedApproval",
+    "GuardrailError",
+    "Guardrails",
+    "InvalidDraft",
+    "IssuedToken",
+    "Pacer",
+    "PaceLimitReached",
+    "Policy",
+    "PolicyFinding",
+    "PolicyViolation",
+    "SearchBudget",
+    "SearchLease",
+    "SendCoordinator",
+    "SendRefused",
+    "SendResult",
+    "TokenConfirmation",
+    "build_guardrails",
+    "export_audit",
+    "proves_not_sent",
+    "recipient_key",
+    "settings_secrets",
+]

@@ -1,0 +1,259 @@
+"""Drafts: the only thing that can be sent. Created, reviewed, edited (while still a draft).
+
+States: draft -> sending -> sent | failed | unknown   (see guardrails.send for the transitions).
+Editing is allowed only in state `draft`; it changes the content hash, which voids
+every confirmation token issued before. A draft stuck in `sending` longer than
+`sending_timeout` (its process died mid-send) is reported as `unknown` the next
+time anyone reads it: it may or may not have gone out, and only a human can tell.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from salesnav_mcp.clock import Clock
+from salesnav_mcp.config import Settings
+from salesnav_mcp.guardrails.audit import AuditLog
+from salesnav_mcp.guardrails.confirm import Confirmer, IssuedToken, sha256_hex
+from salesnav_mcp.guardrails.errors import DraftNotFound, InvalidDraft, SendRefused
+from salesnav_mcp.guardrails.policy import Policy, PolicyFinding, blocking, recipient_key
+from salesnav_mcp.store import CHANNELS, Draft, DraftState, Store
+
+DEFAULT_SENDING_TIMEOUT = timedelta(minutes=5)
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+def content_hash(text: str, subject: str | None, attachments: Sequence[dict[str, Any]]) -> str:
+    """sha256 of exactly what would be sent: text, subject and attachments."""
+    canonical = json.dumps(
+        {"text": text, "subject": subject or "", "attachments": list(attachments)},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return sha256_hex(canonical)
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    draft: Draft
+    findings: list[PolicyFinding] = field(default_factory=list)
+    token: IssuedToken | None = None  # None in strict mode, or while a blocking finding stands
+
+    @property
+    def blocked(self) -> bool:
+        return bool(blocking(self.findings))
+
+
+def _check_fields(account_id: str, recipient: str, channel: str, text: Any, attachments: Any) -> None:
+    if not isinstance(account_id, str) or not account_id.strip():
+        raise InvalidDraft("account_id", "a LinkedIn account id is required")
+    if not isinstance(recipient, str) or not recipient.strip():
+        raise InvalidDraft("recipient", "a recipient profile id or URN is required")
+    if channel not in CHANNELS:
+        raise InvalidDraft("channel", f"must be one of {', '.join(CHANNELS)}, not {channel!r}")
+    if not isinstance(text, str):
+        raise InvalidDraft("text", "must be a string")
+    if not isinstance(attachments, (list, tuple)) or not all(isinstance(a, dict) for a in attachments):
+        raise InvalidDraft("attachments", "must be a list of attachment objects")
+
+
+class Drafts:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        clock: Clock,
+        audit: AuditLog,
+        policy: Policy,
+        confirmer: Confirmer,
+        *,
+        sending_timeout: timedelta = DEFAULT_SENDING_TIMEOUT,
+    ) -> None:
+        self._store = store
+        self._settings = settings
+        self._clock = clock
+        self._audit = audit
+        self._policy = policy
+        self._confirmer = confirmer
+        self.sending_timeout = sending_timeout
+
+    async def create(
+        self,
+        *,
+        account_id: str,
+        recipient: str,
+        channel: str,
+        text: str,
+        subject: str | None = None,
+        attachments: Sequence[dict[str, Any]] = (),
+        conversation_urn: str | None = None,
+        is_new_conversation: bool,
+        inmail_credits: int | None = None,
+        actor: str | None = None,
+    ) -> DraftResult:
+        """Store a draft; return it with every policy finding and (unless blocked or strict) a token."""
+        _check_fields(account_id, recipient, channel, text, attachments)
+        subject = subject or None
+        now = self._clock.now()
+        draft = Draft(
+            id="d_" + secrets.token_hex(8),
+            account_id=account_id.strip(),
+            recipient=recipient.strip(),
+            recipient_key=recipient_key(recipient),
+            channel=channel,  # type: ignore[arg-type]
+            subject=subject,
+            text=text,
+            attachments=[dict(a) for a in attachments],
+            conversation_urn=conversation_urn or None,
+            is_new_conversation=bool(is_new_conversation),
+            state="draft",
+            content_hash=content_hash(text, subject, attachments),
+            text_hash=sha256_hex(text),
+            created_at=now,
+            updated_at=now,
+            created_by=actor,
+        )
+        await self._store.insert_draft(draft)
+        result = await self._review(draft, inmail_credits)
+        await self._audit.record(
+            "draft.created", account_id=draft.account_id, actor=actor, details=_draft_details(draft, result)
+        )
+        return result
+
+    async def edit(
+        self,
+        draft_id: str,
+        *,
+        text: str | None = None,
+        subject: str | None = UNSET,
+        attachments: Sequence[dict[str, Any]] | None = None,
+        inmail_credits: int | None = None,
+        actor: str | None = None,
+    ) -> DraftResult:
+        """Change text / subject (None clears it) / attachments of a draft in state `draft`.
+
+        Any earlier confirmation token stops working because the content hash changes.
+        """
+        current = await self.get(draft_id)
+        new_text = current.text if text is None else text
+        new_subject = current.subject if subject is UNSET else (subject or None)
+        new_attachments = current.attachments if attachments is None else [dict(a) for a in attachments]
+        _check_fields(current.account_id, current.recipient, current.channel, new_text, new_attachments)
+        if current.state != "draft":
+            raise SendRefused(_not_editable(current), current)
+        updated = await self._store.update_draft_content(
+            draft_id,
+            subject=new_subject,
+            text=new_text,
+            attachments=new_attachments,
+            content_hash=content_hash(new_text, new_subject, new_attachments),
+            text_hash=sha256_hex(new_text),
+            now=self._clock.now(),
+        )
+        if updated is None:  # a send started between our read and the update
+            latest = await self.get(draft_id)
+            raise SendRefused(_not_editable(latest), latest)
+        result = await self._review(updated, inmail_credits)
+        await self._audit.record(
+            "draft.edited", account_id=updated.account_id, actor=actor, details=_draft_details(updated, result)
+        )
+        return result
+
+    async def review(self, draft_id: str, *, inmail_credits: int | None = None) -> DraftResult:
+        """The draft as it is now, its current findings and a fresh token (when it may be sent)."""
+        draft = await self.get(draft_id)
+        if draft.state not in ("draft", "failed"):
+            return DraftResult(draft, await self._policy.evaluate(draft, inmail_credits=inmail_credits), None)
+        return await self._review(draft, inmail_credits)
+
+    async def get(self, draft_id: str) -> Draft:
+        draft = await self._store.get_draft(draft_id)
+        if draft is None:
+            raise DraftNotFound(draft_id)
+        return await self.settle(draft)
+
+    async def list(
+        self, *, account_id: str | None = None, states: Sequence[DraftState] | None = None, limit: int = 50
+    ) -> list[Draft]:
+        drafts = await self._store.list_drafts(account_id=account_id, states=states, limit=limit)
+        return [await self.settle(d) for d in drafts]
+
+    async def settle(self, draft: Draft) -> Draft:
+        """Report a draft stuck in `sending` past the timeout as `unknown` (persisting that)."""
+        if draft.state != "sending" or draft.send_started_at is None:
+            return draft
+        cutoff = self._clock.now() - self.sending_timeout
+        if draft.send_started_at >= cutoff:
+            return draft
+        minutes = self.sending_timeout.total_seconds() / 60
+        error = (
+            f"no outcome was recorded within {minutes:g} minutes of starting the send (the server may have "
+            "stopped mid-send); it may or may not have been delivered"
+        )
+        moved = await self._store.transition_draft(
+            draft.id,
+            from_states=("sending",),
+            to_state="unknown",
+            now=self._clock.now(),
+            started_before=cutoff,
+            error=error,
+        )
+        if moved is None:
+            return await self._store.get_draft(draft.id) or draft
+        await self._audit.record(
+            "send.unknown",
+            account_id=moved.account_id,
+            details={"draft_id": moved.id, "reason": "stuck in sending", "started_at": draft.send_started_at},
+        )
+        return moved
+
+    async def _review(self, draft: Draft, inmail_credits: int | None) -> DraftResult:
+        findings = await self._policy.evaluate(draft, inmail_credits=inmail_credits)
+        token = None
+        if self._confirmer.issues_tokens and not blocking(findings):
+            token = await self._confirmer.issue(draft)
+        return DraftResult(draft, findings, token)
+
+
+def _not_editable(draft: Draft) -> str:
+    return (
+        f"Draft {draft.id} is {draft.state}; only a draft in state 'draft' can be edited. "
+        "Create a new draft for a different message."
+    )
+
+
+def _attachment_name(attachment: dict[str, Any]) -> str | None:
+    inner = attachment.get("file")
+    source = inner if isinstance(inner, dict) else attachment
+    name = source.get("name")
+    return None if name is None else str(name)
+
+
+def _draft_details(draft: Draft, result: DraftResult) -> dict[str, Any]:
+    return {
+        "draft_id": draft.id,
+        "recipient": draft.recipient,
+        "channel": draft.channel,
+        "subject": draft.subject,
+        "text": draft.text,
+        "attachments": [_attachment_name(a) for a in draft.attachments],
+        "conversation_urn": draft.conversation_urn,
+        "is_new_conversation": draft.is_new_conversation,
+        "content_hash": draft.content_hash,
+        "findings": [f.as_dict() for f in result.findings],
+        "token_issued": result.token is not None,
+        "token_expires_at": result.token.expires_at if result.token else None,
+    }

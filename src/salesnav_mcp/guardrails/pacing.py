@@ -1,0 +1,57 @@
+"""Short-term pacing: keep each account under upstream's per-minute and per-day search limits.
+
+Every upstream search call (each page) takes a slot first. The slots are a
+sliding window of call timestamps kept in the store, so restarts and other
+server processes sharing the store see the same history. When the minute
+window is full, `acquire` waits (via the Clock) until a slot frees; when the
+day window is full, it refuses with `PaceLimitReached` naming when it frees,
+rather than blocking a caller for hours.
+"""
+
+from __future__ import annotations
+
+from salesnav_mcp.clock import Clock
+from salesnav_mcp.config import Settings
+from salesnav_mcp.guardrails.audit import AuditLog
+from salesnav_mcp.guardrails.errors import PaceLimitReached
+from salesnav_mcp.store import Store
+
+MINUTE = 60.0
+DAY = 86_400.0
+MIN_WAIT = 0.001  # never spin on a slot that frees "now"
+
+
+class Pacer:
+    def __init__(self, store: Store, settings: Settings, clock: Clock, audit: AuditLog, *, kind: str = "search"):
+        self._store = store
+        self._clock = clock
+        self._audit = audit
+        self.kind = kind
+        self.windows: list[tuple[float, int]] = [
+            (MINUTE, settings.salesnav_search_per_minute),
+            (DAY, settings.salesnav_search_per_day),
+        ]
+
+    async def acquire(self, account_id: str) -> float:
+        """Take a slot for one upstream call, waiting for the minute window; return seconds waited."""
+        waited = 0.0
+        while True:
+            now = self._clock.now()
+            decision = await self._store.take_rate_slot(
+                account_id=account_id, kind=self.kind, now=now, windows=self.windows
+            )
+            if decision.granted:
+                return waited
+            assert decision.retry_at is not None and decision.window_seconds is not None
+            if decision.window_seconds >= DAY:
+                limit = dict(self.windows)[decision.window_seconds]
+                await self._audit.record(
+                    "pace.refused",
+                    account_id=account_id,
+                    details={"kind": self.kind, "limit": limit, "window": "day", "retry_at": decision.retry_at},
+                )
+                raise PaceLimitReached(account_id, limit, "day", decision.retry_at)
+            # Another process may take the freed slot first; then we simply wait again.
+            delay = max(MIN_WAIT, (decision.retry_at - now).total_seconds())
+            await self._clock.sleep(delay)
+            waited += delay

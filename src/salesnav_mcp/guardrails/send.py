@@ -1,0 +1,415 @@
+"""Sending a draft: at most once, whatever retries, crashes, races or timeouts happen.
+
+`SendCoordinator.send(draft_id, confirmation, send_fn)`:
+  1. A draft already `sent` returns its first result; send_fn is not called.
+     `sending` (in progress) and `unknown` (may have gone out) are refused with an explanation.
+  2. The confirmation is verified for the configured mode (guardrails.confirm).
+  3. The policy runs again (guardrails.policy); blocking findings refuse the send.
+  4. One atomic compare-and-set in the store moves draft|failed -> sending, consuming the
+     token and re-checking the daily cap and duplicate rule: exactly one caller, in any
+     process, wins. Everyone else is refused.
+  5. send_fn(draft) runs (the tools layer passes the upstream call). Then:
+       returned            -> sent (its result dict is kept and returned on later sends)
+       UpstreamError that proves nothing was sent (auth, validation, not found, no seat,
+         permission, rate limited, session expired, or any 4xx status)   -> failed
+         (may be sent again with a new confirmation)
+       UnknownOutcomeError, any other error, cancellation, 5xx / failure without proof
+                           -> unknown: never resent automatically; a human checks LinkedIn
+                              and calls resolve_unknown(draft_id, "sent" | "not_sent").
+  A draft left in `sending` (the process died) is reported as unknown after
+  Drafts.sending_timeout.
+
+Dry run (settings.salesnav_dry_run): steps 1-4 run and are recorded exactly as for a
+real send (the token is consumed), send_fn is never called, the outcome is "dry_run",
+and the draft returns to state `draft` so it can be sent for real later.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import anyio
+
+from salesnav_mcp.clock import Clock
+from salesnav_mcp.config import Settings
+from salesnav_mcp.guardrails.audit import AuditLog
+from salesnav_mcp.guardrails.confirm import Confirmation, Confirmer, VerifiedConfirmation
+from salesnav_mcp.guardrails.drafts import Drafts
+from salesnav_mcp.guardrails.errors import (
+    ConfirmationRefused,
+    DraftNotFound,
+    GuardrailError,
+    PolicyViolation,
+    SendRefused,
+    format_utc,
+)
+from salesnav_mcp.guardrails.policy import Policy, PolicyFinding, day_start
+from salesnav_mcp.store import BeginSendResult, Draft, Store
+from salesnav_mcp.upstream.errors import (
+    AuthenticationError,
+    NoSeatError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    SessionExpiredError,
+    UnknownOutcomeError,
+    UpstreamError,
+    ValidationError,
+)
+
+logger = logging.getLogger(__name__)
+
+SendFn = Callable[[Draft], Awaitable[Mapping[str, Any]]]
+SENDABLE_STATES = ("draft", "failed")
+_NOTHING_SENT = (
+    AuthenticationError,
+    NotFoundError,
+    NoSeatError,
+    PermissionDeniedError,
+    ValidationError,
+    RateLimitedError,
+    SessionExpiredError,
+)
+
+
+def proves_not_sent(exc: BaseException) -> bool:
+    """True when the error shows upstream refused the request, so nothing went out."""
+    if isinstance(exc, UnknownOutcomeError) or not isinstance(exc, UpstreamError):
+        return False
+    return isinstance(exc, _NOTHING_SENT) or (exc.status is not None and 400 <= exc.status < 500)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: Literal["sent", "already_sent", "failed", "unknown", "dry_run"]
+    draft: Draft
+    result: dict[str, Any] | None = None  # upstream's answer (first one, for already_sent)
+    error: str | None = None  # why failed / unknown
+    warnings: list[PolicyFinding] = field(default_factory=list)
+
+
+class SendCoordinator:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        clock: Clock,
+        audit: AuditLog,
+        *,
+        drafts: Drafts,
+        confirmer: Confirmer,
+        policy: Policy,
+    ) -> None:
+        self._store = store
+        self._settings = settings
+        self._clock = clock
+        self._audit = audit
+        self._drafts = drafts
+        self._confirmer = confirmer
+        self._policy = policy
+
+    async def send(
+        self,
+        draft_id: str,
+        confirmation: Confirmation | None,
+        send_fn: SendFn,
+        *,
+        inmail_credits: int | None = None,
+        actor: str | None = None,
+    ) -> SendResult:
+        """Send the draft once (see module docstring). Refusals raise GuardrailError subclasses."""
+        draft = await self._drafts.get(draft_id)
+        if draft.state == "sent":
+            return await self._already_sent(draft, actor)
+        if draft.state not in SENDABLE_STATES:
+            await self._refused(draft, actor, "state", _state_reason(draft))
+            raise SendRefused(_state_reason(draft), draft)
+
+        verified = await self._verify(draft, confirmation, actor)
+        actor = actor or verified.actor
+        try:
+            warnings = await self._policy.check(draft, inmail_credits=inmail_credits)
+        except PolicyViolation as exc:
+            await self._refused(draft, actor, "policy", exc.message, findings=exc.findings)
+            raise
+
+        attempt_id = "a_" + secrets.token_hex(8)
+        now = self._clock.now()
+        begun = await self._store.begin_send(
+            draft_id=draft.id,
+            from_states=SENDABLE_STATES,
+            content_hash=draft.content_hash,
+            token_digest=verified.token_digest,
+            token_expires_at=verified.token_expires_at,
+            attempt_id=attempt_id,
+            now=now,
+            new_conversation_cap=self._policy.daily_cap,
+            day_start=day_start(now),
+            duplicate_since=now - self._settings.salesnav_duplicate_window,
+        )
+        if begun.outcome != "started":
+            return await self._lost(begun, draft, verified, actor)
+        started = begun.draft
+        assert started is not None
+        dry_run = self._settings.salesnav_dry_run
+        await self._audit.record(
+            "send.attempt",
+            account_id=started.account_id,
+            actor=actor,
+            details={
+                "draft_id": started.id,
+                "attempt_id": attempt_id,
+                "recipient": started.recipient,
+                "channel": started.channel,
+                "content_hash": started.content_hash,
+                "confirmed_by": verified.method,
+                "mode": verified.mode,
+                "dry_run": dry_run,
+            },
+        )
+        if dry_run:
+            return await self._dry_run(started, attempt_id, warnings, actor)
+        return await self._call(started, attempt_id, send_fn, warnings, actor)
+
+    async def resolve_unknown(
+        self, draft_id: str, outcome: Literal["sent", "not_sent"], *, actor: str | None = None, note: str | None = None
+    ) -> Draft:
+        """A human checked LinkedIn: record that an `unknown` send went out, or put it back to `draft`."""
+        if outcome not in ("sent", "not_sent"):
+            raise GuardrailError(f"outcome must be 'sent' or 'not_sent', not {outcome!r}")
+        draft = await self._drafts.get(draft_id)
+        if draft.state != "unknown":
+            raise SendRefused(
+                f"Draft {draft.id} is {draft.state}; only a draft whose outcome is unknown can be resolved.", draft
+            )
+        if outcome == "sent":
+            moved = await self._store.transition_draft(
+                draft.id,
+                from_states=("unknown",),
+                to_state="sent",
+                now=self._clock.now(),
+                result={"resolved_by_human": True, "note": note},
+            )
+        else:
+            moved = await self._store.transition_draft(
+                draft.id, from_states=("unknown",), to_state="draft", now=self._clock.now()
+            )
+        if moved is None:
+            latest = await self._drafts.get(draft_id)
+            raise SendRefused(f"Draft {draft_id} changed state to {latest.state} meanwhile; check it again.", latest)
+        await self._audit.record(
+            "send.resolved",
+            account_id=moved.account_id,
+            actor=actor,
+            details={"draft_id": moved.id, "outcome": outcome, "note": note},
+        )
+        return moved
+
+    # ---- steps ---------------------------------------------------------------------------------
+    async def _verify(self, draft: Draft, confirmation: Confirmation | None, actor: str | None) -> VerifiedConfirmation:
+        method = None if confirmation is None else type(confirmation).__name__
+        try:
+            verified = await self._confirmer.verify(draft, confirmation)
+        except ConfirmationRefused as exc:
+            await self._audit.record(
+                "confirm.refused",
+                account_id=draft.account_id,
+                actor=actor or getattr(confirmation, "actor", None),
+                details={
+                    "draft_id": draft.id,
+                    "mode": self._confirmer.mode,
+                    "method": method,
+                    "code": exc.code,
+                    "reason": exc.message,
+                },
+            )
+            raise
+        await self._audit.record(
+            "confirm.approved",
+            account_id=draft.account_id,
+            actor=actor or verified.actor,
+            details={
+                "draft_id": draft.id,
+                "mode": verified.mode,
+                "method": verified.method,
+                "content_hash": draft.content_hash,
+            },
+        )
+        return verified
+
+    async def _lost(
+        self, begun: BeginSendResult, draft: Draft, verified: VerifiedConfirmation, actor: str | None
+    ) -> SendResult:
+        """The compare-and-set did not let us send: explain why (or return the first result)."""
+        current = begun.draft or draft
+        if begun.outcome == "missing":
+            raise DraftNotFound(draft.id)
+        if begun.outcome == "state":
+            current = await self._drafts.settle(current)
+            if current.state == "sent":
+                return await self._already_sent(current, actor)
+            await self._refused(current, actor, "state", _state_reason(current))
+            raise SendRefused(_state_reason(current), current)
+        if begun.outcome in ("changed", "token_used"):
+            exc = ConfirmationRefused(
+                "the draft changed after it was confirmed; confirm the current text"
+                if begun.outcome == "changed"
+                else "this confirmation token was already used (tokens are single use); get a new one",
+                code="changed" if begun.outcome == "changed" else "used",
+            )
+            await self._audit.record(
+                "confirm.refused",
+                account_id=current.account_id,
+                actor=actor,
+                details={
+                    "draft_id": current.id,
+                    "mode": verified.mode,
+                    "method": verified.method,
+                    "code": exc.code,
+                    "reason": exc.message,
+                },
+            )
+            raise exc
+        if begun.outcome == "cap_reached":
+            finding = self._policy.cap_finding(begun.count or 0)
+        else:
+            finding = PolicyFinding(
+                "duplicate",
+                "block",
+                f"the same text is already being sent or was sent to {current.recipient} "
+                f"(draft {begun.other_draft_id})",
+                "text",
+            )
+        violation = PolicyViolation([finding])
+        await self._refused(current, actor, "policy", violation.message, findings=[finding])
+        raise violation
+
+    async def _dry_run(
+        self, draft: Draft, attempt_id: str, warnings: list[PolicyFinding], actor: str | None
+    ) -> SendResult:
+        with anyio.CancelScope(shield=True):
+            back = await self._store.transition_draft(
+                draft.id, from_states=("sending",), to_state="draft", now=self._clock.now(), attempt_id=attempt_id
+            )
+            await self._audit.record(
+                "send.dry_run",
+                account_id=draft.account_id,
+                actor=actor,
+                details={"draft_id": draft.id, "attempt_id": attempt_id, "note": "dry run: nothing was sent"},
+            )
+        return SendResult("dry_run", back or draft, warnings=warnings)
+
+    async def _call(
+        self, draft: Draft, attempt_id: str, send_fn: SendFn, warnings: list[PolicyFinding], actor: str | None
+    ) -> SendResult:
+        try:
+            answer = await send_fn(draft)
+        except anyio.get_cancelled_exc_class():
+            await self._finish(
+                draft,
+                attempt_id,
+                "unknown",
+                actor,
+                warnings,
+                error="the send was cancelled after it started; it may or may not have gone out",
+            )
+            raise
+        except UpstreamError as exc:
+            outcome = "failed" if proves_not_sent(exc) else "unknown"
+            return await self._finish(draft, attempt_id, outcome, actor, warnings, error=str(exc))
+        except Exception as exc:
+            logger.exception("send of draft %s raised unexpectedly", draft.id)
+            return await self._finish(
+                draft,
+                attempt_id,
+                "unknown",
+                actor,
+                warnings,
+                error=f"the send raised {type(exc).__name__}; it may or may not have gone out",
+            )
+        except BaseException:
+            await self._finish(
+                draft,
+                attempt_id,
+                "unknown",
+                actor,
+                warnings,
+                error="the send was interrupted; it may or may not have gone out",
+            )
+            raise
+        result = dict(answer) if isinstance(answer, Mapping) else {"result": answer}
+        return await self._finish(draft, attempt_id, "sent", actor, warnings, result=result)
+
+    async def _finish(
+        self,
+        draft: Draft,
+        attempt_id: str,
+        outcome: Literal["sent", "failed", "unknown"],
+        actor: str | None,
+        warnings: list[PolicyFinding],
+        *,
+        result: dict[str, Any] | None = None,
+        error: str | None = None,
+    ) -> SendResult:
+        error = None if error is None else self._audit.scrubber.text(error)
+        # Shielded: the outcome of a send that started must be recorded even when we are being cancelled.
+        with anyio.CancelScope(shield=True):
+            moved = await self._store.transition_draft(
+                draft.id,
+                from_states=("sending", "unknown"),
+                to_state=outcome,
+                now=self._clock.now(),
+                attempt_id=attempt_id,
+                result=result,
+                error=error,
+            )
+            await self._audit.record(
+                f"send.{outcome}",
+                account_id=draft.account_id,
+                actor=actor,
+                details={"draft_id": draft.id, "attempt_id": attempt_id, "result": result, "error": error},
+            )
+            current = moved or await self._store.get_draft(draft.id) or draft
+        return SendResult(outcome, current, result=result, error=error, warnings=warnings)
+
+    async def _already_sent(self, draft: Draft, actor: str | None) -> SendResult:
+        await self._audit.record(
+            "send.repeat",
+            account_id=draft.account_id,
+            actor=actor,
+            details={"draft_id": draft.id, "note": "already sent; returned the first result, nothing sent again"},
+        )
+        return SendResult("already_sent", draft, result=draft.result)
+
+    async def _refused(
+        self, draft: Draft, actor: str | None, reason: str, message: str, findings: list[PolicyFinding] | None = None
+    ) -> None:
+        await self._audit.record(
+            "send.refused",
+            account_id=draft.account_id,
+            actor=actor,
+            details={
+                "draft_id": draft.id,
+                "state": draft.state,
+                "reason": reason,
+                "message": message,
+                "findings": [f.as_dict() for f in findings or []],
+            },
+        )
+
+
+def _state_reason(draft: Draft) -> str:
+    if draft.state == "sending":
+        since = f" since {format_utc(draft.send_started_at)}" if draft.send_started_at else ""
+        return f"Draft {draft.id} is being sent right now{since}; it is not sent a second time."
+    if draft.state == "unknown":
+        return (
+            f"Draft {draft.id} may or may not have been sent ({draft.error or 'outcome unknown'}). "
+            "It is never resent automatically: check the conversation on LinkedIn, then record what happened "
+            "with resolve_unknown(draft_id, 'sent' or 'not_sent')."
+        )
+    return f"Draft {draft.id} is {draft.state} and cannot be sent."

@@ -1,0 +1,32 @@
+"""Pick and open the store the settings ask for."""
+
+from __future__ import annotations
+
+from salesnav_mcp.config import Settings
+from salesnav_mcp.store.base import Store, StoreError
+from salesnav_mcp.store.sqlite import DB_FILENAME, SQLiteStore
+
+
+async def open_store(settings: Settings) -> Store:
+    """Open (creating and migrating as needed) the store for these settings.
+
+    Default: SQLite file `salesnav.db` in `settings.salesnav_data_dir`.
+    `settings.salesnav_store_url` may name `sqlite:///<path>` explicitly; a
+    `postgresql://` URL is reserved for a shared team store and not available yet.
+    """
+    url = (settings.salesnav_store_url or "").strip()
+    if not url:
+        return await SQLiteStore.open(settings.salesnav_data_dir / DB_FILENAME)
+    scheme = url.split(":", 1)[0].lower()
+    if scheme == "sqlite" and url.lower().startswith("sqlite:///"):
+        from pathlib import Path
+
+        return await SQLiteStore.open(Path(url[len("sqlite:///") :]))
+    if scheme in ("postgresql", "postgres") or scheme.startswith("postgresql+"):
+        raise StoreError(
+            "SALESNAV_STORE_URL names a PostgreSQL store, which this version does not support yet. "
+            "Unset SALESNAV_STORE_URL to use the SQLite file in SALESNAV_DATA_DIR."
+        )
+    raise StoreError(
+        f"SALESNAV_STORE_URL has an unsupported scheme {scheme!r}: use sqlite:///<path to file> or leave it unset."
+    )

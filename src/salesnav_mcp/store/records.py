@@ -1,0 +1,169 @@
+"""Plain records the store hands back: no SQL, no behaviour beyond small helpers.
+
+Times are aware UTC datetimes at this boundary; each store implementation
+decides how to keep them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+SearchStatus = Literal["reserved", "committed", "released", "expired"]
+DraftState = Literal["draft", "sending", "sent", "failed", "unknown"]
+Channel = Literal["linkedin_inbox", "sales_navigator"]
+
+DRAFT_STATES: tuple[DraftState, ...] = ("draft", "sending", "sent", "failed", "unknown")
+CHANNELS: tuple[Channel, ...] = ("linkedin_inbox", "sales_navigator")
+# States in which a message may have reached LinkedIn: they count for caps and duplicates.
+MAYBE_SENT_STATES: tuple[DraftState, ...] = ("sending", "sent", "unknown")
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    """One budgeted search: a reservation that became a charge (committed) or not."""
+
+    id: str
+    account_id: str
+    query_key: str
+    month: str  # "YYYY-MM" (UTC) the reservation was made in
+    status: SearchStatus
+    created_at: datetime
+    updated_at: datetime
+    committed_at: datetime | None
+    total: int | None  # upstream's reported total, when it gives one
+    complete: bool  # True when every upstream page has been stored
+    item_count: int  # de-duplicated items stored so far
+    next_offset: int  # upstream offset to continue from
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    search: SearchRecord
+    offset: int
+    items: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ReserveResult:
+    """What `Store.reserve_search` decided, atomically.
+
+    outcome:
+      - "reserved": a new reservation `search` was created (counts as pending).
+      - "cached": an identical committed search inside the cache window is `search`; nothing charged.
+      - "exhausted": used + pending reached the limit; nothing created.
+      - "needs_confirmation": at or above the confirmation threshold and the caller had not confirmed.
+    used/pending are the counts for the month *before* this call's reservation.
+    expired_ids lists stale reservations this call expired (their process died).
+    """
+
+    outcome: Literal["reserved", "cached", "exhausted", "needs_confirmation"]
+    search: SearchRecord | None
+    used: int
+    pending: int
+    expired_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BudgetCounts:
+    used: int  # committed searches this month
+    pending: int  # live (not stale) reservations this month
+
+
+@dataclass(frozen=True)
+class RateDecision:
+    """Outcome of `Store.take_rate_slot`: granted, or which window is full and when it frees."""
+
+    granted: bool
+    window_seconds: float | None = None  # the full window, when refused
+    retry_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: str
+    account_id: str
+    recipient: str  # as given: profile id or URN
+    recipient_key: str  # normalized id used for matching (see guardrails.policy.recipient_key)
+    channel: Channel
+    subject: str | None
+    text: str
+    attachments: list[dict[str, Any]]
+    conversation_urn: str | None
+    is_new_conversation: bool
+    state: DraftState
+    content_hash: str  # sha256 of text + subject + attachments: what a confirmation binds to
+    text_hash: str  # sha256 of the text alone: what the duplicate rule compares
+    created_at: datetime
+    updated_at: datetime
+    created_by: str | None = None
+    send_started_at: datetime | None = None
+    attempt_id: str | None = None
+    result: dict[str, Any] | None = None  # upstream's answer once sent
+    error: str | None = None  # why the last attempt failed or is unknown
+
+
+@dataclass(frozen=True)
+class BeginSendResult:
+    """Outcome of the atomic compare-and-set `Store.begin_send`.
+
+    outcome:
+      - "started": the draft is now `sending` with the caller's attempt id; only one caller gets this.
+      - "state": the draft is not in an allowed state (see `draft.state`).
+      - "changed": the draft's content hash differs from the one confirmed.
+      - "token_used": the confirmation token was already used.
+      - "cap_reached": the daily cap of new conversations for the account is reached (`count`).
+      - "duplicate": the same text went to the same recipient inside the window (`other_draft_id`).
+      - "missing": no such draft.
+    """
+
+    outcome: Literal["started", "state", "changed", "token_used", "cap_reached", "duplicate", "missing"]
+    draft: Draft | None
+    count: int | None = None
+    other_draft_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DncEntry:
+    recipient_key: str
+    recipient: str
+    reason: str | None
+    added_at: datetime
+    added_by: str | None
+
+
+@dataclass(frozen=True)
+class PolicyFacts:
+    """What the policy needs from the store about one prospective send."""
+
+    dnc: DncEntry | None
+    duplicate_draft_id: str | None  # another draft with the same text to the same recipient in the window
+    duplicate_sent_at: datetime | None
+    new_conversations_today: int
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    account_id: str | None
+    actor: str | None
+    kind: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SsiSnapshot:
+    account_id: str
+    day: date
+    payload: dict[str, Any]
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class CreditSnapshot:
+    account_id: str
+    day: date
+    value: int
+    recorded_at: datetime

@@ -1,0 +1,71 @@
+"""Shared test helpers for the guardrail tests (plain module, importable by name)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from salesnav_mcp.config import Settings
+from salesnav_mcp.store import Draft
+
+ACCOUNT = "5f0c0a1b2c3d4e5f6a7b8c90"
+OTHER_ACCOUNT = "5f0c0a1b2c3d4e5f6a7b8c91"
+START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def make_settings(data_dir: Path, **overrides: Any) -> Settings:
+    """Settings that do not depend on the machine's environment or .env file."""
+    values: dict[str, Any] = {
+        "salesnav_data_dir": data_dir,
+        "salesnav_store_url": None,
+        "salesnav_monthly_search_budget": 300,
+        "salesnav_budget_warn_ratio": 0.8,
+        "salesnav_search_per_minute": 30,
+        "salesnav_search_per_day": 1000,
+        "salesnav_confirm_mode": "elicit",
+        "salesnav_confirm_key": None,
+        "salesnav_dry_run": False,
+        "salesnav_daily_new_conversations": 100,
+        "connectsafely_api_key": None,
+        "linkedin_access_token": None,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+class RecordingSender:
+    """An injected send_fn that records every call and answers like upstream (or raises)."""
+
+    def __init__(self, *, raises: BaseException | None = None, delay: float = 0.0) -> None:
+        self.calls: list[Draft] = []
+        self.raises = raises
+        self.delay = delay
+
+    async def __call__(self, draft: Draft) -> dict[str, Any]:
+        self.calls.append(draft)
+        if self.delay:
+            await anyio.sleep(self.delay)
+        if self.raises is not None:
+            raise self.raises
+        return {"success": True, "messageId": f"msg-{len(self.calls)}", "recipient": draft.recipient}
+
+
+RECIPIENT = "urn:li:fsd_profile:ACoAABcdefgh"
+TEXT = "Hi Dana, saw your talk on data contracts. Worth a chat?"
+
+
+async def new_draft(guards: Any, **overrides: Any) -> Any:
+    """Create a classic reply draft (no credit or subject rules apply) unless overridden."""
+    values: dict[str, Any] = {
+        "account_id": ACCOUNT,
+        "recipient": RECIPIENT,
+        "channel": "linkedin_inbox",
+        "text": TEXT,
+        "is_new_conversation": False,
+        "conversation_urn": "urn:li:fsd_conversation:2-abc",
+    }
+    values.update(overrides)
+    return await guards.drafts.create(**values)
