@@ -13,7 +13,7 @@ from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp import __version__
 from salesnav_mcp.config import Settings
-from salesnav_mcp.server.registry import register_tools, select_tools
+from salesnav_mcp.server.registry import build_tools, select_tools
 
 logger = logging.getLogger("salesnav_mcp")
 
@@ -61,8 +61,8 @@ def build_server(
         version=__version__,
         instructions=instructions(settings),
         lifespan=lifespan,
+        tools=build_tools(select_tools(toolsets, read_only=read_only)),
         token_verifier=http_auth[0] if http_auth else None,
         auth=http_auth[1] if http_auth else None,
     )
-    register_tools(server, select_tools(toolsets, read_only=read_only))
     return server

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.tools.base import Tool
 
+from salesnav_mcp.server.schema import compact_schema
 from salesnav_mcp.tools import TOOLSETS
 from salesnav_mcp.tools._runtime import ToolSpec
 
@@ -26,12 +27,15 @@ def select_tools(toolsets: Iterable[str] | None = None, *, read_only: bool = Fal
     return [spec for name in wanted for spec in TOOLSETS[name].tools if spec.read_only or not read_only]
 
 
-def register_tools(server: MCPServer, specs: Iterable[ToolSpec]) -> None:
+def build_tools(specs: Iterable[ToolSpec]) -> list[Tool]:
+    """SDK tool objects with compact published schemas (validation still uses the full pydantic models)."""
+    tools = []
     for spec in specs:
-        server.add_tool(
-            spec.fn,
-            name=spec.name,
-            title=spec.title,
-            description=spec.description,
-            annotations=spec.annotations,
+        tool = Tool.from_function(
+            spec.fn, name=spec.name, title=spec.title, description=spec.description, annotations=spec.annotations
         )
+        tool.parameters = compact_schema(tool.parameters)
+        if tool.fn_metadata.output_schema is not None:
+            tool.fn_metadata.output_schema = compact_schema(tool.fn_metadata.output_schema)
+        tools.append(tool)
+    return tools

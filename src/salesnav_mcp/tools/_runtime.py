@@ -40,7 +40,9 @@ class ToolOutput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    sandbox: bool = Field(description="True when served by the embedded sandbox (simulated data; nothing reaches LinkedIn).")
+    sandbox: bool = Field(
+        description="True when served by the embedded sandbox (simulated data; nothing reaches LinkedIn)."
+    )
 
 
 def reply(summary: str, data: BaseModel) -> CallToolResult:
@@ -65,8 +67,22 @@ def _translate_errors(fn: F) -> F:
             raise
         except tuple(_USER_FACING) as exc:
             raise ToolError(str(exc)) from exc
+        except BaseExceptionGroup as group:
+            # Concurrent work (e.g. search page waves) fails as a group: report its first user-facing error.
+            facing, _rest = group.split(tuple(_USER_FACING))
+            if facing is None:
+                raise
+            first = _first_leaf(facing)
+            raise ToolError(str(first)) from group
 
     return wrapper  # type: ignore[return-value]
+
+
+def _first_leaf(group: BaseExceptionGroup) -> BaseException:
+    exc: BaseException = group
+    while isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
+    return exc
 
 
 @dataclass(frozen=True)

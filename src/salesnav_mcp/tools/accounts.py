@@ -56,13 +56,17 @@ async def list_accounts(
     lines = [f"{len(items)} account(s):"] + [
         f"- {a.name} ({a.id}) {a.status or 'UNKNOWN'}{' [default]' if a.id == default else ''}" for a in items
     ]
-    return reply("\n".join(lines), AccountsOut(accounts=items, default_account_id=default, sandbox=svc.connectsafely.sandbox))
+    return reply(
+        "\n".join(lines), AccountsOut(accounts=items, default_account_id=default, sandbox=svc.connectsafely.sandbox)
+    )
 
 
 @toolset.tool(title="Account status", read_only=True)
 async def get_account_status(
     ctx: Context,
-    account_id: Annotated[str, Field(description="LinkedIn account id (from list_accounts).", min_length=1, max_length=64)],
+    account_id: Annotated[
+        str, Field(description="LinkedIn account id (from list_accounts).", min_length=1, max_length=64)
+    ],
 ) -> Annotated[CallToolResult, AccountStatusOut]:
     """Check whether a LinkedIn account can be used right now (AVAILABLE, IN_USE or ERROR)."""
     svc = services(ctx)
@@ -70,5 +74,8 @@ async def get_account_status(
     usable = status.status == "AVAILABLE"
     text = f"Account {account_id}: {status.status or 'UNKNOWN'}" + ("" if usable else " (not usable right now)")
     return reply(
-        text, AccountStatusOut(account_id=account_id.strip(), status=status.status, usable=usable, sandbox=svc.connectsafely.sandbox)
+        text,
+        AccountStatusOut(
+            account_id=account_id.strip(), status=status.status, usable=usable, sandbox=svc.connectsafely.sandbox
+        ),
     )

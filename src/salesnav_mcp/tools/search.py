@@ -1,0 +1,524 @@
+"""Search toolset: Sales Navigator lead and account search, paged, budgeted and paced.
+
+Filters (or a pasted Sales Navigator URL) become one canonical Sales Navigator URL; that URL
+is the search's identity for the monthly budget, so the same query asked twice inside the
+cache window costs one search. Pages are fetched in small concurrent waves, each call paced
+to the account's upstream limits, stored as they arrive, and served back through cursors
+without further upstream calls.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Annotated, Any, Literal
+
+import anyio
+from mcp.server.mcpserver import Context, ElicitationResult, Resolve
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import CallToolResult
+from pydantic import BaseModel, Field
+
+from salesnav_mcp.guardrails import BudgetConfirmationRequired, BudgetStatus, SearchLease
+from salesnav_mcp.salesnav_url import (
+    AccountFilters,
+    LeadFilters,
+    SearchQuery,
+    build_search_url,
+    parse_search_url,
+    validate_search_url,
+)
+from salesnav_mcp.tools._elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, outcome_value
+from salesnav_mcp.tools._params import AccountId
+from salesnav_mcp.tools._runtime import ToolOutput, Toolset, reply, services
+from salesnav_mcp.tools.services import Services
+
+toolset = Toolset("search", "Sales Navigator lead and account search, geo lookup, search budget.")
+
+RESULT_CAP = 1000  # results one search may bring back (upstream cap)
+UPSTREAM_PAGE = 100  # largest page upstream serves
+WAVE = 3  # pages fetched at once
+
+
+# ----------------------------------------------------------------------------- output models
+
+
+class BudgetOut(BaseModel):
+    account_id: str
+    used: int
+    limit: int
+    remaining: int
+    resets_at: str = Field(description="ISO-8601 UTC; the first instant of next month")
+    needs_confirmation: bool = Field(
+        description="New searches need the user's confirmation (warning threshold reached)."
+    )
+
+
+class LeadOut(BaseModel):
+    name: str
+    title: str | None = None
+    company: str | None = None
+    company_id: str | None = None
+    location: str | None = None
+    degree: str | None = Field(default=None, description="1st | 2nd | 3rd+")
+    profile_id: str | None = None
+    profile_urn: str | None = None
+    profile_url: str | None = None
+    open_to_work: bool | None = None
+
+
+class CompanyOut(BaseModel):
+    name: str
+    company_id: str | None = None
+    industry: str | None = None
+    location: str | None = None
+    followers: int | None = None
+    headline: str | None = None
+    company_url: str | None = None
+
+
+class SearchOut(ToolOutput):
+    search_id: str
+    kind: Literal["people", "company"]
+    sales_navigator_url: str = Field(description="Open this URL to see the same search in Sales Navigator.")
+    total: int | None = Field(description="Matches upstream reported (Sales Navigator caps what it serves at 1,000).")
+    fetched: int = Field(description="Results stored for this search so far.")
+    complete: bool = Field(description="Every result upstream serves is stored.")
+    offset: int
+    leads: list[LeadOut] | None = None
+    companies: list[CompanyOut] | None = None
+    next_cursor: str | None = Field(description="Pass to get_search_page for the next page (no upstream call).")
+    cached: bool = Field(description="Served from a search run in the cache window (free).")
+    charged: bool = Field(description="This call spent one search from the monthly budget.")
+    budget: BudgetOut
+
+
+class BudgetStatusOut(ToolOutput):
+    budget: BudgetOut
+    warn_ratio: float
+
+
+class GeoOut(ToolOutput):
+    geo_id: str
+    name: str | None
+
+
+class SearchUrlOut(ToolOutput):
+    kind: Literal["people", "company"]
+    sales_navigator_url: str
+    filters: dict[str, Any] = Field(description="The search's filters, as lead or account filters take them.")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def budget_out(status: BudgetStatus) -> BudgetOut:
+    return BudgetOut(
+        account_id=status.account_id,
+        used=status.used,
+        limit=status.limit,
+        remaining=status.remaining,
+        resets_at=status.resets_at.isoformat(),
+        needs_confirmation=status.warn,
+    )
+
+
+def budget_line(b: BudgetOut) -> str:
+    return f"Budget: {b.used}/{b.limit} searches used this month, {b.remaining} left (resets {b.resets_at[:10]})."
+
+
+def canonical_query(query: SearchQuery) -> SearchQuery:
+    """The query without session parts and with filters in a fixed order: one identity per search."""
+    filters = tuple(
+        sorted(
+            (
+                f.model_copy(
+                    update={
+                        "values": tuple(sorted(f.values, key=lambda v: (v.selection_type, v.id or "", v.text or "")))
+                    }
+                )
+                for f in query.filters
+            ),
+            key=lambda f: (f.type, f.sub_filter or ""),
+        )
+    )
+    return SearchQuery(kind=query.kind, keywords=(query.keywords or "").strip() or None, filters=filters)
+
+
+def query_from(kind: Literal["people", "company"], filters: BaseModel | None, url: str | None) -> SearchQuery:
+    if (filters is None) == (url is None):
+        field = "filters" if kind == "people" else "filters"
+        raise ToolError(f"Give exactly one of '{field}' or 'url' (a Sales Navigator search URL).")
+    if url is not None:
+        return canonical_query(parse_search_url(validate_search_url(url, kind)))
+    query = filters.to_query()  # type: ignore[union-attr]
+    if not query.keywords and not query.filters:
+        raise ToolError("'filters' is empty: give at least keywords or one filter.")
+    return canonical_query(query)
+
+
+def encode_cursor(search_id: str, offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps([search_id, offset]).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        search_id, offset = json.loads(base64.urlsafe_b64decode(padded))
+        if not isinstance(search_id, str) or not isinstance(offset, int) or offset < 0:
+            raise ValueError
+        return search_id, offset
+    except (ValueError, TypeError) as exc:
+        raise ToolError("'cursor' is not a cursor from a search result; pass next_cursor exactly as returned.") from exc
+
+
+def lead_from(person: Any) -> LeadOut:
+    position = person.current_position if isinstance(person.current_position, dict) else {}
+    name = " ".join(p for p in (person.first_name, person.last_name) if p) or person.profile_id or "(unknown)"
+    return LeadOut(
+        name=name,
+        title=position.get("title") or person.headline,
+        company=position.get("companyName"),
+        company_id=position.get("companyId"),
+        location=person.location,
+        degree=person.connection_degree,
+        profile_id=person.profile_id,
+        profile_urn=person.profile_urn,
+        profile_url=person.profile_url,
+        open_to_work=person.is_open_to_work,
+    )
+
+
+def company_from(company: Any) -> CompanyOut:
+    return CompanyOut(
+        name=company.name or company.universal_name or company.company_id or "(unknown)",
+        company_id=company.company_id,
+        industry=company.industry,
+        location=company.location,
+        followers=company.follower_count,
+        headline=company.headline,
+        company_url=company.company_url,
+    )
+
+
+def lead_line(i: int, lead: dict[str, Any]) -> str:
+    where = f" @ {lead['company']}" if lead.get("company") else ""
+    parts = [f"{i}. {lead['name']} — {lead.get('title') or '?'}{where}"]
+    if lead.get("location"):
+        parts.append(lead["location"])
+    if lead.get("degree"):
+        parts.append(lead["degree"])
+    parts.append(f"id:{lead.get('profile_id') or lead.get('profile_urn')}")
+    return " · ".join(parts)
+
+
+def company_line(i: int, company: dict[str, Any]) -> str:
+    parts = [f"{i}. {company['name']}"]
+    for key in ("industry", "location"):
+        if company.get(key):
+            parts.append(company[key])
+    parts.append(f"id:{company.get('company_id')}")
+    return " · ".join(parts)
+
+
+# ----------------------------------------------------------------------------- running a search
+
+
+async def _fetch_page(
+    svc: Services, kind: str, account_id: str, url: str, start: int, count: int
+) -> tuple[list[dict[str, Any]], int | None, bool]:
+    await svc.guardrails.pacer.acquire(account_id)
+    if kind == "people":
+        people = await svc.connectsafely.search_people(account_id=account_id, url=url, start=start, count=count)
+        items = [lead_from(p).model_dump(mode="json") for p in people.people]
+        return items, people.pagination.total, people.has_more
+    companies = await svc.connectsafely.search_companies(account_id=account_id, url=url, start=start, count=count)
+    items = [company_from(c).model_dump(mode="json") for c in companies.companies]
+    return items, companies.pagination.total, companies.has_more
+
+
+def _item_key(item: dict[str, Any]) -> str:
+    return str(item.get("profile_urn") or item.get("profile_id") or item.get("company_id") or item.get("name"))
+
+
+async def fill_search(ctx: Context, svc: Services, lease: SearchLease, kind: str, url: str, want: int) -> None:
+    """Fetch pages until `want` results are stored (or upstream has no more), reporting progress.
+
+    Pages are recorded in order as each wave completes, so a cancelled search keeps what it fetched.
+    """
+    account_id = lease.search.account_id
+    want = min(want, RESULT_CAP)
+    while not lease.search.complete and lease.search.item_count < want:
+        start = lease.search.next_offset
+        if lease.search.total is not None:
+            want = min(want, lease.search.total)
+        target = min(want, RESULT_CAP)
+        if start >= target and lease.search.item_count > 0:
+            break
+        wave_starts = []
+        offset = start
+        # The first page of a fresh search goes alone: it tells the total and whether more exist.
+        width = 1 if lease.search.item_count == 0 and lease.search.next_offset == 0 else WAVE
+        while len(wave_starts) < width and offset < max(target, start + 1):
+            wave_starts.append(offset)
+            offset += UPSTREAM_PAGE if target - lease.search.item_count > UPSTREAM_PAGE else max(1, target - offset)
+        results: dict[int, tuple[list[dict[str, Any]], int | None, bool, int]] = {}
+
+        async def one(page_start: int, count: int, results: dict = results) -> None:
+            items, total, has_more = await _fetch_page(svc, kind, account_id, url, page_start, count)
+            results[page_start] = (items, total, has_more, count)
+
+        async with anyio.create_task_group() as tg:
+            for i, page_start in enumerate(wave_starts):
+                end = (
+                    wave_starts[i + 1]
+                    if i + 1 < len(wave_starts)
+                    else min(max(target, page_start + 1), page_start + UPSTREAM_PAGE)
+                )
+                tg.start_soon(one, page_start, max(1, min(UPSTREAM_PAGE, end - page_start)))
+        for page_start in wave_starts:
+            items, total, has_more, count = results[page_start]
+            next_offset = page_start + count
+            complete = not has_more or len(items) < count or next_offset >= RESULT_CAP
+            await lease.record_page(items, key=_item_key, next_offset=next_offset, total=total, complete=complete)
+            if complete:
+                break
+        await ctx.report_progress(
+            min(lease.search.item_count, target), target, f"{lease.search.item_count} results stored"
+        )
+
+
+class SpendSearch(BaseModel):
+    spend: bool = Field(
+        title="Spend one Sales Navigator search", description="Run this search and spend one from this month's budget."
+    )
+
+
+async def _spend_gate(ctx: Context, account_id: str | None, confirm_spend: bool) -> Any:
+    """Ask the human before a search once the budget's warning threshold is reached."""
+    if confirm_spend:
+        return NOT_NEEDED
+    svc = services(ctx)
+    status = await svc.guardrails.budget.status(await svc.account_id(account_id))
+    if not status.warn or status.remaining == 0:
+        return NOT_NEEDED  # below the threshold, or at the limit (the budget refuses by itself)
+    if not can_elicit(ctx):
+        return NO_ELICITATION
+    from mcp.server.mcpserver import Elicit
+
+    return Elicit(
+        f"Sales Navigator search budget for account {status.account_id}: {status.used} of {status.limit} used this "
+        f"month, {status.remaining} left (resets {status.resets_at:%Y-%m-%d}). Spend one more on this search?",
+        SpendSearch,
+    )
+
+
+SpendGate = Annotated[ElicitationResult[SpendSearch], Resolve(_spend_gate)]
+ConfirmSpend = Annotated[
+    bool,
+    Field(description="Set true only after the user agreed to spend a search past the budget warning threshold."),
+]
+
+
+async def run_search(
+    ctx: Context,
+    kind: Literal["people", "company"],
+    query: SearchQuery,
+    account_id: str | None,
+    max_results: int,
+    page_size: int,
+    gate: Any,
+) -> CallToolResult:
+    svc = services(ctx)
+    account = await svc.account_id(account_id)
+    url = build_search_url(query)
+    decision = outcome_value(gate)
+    if decision is None or (isinstance(decision, SpendSearch) and not decision.spend):
+        status = await svc.guardrails.budget.status(account)
+        raise ToolError(f"Search not run: the user did not agree to spend a search. {budget_line(budget_out(status))}")
+    confirmed = isinstance(decision, SpendSearch)
+    try:
+        async with svc.guardrails.budget.search(account, f"{kind}|{url}", confirmed=confirmed) as lease:
+            await fill_search(ctx, svc, lease, kind, url, max_results)
+            charged = lease.charged
+            cached = lease.cached
+            search_id = lease.search_id
+    except BudgetConfirmationRequired as exc:
+        hint = (
+            "This client cannot show a confirmation dialog: ask the user, then call again with confirm_spend=true."
+            if decision == NO_ELICITATION
+            else "Ask the user, then call again with confirm_spend=true."
+        )
+        raise ToolError(f"{exc.message.split(' Ask the user')[0]} {hint}") from exc
+    return await page_reply(svc, search_id, 0, page_size, charged=charged, cached=cached)
+
+
+async def page_reply(
+    svc: Services, search_id: str, offset: int, limit: int, *, charged: bool = False, cached: bool = False
+) -> CallToolResult:
+    page = await svc.guardrails.budget.page(search_id, offset, limit)
+    if page is None:
+        raise ToolError(f"No stored search {search_id!r}: it expired or never existed. Run the search again.")
+    record = page.search
+    kind = "people" if record.query_key.startswith("people|") else "company"
+    url = record.query_key.split("|", 1)[1]
+    status = await svc.guardrails.budget.status(record.account_id)
+    next_offset = offset + len(page.items)
+    more = next_offset < record.item_count
+    budget = budget_out(status)
+    out = SearchOut(
+        search_id=search_id,
+        kind=kind,
+        sales_navigator_url=url,
+        total=record.total,
+        fetched=record.item_count,
+        complete=record.complete,
+        offset=offset,
+        leads=[LeadOut(**i) for i in page.items] if kind == "people" else None,
+        companies=[CompanyOut(**i) for i in page.items] if kind == "company" else None,
+        next_cursor=encode_cursor(search_id, next_offset) if more else None,
+        cached=cached,
+        charged=charged,
+        budget=budget,
+        sandbox=svc.connectsafely.sandbox,
+    )
+    line = lead_line if kind == "people" else company_line
+    noun = "leads" if kind == "people" else "accounts"
+    total = f" of {record.total} matches" if record.total is not None else ""
+    head = f"{noun.capitalize()} {offset + 1}-{next_offset} ({record.item_count} stored{total}); search {search_id}."
+    if not page.items:
+        head = f"No {noun} {'found' if offset == 0 else 'on this page'}; search {search_id}."
+    cost = " Served from cache (free)." if cached else (" Spent 1 search." if charged else "")
+    lines = [head + cost] + [line(offset + i + 1, item) for i, item in enumerate(page.items)]
+    if more:
+        lines.append(f"More: get_search_page(cursor={out.next_cursor!r}).")
+    lines.append(budget_line(budget) + (" [sandbox]" if out.sandbox else ""))
+    return reply("\n".join(lines), out)
+
+
+MaxResults = Annotated[
+    int, Field(ge=1, le=RESULT_CAP, description="How many results to fetch and store (default 25, at most 1,000).")
+]
+PageSize = Annotated[
+    int, Field(ge=1, le=100, description="Results shown in this reply (default 25); the rest via cursor.")
+]
+
+
+# ----------------------------------------------------------------------------- tools
+
+
+@toolset.tool(title="Search leads (Sales Navigator)", read_only=False, destructive=False, idempotent=True)
+async def search_leads(
+    ctx: Context,
+    gate: SpendGate,
+    filters: Annotated[LeadFilters | None, Field(description="Lead filters. Give this or url.")] = None,
+    url: Annotated[
+        str | None,
+        Field(
+            description="A pasted Sales Navigator lead search URL (https://www.linkedin.com/sales/search/people?...). Give this or filters."
+        ),
+    ] = None,
+    max_results: MaxResults = 25,
+    page_size: PageSize = 25,
+    account_id: AccountId = None,
+    confirm_spend: ConfirmSpend = False,
+) -> Annotated[CallToolResult, SearchOut]:
+    """Find people with Sales Navigator Lead Search, e.g. VPs of Sales at 201-500 person fintechs in Germany.
+    Spends one search from the monthly budget per distinct query (repeats within 24 h are free); returns
+    the first page and a cursor for the rest."""
+    query = query_from("people", filters, url)
+    return await run_search(ctx, "people", query, account_id, max_results, page_size, gate)
+
+
+@toolset.tool(title="Search accounts (Sales Navigator)", read_only=False, destructive=False, idempotent=True)
+async def search_accounts(
+    ctx: Context,
+    gate: SpendGate,
+    filters: Annotated[AccountFilters | None, Field(description="Account filters. Give this or url.")] = None,
+    url: Annotated[
+        str | None,
+        Field(
+            description="A pasted Sales Navigator account search URL (https://www.linkedin.com/sales/search/company?...). Give this or filters."
+        ),
+    ] = None,
+    max_results: MaxResults = 25,
+    page_size: PageSize = 25,
+    account_id: AccountId = None,
+    confirm_spend: ConfirmSpend = False,
+) -> Annotated[CallToolResult, SearchOut]:
+    """Find companies with Sales Navigator Account Search by headcount, revenue, industry and HQ location.
+    Spends one search from the monthly budget per distinct query (repeats within 24 h are free)."""
+    query = query_from("company", filters, url)
+    return await run_search(ctx, "company", query, account_id, max_results, page_size, gate)
+
+
+@toolset.tool(title="Next page of a search", read_only=True, open_world=False)
+async def get_search_page(
+    ctx: Context,
+    cursor: Annotated[str, Field(description="next_cursor from a search result.", min_length=4, max_length=200)],
+    page_size: PageSize = 25,
+) -> Annotated[CallToolResult, SearchOut]:
+    """Read more results of a search already run, from storage: no upstream call, no budget spent."""
+    search_id, offset = decode_cursor(cursor)
+    return await page_reply(services(ctx), search_id, offset, page_size)
+
+
+@toolset.tool(title="Search budget", read_only=True, open_world=False)
+async def get_search_budget(ctx: Context, account_id: AccountId = None) -> Annotated[CallToolResult, BudgetStatusOut]:
+    """Show this month's Sales Navigator search budget (used, limit, remaining, reset date) without spending."""
+    svc = services(ctx)
+    status = await svc.guardrails.budget.status(await svc.account_id(account_id))
+    out = BudgetStatusOut(
+        budget=budget_out(status), warn_ratio=svc.settings.salesnav_budget_warn_ratio, sandbox=svc.connectsafely.sandbox
+    )
+    note = " New searches need the user's confirmation." if status.warn and status.remaining else ""
+    return reply(budget_line(out.budget) + note, out)
+
+
+@toolset.tool(title="Look up a place's geo id", read_only=True)
+async def lookup_geo(
+    ctx: Context,
+    place: Annotated[
+        str, Field(description="Place name, e.g. 'Munich' or 'Greater Boston'.", min_length=2, max_length=100)
+    ],
+) -> Annotated[CallToolResult, GeoOut]:
+    """Find the LinkedIn geo id of a place, for the regions filter when the place is not a listed region."""
+    svc = services(ctx)
+    geo = await svc.connectsafely.lookup_geo(place.strip())
+    return reply(
+        f"{geo.name or place}: geo id {geo.geo_id}",
+        GeoOut(geo_id=geo.geo_id, name=geo.name, sandbox=svc.connectsafely.sandbox),
+    )
+
+
+@toolset.tool(title="Build a Sales Navigator URL", read_only=True, open_world=False, name="build_search_url")
+async def build_search_url_tool(
+    ctx: Context,
+    lead_filters: Annotated[LeadFilters | None, Field(description="Lead filters (for a lead search URL).")] = None,
+    account_filters: Annotated[
+        AccountFilters | None, Field(description="Account filters (for an account search URL).")
+    ] = None,
+    url: Annotated[str | None, Field(description="Or a Sales Navigator URL to read back into filters.")] = None,
+) -> Annotated[CallToolResult, SearchUrlOut]:
+    """Turn filters into a Sales Navigator search URL, or a URL back into filters. No upstream call, no budget."""
+    given = [x for x in (lead_filters, account_filters, url) if x is not None]
+    if len(given) != 1:
+        raise ToolError("Give exactly one of 'lead_filters', 'account_filters' or 'url'.")
+    sandbox = services(ctx).connectsafely.sandbox
+    if url is not None:
+        query = parse_search_url(url)
+        typed = LeadFilters.from_query(query) if query.kind == "people" else AccountFilters.from_query(query)
+        shown = typed.model_dump(mode="json", exclude_defaults=True)
+        out = SearchUrlOut(
+            kind=query.kind,
+            sales_navigator_url=build_search_url(canonical_query(query)),
+            filters=shown,
+            sandbox=sandbox,
+        )
+        return reply(f"{query.kind} search filters: {json.dumps(shown, ensure_ascii=False)}", out)
+    filters = lead_filters or account_filters
+    kind: Literal["people", "company"] = "people" if lead_filters is not None else "company"
+    link = build_search_url(query_from(kind, filters, None))
+    shown = filters.model_dump(mode="json", exclude_defaults=True)  # type: ignore[union-attr]
+    out = SearchUrlOut(kind=kind, sales_navigator_url=link, filters=shown, sandbox=sandbox)
+    return reply(link, out)
