@@ -116,6 +116,8 @@ def test_classification_of_upstream_errors() -> None:
     assert not proves_not_sent(UnknownOutcomeError("?", status=400))
     assert not proves_not_sent(UpstreamFailure("down", status=503))
     assert not proves_not_sent(UpstreamError("no status"))
+    assert proves_not_sent(RateLimitedError("retry budget ran out"))
+    assert not proves_not_sent(AuthenticationError("proxy said so", status=502))
     assert not proves_not_sent(TimeoutError())
 
 

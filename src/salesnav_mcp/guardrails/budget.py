@@ -275,6 +275,16 @@ class SearchBudget:
         released = await self._store.release_search(lease.search.id, now=self._clock.now())
         if released is not None:
             lease.search = released
+        if lease.search.status == "committed":
+            # A page was stored but the caller was interrupted before hearing so: it stays charged.
+            lease.charged = True
+            await self._audit.record(
+                "search.committed",
+                account_id=lease.search.account_id,
+                actor=lease.actor,
+                details={"search_id": lease.search.id, "query_key": lease.search.query_key, "note": reason},
+            )
+            return
         await self._audit.record(
             "search.released",
             account_id=lease.search.account_id,

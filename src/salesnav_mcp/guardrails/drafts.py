@@ -254,6 +254,6 @@ def _draft_details(draft: Draft, result: DraftResult) -> dict[str, Any]:
         "is_new_conversation": draft.is_new_conversation,
         "content_hash": draft.content_hash,
         "findings": [f.as_dict() for f in result.findings],
-        "token_issued": result.token is not None,
-        "token_expires_at": result.token.expires_at if result.token else None,
+        "confirmation_issued": result.token is not None,
+        "confirmation_expires_at": result.token.expires_at if result.token else None,
     }

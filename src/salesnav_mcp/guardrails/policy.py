@@ -158,7 +158,7 @@ class Policy:
                 )
             )
         if draft.is_new_conversation:
-            findings.extend(self._cap_findings(facts.new_conversations_today, now))
+            findings.extend(self._cap_findings(facts.new_conversations_today))
             if draft.channel == "sales_navigator":
                 findings.extend(_credit_findings(inmail_credits))
         if draft.channel == "sales_navigator" and draft.is_new_conversation and not draft.subject:
@@ -184,7 +184,7 @@ class Policy:
             "recipient",
         )
 
-    def _cap_findings(self, count: int, now: datetime) -> list[PolicyFinding]:
+    def _cap_findings(self, count: int) -> list[PolicyFinding]:
         if count >= self.daily_cap:
             return [self.cap_finding(count)]
         if self.daily_cap and count >= CAP_WARN_RATIO * self.daily_cap:

@@ -10,8 +10,8 @@
      process, wins. Everyone else is refused.
   5. send_fn(draft) runs (the tools layer passes the upstream call). Then:
        returned            -> sent (its result dict is kept and returned on later sends)
-       UpstreamError that proves nothing was sent (auth, validation, not found, no seat,
-         permission, rate limited, session expired, or any 4xx status)   -> failed
+       UpstreamError that proves nothing was sent (any 4xx status; without a status: auth,
+         validation, not found, no seat, permission, rate limited)       -> failed
          (may be sent again with a new confirmation)
        UnknownOutcomeError, any other error, cancellation, 5xx / failure without proof
                            -> unknown: never resent automatically; a human checks LinkedIn
@@ -55,7 +55,6 @@ from salesnav_mcp.upstream.errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
-    SessionExpiredError,
     UnknownOutcomeError,
     UpstreamError,
     ValidationError,
@@ -72,15 +71,20 @@ _NOTHING_SENT = (
     PermissionDeniedError,
     ValidationError,
     RateLimitedError,
-    SessionExpiredError,
 )
 
 
 def proves_not_sent(exc: BaseException) -> bool:
-    """True when the error shows upstream refused the request, so nothing went out."""
+    """True when the error shows upstream refused the request, so nothing went out.
+
+    A refusal class (auth, not found, no seat, permission, validation, rate limited) or any
+    4xx status proves it; a 5xx status never does, whatever the class.
+    """
     if isinstance(exc, UnknownOutcomeError) or not isinstance(exc, UpstreamError):
         return False
-    return isinstance(exc, _NOTHING_SENT) or (exc.status is not None and 400 <= exc.status < 500)
+    if exc.status is not None:
+        return 400 <= exc.status < 500
+    return isinstance(exc, _NOTHING_SENT)
 
 
 @dataclass(frozen=True)

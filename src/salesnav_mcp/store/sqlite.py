@@ -203,10 +203,11 @@ class SQLiteStore(Store):
             conn.execute(begin)
             try:
                 out = fn(conn)
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
             return out
 
     # ---- key-value --------------------------------------------------------------------------------
