@@ -267,4 +267,5 @@ async def test_old_result_items_are_purged_but_budget_history_stays(guards: Guar
     await run_search(guards, "newer")  # a new reservation purges at most hourly
     page = await guards.budget.page(old.search_id, 0, 10)
     assert page is not None and page.items == [] and page.search.status == "committed"
+    assert (page.search.item_count, page.search.next_offset, page.search.complete) == (0, 0, False)
     assert (await guards.budget.status(ACCOUNT)).used == 3

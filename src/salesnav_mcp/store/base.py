@@ -113,8 +113,9 @@ class Store(ABC):
 
     @abstractmethod
     async def purge_search_results(self, *, before: datetime) -> int:
-        """Delete stored items of searches last updated before `before`; keep the searches themselves
-        (they are the budget's history). Return how many items were deleted."""
+        """Delete stored items of searches last updated before `before` and zero their item_count,
+        next_offset and complete; keep the searches themselves (the budget's history).
+        Return how many items were deleted."""
 
     @abstractmethod
     async def budget_counts(self, *, account_id: str, month: str, stale_before: datetime) -> BudgetCounts:

@@ -372,10 +372,17 @@ class SQLiteStore(Store):
 
     async def purge_search_results(self, *, before: datetime) -> int:
         def op(c: sqlite3.Connection) -> int:
-            return c.execute(
+            deleted = c.execute(
                 "DELETE FROM search_items WHERE search_id IN (SELECT id FROM searches WHERE updated_at < ?)",
                 (_ts(before),),
             ).rowcount
+            # Keep each record truthful: nothing is stored any more, nothing was read upstream for it.
+            c.execute(
+                """UPDATE searches SET item_count = 0, next_offset = 0, complete = 0
+                   WHERE updated_at < ? AND item_count > 0""",
+                (_ts(before),),
+            )
+            return deleted
 
         return await self._write(op)
 
