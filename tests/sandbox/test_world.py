@@ -130,3 +130,14 @@ def test_reset_restores_the_initial_state_in_place() -> None:
     assert app.state.world is world
     assert world.accounts[DEFAULT_ACCOUNT_ID].inmail_credits == 50
     assert {urn: len(c.messages) for urn, c in world.conversations.items()} == before
+
+
+def test_same_seed_and_clock_give_the_same_inboxes_and_seats() -> None:
+    def snapshot(seed: int) -> tuple[object, ...]:
+        world = create_app(SandboxConfig(seed=seed, clock=ManualClock())).state.world
+        threads = [(c.urn, c.source, c.lead.profile_id, c.unread_count, [(m.urn, m.text, m.sent_at) for m in c.messages])
+                   for c in world.conversations_of(DEFAULT_ACCOUNT_ID)]
+        return tuple(threads), world.seats, world.accounts[DEFAULT_ACCOUNT_ID].profile_urn
+
+    assert snapshot(7) == snapshot(7)
+    assert snapshot(7) != snapshot(8)

@@ -12,13 +12,16 @@ import string
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salesnav_mcp.clock import Clock
 
 from .config import SandboxConfig
 from .data import ACCOUNT_SEEDS, CONTRACTS_BY_URN, AccountSeed, ContractSeed
 from .population import Company, Lead, Population, build_population
+
+if TYPE_CHECKING:
+    from .jobs import CrmJob, ExportJob
 
 LABELS: dict[str, str] = {"lbl-interested": "Interested", "lbl-follow-up": "Follow up", "lbl-not-now": "Not now"}
 _ID_CHARS = string.ascii_letters + string.digits
@@ -217,8 +220,8 @@ class SandboxWorld:
         self.search_calls: dict[str, SearchCounter] = defaultdict(SearchCounter)
         self.new_conversations: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
         self.export_failures: list[str] = list(self.config.export_failures)
-        self.export_jobs: dict[int, Any] = {}
-        self.crm_jobs: dict[int, Any] = {}
+        self.export_jobs: dict[int, ExportJob] = {}
+        self.crm_jobs: dict[int, CrmJob] = {}
         self.next_export_id = 987654321
         self.next_crm_id = 123456789
         self.seats: tuple[Seat, ...] = seed_seats(self)
