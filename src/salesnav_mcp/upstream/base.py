@@ -31,7 +31,6 @@ from salesnav_mcp.upstream.errors import (
     UpstreamError,
     UpstreamFailure,
     ValidationError,
-    redact,
 )
 from salesnav_mcp.upstream.http import make_http_client
 from salesnav_mcp.upstream.retry import RetryPolicy, may_retry, retry_at_from
@@ -277,7 +276,7 @@ class UpstreamClient:
             now = self._clock.now()
             wait = self._policy.next_wait(attempt=attempt, slept=slept, retry_at=retry_at, now=now, rng=self._rng)
             if wait is None:
-                raise self._give_up(failure, attempt, retry_at, now)
+                raise self._give_up(failure, attempt, retry_at)
             log.info(
                 "%s: %s, retrying in %.3f s (attempt %d of %d)",
                 where,
@@ -326,7 +325,7 @@ class UpstreamClient:
         log.debug("%s %s -> HTTP %d", self.api_name, call.route, response.status_code)
         return Reply(response.status_code, response.headers, data, response.content)
 
-    def _give_up(self, failure: UpstreamError, attempt: int, retry_at: datetime | None, now: datetime) -> UpstreamError:
+    def _give_up(self, failure: UpstreamError, attempt: int, retry_at: datetime | None) -> UpstreamError:
         """The retry budget is spent: report when to come back if upstream said so."""
         if isinstance(failure, RateLimitedError):
             if failure.retry_at is None and retry_at is not None:
@@ -334,9 +333,6 @@ class UpstreamClient:
             return failure
         failure.message = f"{failure.message} Gave up after {attempt} attempt{'s' if attempt > 1 else ''}."
         return failure
-
-    def _redact(self, text: str) -> str:
-        return redact(text, *self._secrets())
 
 
 def _json_or_none(response: httpx2.Response) -> Any:
