@@ -4,14 +4,23 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+NODE_TOOLS := tests/e2e/node
+NODE_STAMP := $(NODE_TOOLS)/node_modules/.installed
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-.PHONY: install demo test lint bench
+# Node 22 tools for the end-to-end tests (Inspector CLI, conformance suite); skipped when up to date.
+$(NODE_STAMP): $(NODE_TOOLS)/package.json $(NODE_TOOLS)/package-lock.json scripts/install-node-tools.sh
+	scripts/install-node-tools.sh $@
+
+.PHONY: install node-tools demo test lint bench
 install: $(STAMP)
+
+node-tools: $(NODE_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/salesnav-mcp demo
@@ -19,7 +28,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
-test: lint
+test: lint node-tools
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
