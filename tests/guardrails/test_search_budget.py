@@ -147,16 +147,17 @@ async def test_warning_threshold_requires_confirmation(make_guardrails) -> None:
     assert (await guards.budget.status(ACCOUNT)).used == 9
 
 
-async def test_below_threshold_no_confirmation_and_no_warning(make_guardrails) -> None:  # type: ignore[no-untyped-def]
-    guards = make_guardrails(salesnav_monthly_search_budget=300)
-    for i in range(239):
+async def test_threshold_is_exact_despite_float_rounding(make_guardrails) -> None:  # type: ignore[no-untyped-def]
+    # 25 * 0.28 is 7.000000000000001 in floating point: the threshold must still be 7, not 8.
+    guards = make_guardrails(salesnav_monthly_search_budget=25, salesnav_budget_warn_ratio=0.28)
+    for i in range(6):
         await run_search(guards, f"k{i}")
     status = await guards.budget.status(ACCOUNT)
-    assert status.used == 239 and not status.warn and status.confirm_from == 240
-    await run_search(guards, "the-240th")  # search 240 itself needs no confirmation
+    assert status.used == 6 and not status.warn and status.confirm_from == 7
+    await run_search(guards, "the-7th")  # search 7 itself needs no confirmation
     assert (await guards.budget.status(ACCOUNT)).warn
     with pytest.raises(BudgetConfirmationRequired):
-        await run_search(guards, "the-241st")
+        await run_search(guards, "the-8th")
 
 
 async def test_exhausted_budget_refuses_with_reset_date_but_cache_still_serves(make_guardrails) -> None:  # type: ignore[no-untyped-def]
