@@ -13,11 +13,15 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from salesnav_mcp import __version__
 from salesnav_mcp.config import Settings
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
 
 logger = logging.getLogger("salesnav_mcp")
 
@@ -105,7 +109,7 @@ def run_serve(args: argparse.Namespace) -> int:
     return _serve_stdio(settings, args, toolsets)
 
 
-def _build(settings: Settings, args: argparse.Namespace, toolsets: list[str] | None, **kwargs: object):
+def _build(settings: Settings, args: argparse.Namespace, toolsets: list[str] | None, **kwargs: Any) -> MCPServer:
     from salesnav_mcp.server.app import build_server
     from salesnav_mcp.server.registry import UnknownToolsetError
 

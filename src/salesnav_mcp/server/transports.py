@@ -103,7 +103,13 @@ def transport_security(host: str, port: int, proxy: ProxySettings | None = None)
     """DNS-rebinding protection: accept only the Host/Origin values this server is really reached by."""
     proxy = proxy or ProxySettings()
     names = list(_LOOPBACK_NAMES)
-    if not is_loopback(host) and not _is_wildcard(host):
+    if _is_wildcard(host):
+        if not proxy.salesnav_allowed_hosts:
+            logger.warning(
+                "listening on all interfaces: only requests whose Host header is a loopback name or is listed "
+                "in SALESNAV_ALLOWED_HOSTS are served (DNS-rebinding protection)"
+            )
+    elif not is_loopback(host):
         names.append(_url_host(host))
     hosts = [f"{name}:{port}" for name in names] + proxy.salesnav_allowed_hosts
     origins = [f"http://{name}:{port}" for name in names] + proxy.salesnav_allowed_origins
@@ -121,7 +127,6 @@ def bind_socket(host: str, port: int) -> socket.socket:
     except OSError:
         sock.close()
         raise
-    sock.set_inheritable(True)
     return sock
 
 
