@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     salesnav_daily_new_conversations: int = Field(default=100, ge=0, le=149)
     salesnav_duplicate_window: timedelta = timedelta(days=7)
 
+    # Files the upload_attachment tool may read by path (unset: upload by content only).
+    salesnav_attachments_dir: Path | None = None
+
     # HTTP transport of the MCP server itself.
     salesnav_http_token: SecretStr | None = None
     salesnav_state_key: SecretStr | None = None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from salesnav_mcp.guardrails import GuardrailError
 from salesnav_mcp.salesnav_url import SalesNavUrlError
-from salesnav_mcp.tools import accounts, insights, search
+from salesnav_mcp.tools import accounts, insights, messaging, search
 from salesnav_mcp.tools._runtime import Toolset, user_facing
 from salesnav_mcp.upstream.errors import UpstreamError
 
 user_facing(UpstreamError, GuardrailError, SalesNavUrlError)
 
-TOOLSETS: dict[str, Toolset] = {module.toolset.name: module.toolset for module in (search, insights, accounts)}
+TOOLSETS: dict[str, Toolset] = {module.toolset.name: module.toolset for module in (search, insights, accounts, messaging)}
