@@ -13,6 +13,8 @@ from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp import __version__
 from salesnav_mcp.config import Settings
+from salesnav_mcp.prompts.workflows import register_prompts
+from salesnav_mcp.resources import register_resources
 from salesnav_mcp.server.registry import build_tools, select_tools
 
 logger = logging.getLogger("salesnav_mcp")
@@ -44,6 +46,7 @@ def build_server(
     `http_auth` protects the HTTP transport with a bearer token (see `server.auth.http_auth`).
     """
     settings = settings or Settings()
+    current: list[Any] = [services]  # the services of the running lifespan (static resources read them)
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer) -> AsyncIterator[Any]:
@@ -53,7 +56,16 @@ def build_server(
         from salesnav_mcp.server.wiring import open_services
 
         async with open_services(settings) as opened:
-            yield opened
+            current[0] = opened
+            try:
+                yield opened
+            finally:
+                current[0] = None
+
+    def get_services() -> Any:
+        if current[0] is None:
+            raise RuntimeError("the server's services are not running")
+        return current[0]
 
     server = MCPServer(
         SERVER_NAME,
@@ -65,4 +77,6 @@ def build_server(
         token_verifier=http_auth[0] if http_auth else None,
         auth=http_auth[1] if http_auth else None,
     )
+    register_prompts(server)
+    register_resources(server, get_services)
     return server

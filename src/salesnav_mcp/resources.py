@@ -1,0 +1,117 @@
+"""MCP resources: accounts, search budget, drafts and stored search results; completions for account ids.
+
+Static resources take no request context in the SDK, so they read the running services
+through `get_services`, which the server's lifespan keeps current.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError
+from mcp_types import Completion, CompletionArgument, PromptReference, ResourceTemplateReference
+
+from salesnav_mcp.tools.search import budget_out
+from salesnav_mcp.tools.services import Services
+
+JSON = "application/json"
+ACCOUNT_ARGUMENTS = {"account_id"}
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def register_resources(server: MCPServer, get_services: Callable[[], Services]) -> None:
+    @server.resource("salesnav://accounts", name="accounts", title="Connected LinkedIn accounts", mime_type=JSON)
+    async def accounts() -> str:
+        svc = get_services()
+        listed = await svc.connectsafely.list_accounts()
+        return _dump({"sandbox": svc.connectsafely.sandbox, "accounts": [a.model_dump(mode="json") for a in listed]})
+
+    @server.resource(
+        "salesnav://budget",
+        name="search-budget",
+        title="Sales Navigator search budget, every account",
+        description="Searches used, remaining and the reset date per account this month. Reading it spends nothing.",
+        mime_type=JSON,
+    )
+    async def budget() -> str:
+        svc = get_services()
+        listed = await svc.connectsafely.list_accounts()
+        statuses = [budget_out(await svc.guardrails.budget.status(a.id)).model_dump() for a in listed]
+        return _dump({"sandbox": svc.connectsafely.sandbox, "budgets": statuses})
+
+    @server.resource(
+        "salesnav://budget/{account_id}",
+        name="account-search-budget",
+        title="Sales Navigator search budget of one account",
+        mime_type=JSON,
+    )
+    async def account_budget(account_id: str) -> str:
+        svc = get_services()
+        return _dump(budget_out(await svc.guardrails.budget.status(account_id)).model_dump())
+
+    @server.resource(
+        "salesnav://drafts",
+        name="drafts",
+        title="Drafts awaiting confirmation, and sends whose outcome is unknown",
+        mime_type=JSON,
+    )
+    async def drafts() -> str:
+        svc = get_services()
+        items = await svc.guardrails.drafts.list(states=["draft", "failed", "unknown", "sending"], limit=100)
+        return _dump(
+            [
+                {
+                    "draft_id": d.id,
+                    "state": d.state,
+                    "account_id": d.account_id,
+                    "recipient": d.recipient,
+                    "channel": d.channel,
+                    "subject": d.subject,
+                    "text": d.text,
+                    "updated_at": d.updated_at.isoformat(),
+                    "error": d.error,
+                }
+                for d in items
+            ]
+        )
+
+    @server.resource(
+        "salesnav://searches/{search_id}",
+        name="search-results",
+        title="Every stored result of a search",
+        description="The results a search_leads/search_accounts call stored (up to 1,000); no upstream call.",
+        mime_type=JSON,
+    )
+    async def search_results(search_id: str, ctx: Context) -> str:
+        svc: Services = ctx.request_context.lifespan_context
+        page = await svc.guardrails.budget.page(search_id, 0, 1000)
+        if page is None:
+            raise ResourceError(f"No stored search {search_id!r}: it expired or never existed.")
+        record = page.search
+        return _dump(
+            {
+                "search_id": search_id,
+                "account_id": record.account_id,
+                "sales_navigator_url": record.query_key.split("|", 1)[1],
+                "total": record.total,
+                "complete": record.complete,
+                "results": page.items,
+            }
+        )
+
+    @server.completion()
+    async def complete(
+        ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument, context: Any
+    ) -> Completion | None:
+        if argument.name not in ACCOUNT_ARGUMENTS:
+            return None
+        svc = get_services()
+        ids = [a.id for a in await svc.connectsafely.list_accounts()]
+        matching = [i for i in ids if i.startswith(argument.value or "")]
+        return Completion(values=matching[:100], total=len(matching), has_more=len(matching) > 100)
