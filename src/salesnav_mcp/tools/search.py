@@ -328,6 +328,7 @@ async def run_search(
     max_results: int,
     page_size: int,
     gate: Any,
+    confirm_spend: bool,
 ) -> CallToolResult:
     svc = services(ctx)
     account = await svc.account_id(account_id)
@@ -336,7 +337,7 @@ async def run_search(
     if decision is None or (isinstance(decision, SpendSearch) and not decision.spend):
         status = await svc.guardrails.budget.status(account)
         raise ToolError(f"Search not run: the user did not agree to spend a search. {budget_line(budget_out(status))}")
-    confirmed = isinstance(decision, SpendSearch)
+    confirmed = confirm_spend or isinstance(decision, SpendSearch)
     try:
         async with svc.guardrails.budget.search(account, f"{kind}|{url}", confirmed=confirmed) as lease:
             await fill_search(ctx, svc, lease, kind, url, max_results)
@@ -344,12 +345,13 @@ async def run_search(
             cached = lease.cached
             search_id = lease.search_id
     except BudgetConfirmationRequired as exc:
-        hint = (
-            "This client cannot show a confirmation dialog: ask the user, then call again with confirm_spend=true."
-            if decision == NO_ELICITATION
-            else "Ask the user, then call again with confirm_spend=true."
-        )
-        raise ToolError(f"{exc.message.split(' Ask the user')[0]} {hint}") from exc
+        status = exc.status
+        can_ask = "" if decision == NO_ELICITATION else " (or accept the confirmation dialog)"
+        raise ToolError(
+            f"Search not run: it would be search {status.used + status.pending + 1} of {status.limit} this month for "
+            f"account {status.account_id} ({status.remaining} left, resets {status.resets_at:%Y-%m-%d}). "
+            f"Ask the user; if they agree, call again with confirm_spend=true{can_ask}."
+        ) from exc
     return await page_reply(svc, search_id, 0, page_size, charged=charged, cached=cached)
 
 
@@ -427,7 +429,7 @@ async def search_leads(
     Spends one search from the monthly budget per distinct query (repeats within 24 h are free); returns
     the first page and a cursor for the rest."""
     query = query_from("people", filters, url)
-    return await run_search(ctx, "people", query, account_id, max_results, page_size, gate)
+    return await run_search(ctx, "people", query, account_id, max_results, page_size, gate, confirm_spend)
 
 
 @toolset.tool(title="Search accounts (Sales Navigator)", read_only=False, destructive=False, idempotent=True)
@@ -449,7 +451,7 @@ async def search_accounts(
     """Find companies with Sales Navigator Account Search by headcount, revenue, industry and HQ location.
     Spends one search from the monthly budget per distinct query (repeats within 24 h are free)."""
     query = query_from("company", filters, url)
-    return await run_search(ctx, "company", query, account_id, max_results, page_size, gate)
+    return await run_search(ctx, "company", query, account_id, max_results, page_size, gate, confirm_spend)
 
 
 @toolset.tool(title="Next page of a search", read_only=True, open_world=False)

@@ -1,0 +1,98 @@
+"""Dialogs the guardrails raise besides sends: budget spend past the warning line, do-not-contact removal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from mcp.server.mcpserver import MCPServer
+
+from salesnav_mcp.tools.services import Services
+
+from .conftest import make_settings, world
+from .elicit import ScriptedHuman
+from .test_messaging_tools import a_lead, make_draft
+
+pytestmark = pytest.mark.anyio
+
+QUERIES = [
+    {"filters": {"seniority": [level], "regions": ["Germany"]}}
+    for level in ("CXO", "VP", "Director", "Senior", "Entry Level", "Training")
+]
+
+
+@pytest.fixture
+def settings(tmp_path: Any) -> Any:
+    return make_settings(tmp_path, salesnav_monthly_search_budget=5, salesnav_budget_warn_ratio=0.8)
+
+
+async def test_budget_warning_asks_the_human_and_the_limit_refuses(server: MCPServer, connect: Any) -> None:
+    human = ScriptedHuman("accept")
+    async with connect(server, elicitation_callback=human) as client:
+        for arguments in QUERIES[:4]:
+            result = await client.call_tool("search_leads", arguments)
+            assert not result.is_error, result.content
+        assert human.shown == []  # 4 of 5: below the 80% line nothing is asked
+
+        human.action = "decline"
+        declined = await client.call_tool("search_leads", QUERIES[4])
+        assert declined.is_error and "did not agree" in declined.content[0].text
+        assert len(human.shown) == 1 and "4 of 5 used" in human.shown[0]
+        status = await client.call_tool("get_search_budget", {})
+        assert status.structured_content["budget"]["used"] == 4
+
+        human.action = "accept"
+        spent = await client.call_tool("search_leads", QUERIES[4])
+        assert not spent.is_error and spent.structured_content["budget"]["used"] == 5
+
+        cached = await client.call_tool("search_leads", QUERIES[0])
+        assert not cached.is_error and cached.structured_content["cached"] is True
+
+        refused = await client.call_tool("search_leads", QUERIES[5])
+        assert refused.is_error
+        text = refused.content[0].text
+        assert "used up" in text and "resets on" in text
+
+
+async def test_budget_warning_without_elicitation_needs_explicit_confirmation(server: MCPServer, connect: Any) -> None:
+    async with connect(server) as client:
+        for arguments in QUERIES[:4]:
+            assert not (await client.call_tool("search_leads", arguments)).is_error
+        refused = await client.call_tool("search_leads", QUERIES[4])
+        assert refused.is_error and "confirm_spend=true" in refused.content[0].text
+        confirmed = await client.call_tool("search_leads", {**QUERIES[4], "confirm_spend": True})
+        assert not confirmed.is_error and confirmed.structured_content["budget"]["used"] == 5
+
+
+async def test_do_not_contact_blocks_drafts_and_needs_the_human_to_lift(
+    server: MCPServer, services: Services, connect: Any
+) -> None:
+    lead = a_lead(services)
+    async with connect(server) as client:
+        added = await client.call_tool(
+            "add_do_not_contact", {"recipient": lead.profile_id, "reason": "asked us not to"}
+        )
+        assert not added.is_error
+        draft = await make_draft(client, lead.profile_id)
+        assert draft["sendable"] is False
+        assert any(
+            f["code"].startswith("do_not_contact") or "do-not-contact" in f["message"] for f in draft["findings"]
+        )
+        sent = await client.call_tool(
+            "send_message",
+            {
+                "draft_id": draft["draft_id"],
+                "confirmation_token": "x" * 20,
+                "recipient": lead.profile_id,
+                "text": draft["text"],
+            },
+        )
+        assert sent.is_error
+        lift = await client.call_tool("remove_do_not_contact", {"recipient": lead.profile_id})
+        assert lift.is_error and "salesnav-mcp dnc remove" in lift.content[0].text
+    async with connect(server, elicitation_callback=ScriptedHuman("accept")) as client:
+        lifted = await client.call_tool("remove_do_not_contact", {"recipient": lead.profile_id})
+        assert not lifted.is_error and lifted.structured_content["changed"] is True
+        listing = await client.call_tool("list_do_not_contact", {})
+        assert listing.structured_content["entries"] == []
+    assert not [m for m in world(services).sent_messages if m.recipient == lead.profile_id]
