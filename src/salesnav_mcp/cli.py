@@ -278,6 +278,127 @@ COMMANDS: dict[str, Command] = {
 }
 
 
+# demo and operator commands ----------------------------------------------------------------------
+
+
+def configure_demo(parser: argparse.ArgumentParser) -> None:
+    """No options: the demo always runs on the embedded sandbox with a throwaway data dir."""
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    import anyio
+
+    from salesnav_mcp.server.demo import run_demo as demo
+
+    configure_logging("WARNING")
+    return anyio.run(demo)
+
+
+def _iso(value: str) -> Any:
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 date or time: {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def configure_budget(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--account", action="append", default=[], help="account id (repeatable; default: every account)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def run_budget(args: argparse.Namespace) -> int:
+    import anyio
+
+    from salesnav_mcp.server.admin import budget_report
+
+    configure_logging(args.log_level)
+    anyio.run(partial(budget_report, load_settings(), args.account, sys.stdout, as_json=args.json))
+    return EXIT_OK
+
+
+def configure_audit(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    parser.add_argument("--since", type=_iso, help="from this ISO-8601 time (UTC when no offset)")
+    parser.add_argument("--until", type=_iso, help="up to this ISO-8601 time")
+    parser.add_argument("--account", help="only this account id")
+    parser.add_argument("--kind", action="append", help="only this kind of entry, e.g. send.attempt (repeatable)")
+    parser.add_argument("--output", help="write to this file instead of stdout")
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    import anyio
+
+    from salesnav_mcp.server.admin import audit_export
+
+    configure_logging(args.log_level)
+    settings = load_settings()
+    export = partial(
+        audit_export, settings, fmt=args.format, since=args.since, until=args.until, account_id=args.account, kinds=args.kind
+    )
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as handle:
+            count = anyio.run(partial(export, handle))
+        print(f"{count} audit entries written to {args.output}", file=sys.stderr)
+    else:
+        anyio.run(partial(export, sys.stdout))
+    return EXIT_OK
+
+
+def configure_dnc(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["list", "add", "remove"])
+    parser.add_argument("recipient", nargs="?", help="profile id or URN (for add and remove)")
+    parser.add_argument("--reason", help="why (for add)")
+
+
+def run_dnc(args: argparse.Namespace) -> int:
+    import anyio
+
+    from salesnav_mcp.server.admin import dnc
+
+    if args.action != "list" and not args.recipient:
+        raise CommandError(f"dnc {args.action} needs a recipient (profile id or URN)")
+    configure_logging(args.log_level)
+    anyio.run(partial(dnc, load_settings(), args.action, args.recipient, args.reason, sys.stdout))
+    return EXIT_OK
+
+
+def configure_drafts(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["list", "resolve"])
+    parser.add_argument("draft_id", nargs="?", help="the draft (for resolve)")
+    parser.add_argument("outcome", nargs="?", choices=["sent", "not_sent"], help="what LinkedIn shows (for resolve)")
+    parser.add_argument("--state", choices=["draft", "sending", "sent", "failed", "unknown"], help="only this state")
+
+
+def run_drafts(args: argparse.Namespace) -> int:
+    import anyio
+
+    from salesnav_mcp.guardrails import GuardrailError
+    from salesnav_mcp.server.admin import drafts
+
+    if args.action == "resolve" and not (args.draft_id and args.outcome):
+        raise CommandError("drafts resolve needs a draft id and an outcome: sent or not_sent")
+    configure_logging(args.log_level)
+    try:
+        anyio.run(partial(drafts, load_settings(), args.action, args.draft_id, args.outcome, args.state, sys.stdout))
+    except GuardrailError as exc:
+        raise CommandError(str(exc)) from None
+    return EXIT_OK
+
+
+COMMANDS.update(
+    {
+        "demo": Command("a short prospecting session on the embedded sandbox, as a transcript", configure_demo, run_demo),
+        "budget": Command("show the monthly Sales Navigator search budget per account", configure_budget, run_budget),
+        "audit": Command("export the audit trail as JSON Lines or CSV (no secrets)", configure_audit, run_audit),
+        "dnc": Command("manage the do-not-contact list", configure_dnc, run_dnc),
+        "drafts": Command("list drafts, or record what happened to a send with an unknown outcome", configure_drafts, run_drafts),
+    }
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="salesnav-mcp", description="MCP server for LinkedIn Sales Navigator.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

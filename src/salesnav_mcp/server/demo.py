@@ -1,0 +1,141 @@
+"""`salesnav-mcp demo`: a short prospecting session against the embedded sandbox, as a transcript.
+
+It starts the real server over stdio (exactly as Claude Desktop does), drives it with the SDK's
+MCP client, and plays the human: every confirmation dialog the server raises is printed and
+accepted. Nothing leaves the machine: the server runs on the sandbox with a throwaway data dir.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import textwrap
+from typing import Any, TextIO
+
+from mcp import Client
+from mcp.client.stdio import StdioServerParameters
+from mcp_types import ElicitResult
+
+ICP = {
+    "seniority": ["VP"],
+    "function": ["Sales"],
+    "company_headcount": ["201-500"],
+    "regions": ["Germany"],
+    "industries": ["Financial Services"],
+}
+# Credentials are dropped so the demo can never reach the real APIs.
+_SECRET_VARS = ("CONNECTSAFELY_API_KEY", "LINKEDIN_ACCESS_TOKEN", "SALESNAV_STORE_URL")
+
+
+class Transcript:
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self.out, flush=True)
+
+    def heading(self, text: str) -> None:
+        self.say()
+        self.say(f"== {text}")
+
+    def call(self, name: str, arguments: dict[str, Any]) -> None:
+        shown = json.dumps(arguments, ensure_ascii=False)
+        self.say(f"» {name}({shown if len(shown) < 160 else shown[:157] + '...'})")
+
+    def result(self, text: str) -> None:
+        self.say(textwrap.indent(text, "  "))
+
+
+class DemoHuman:
+    """Plays the user: shows each dialog and accepts it."""
+
+    def __init__(self, transcript: Transcript) -> None:
+        self.transcript = transcript
+        self.asked = 0
+
+    async def __call__(self, context: Any, params: Any) -> ElicitResult:
+        self.asked += 1
+        self.transcript.say("  ┌─ dialog shown to the user ─────────────────────────")
+        self.transcript.say(textwrap.indent(params.message, "  │ ", lambda line: True))
+        self.transcript.say("  └─ the user clicks: Accept")
+        fields = params.requested_schema.get("properties", {})
+        return ElicitResult(action="accept", content={name: True for name in fields})
+
+
+async def _call(client: Client, transcript: Transcript, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    transcript.call(name, arguments)
+    result = await client.call_tool(name, arguments)
+    transcript.result(result.content[0].text if result.content else "")
+    if result.is_error:
+        raise RuntimeError(f"{name} failed: {result.content[0].text if result.content else ''}")
+    return result.structured_content or {}
+
+
+async def run_demo(out: TextIO = sys.stdout) -> int:
+    transcript = Transcript(out)
+    human = DemoHuman(transcript)
+    with tempfile.TemporaryDirectory(prefix="salesnav-demo-") as data_dir:
+        env = {k: v for k, v in os.environ.items() if k not in _SECRET_VARS}
+        env.update({"SALESNAV_SANDBOX": "1", "SALESNAV_DATA_DIR": data_dir, "PYTHONUNBUFFERED": "1"})
+        params = StdioServerParameters(
+            command=sys.executable, args=["-m", "salesnav_mcp", "--log-level", "WARNING", "serve"], env=env
+        )
+        async with Client(params, elicitation_callback=human) as client:
+            info = client.server_info
+            transcript.say(
+                f"Connected to {info.name if info else 'salesnav-mcp'} over stdio "
+                f"(protocol {client.protocol_version}); {len((await client.list_tools()).tools)} tools."
+            )
+            transcript.say("Sandbox: simulated LinkedIn data, nothing is sent to LinkedIn.")
+
+            transcript.heading("Which accounts can I use, and how much search budget is left?")
+            await _call(client, transcript, "list_accounts", {})
+            await _call(client, transcript, "get_search_budget", {})
+
+            transcript.heading("Find VPs of Sales at 201-500 person fintechs in Germany")
+            await _call(client, transcript, "build_search_url", {"lead_filters": ICP})
+            search = await _call(
+                client, transcript, "search_leads", {"filters": ICP, "max_results": 50, "page_size": 5}
+            )
+            lead = search["leads"][0]
+
+            transcript.heading("How is my Social Selling Index, and which pillar is weakest?")
+            await _call(client, transcript, "get_ssi", {})
+            await _call(client, transcript, "get_inmail_credits", {})
+
+            transcript.heading(f"Draft a note to {lead['name']}, then send it after the user reads it")
+            text = (
+                f"Hi {lead['name'].split()[0]}, congrats on leading sales at {lead['company']}. "
+                "We help fintech sales teams in DACH shorten onboarding for new reps. "
+                "Open to a 20-minute call next week?"
+            )
+            draft = await _call(
+                client,
+                transcript,
+                "draft_message",
+                {"recipient": lead["profile_id"], "subject": "Onboarding new reps faster", "text": text},
+            )
+            await _call(client, transcript, "send_message", {"draft_id": draft["draft_id"]})
+            await _call(client, transcript, "send_message", {"draft_id": draft["draft_id"]})
+
+            transcript.heading("The conversation, as LinkedIn now shows it")
+            listing = await _call(client, transcript, "list_conversations", {"count": 3})
+            thread = next(
+                c
+                for c in listing["conversations"]
+                if any(p["profile_id"] == lead["profile_id"] for p in c["participants"])
+            )
+            await _call(
+                client, transcript, "read_messages", {"conversation_urn": thread["conversation_urn"], "count": 5}
+            )
+            await _call(client, transcript, "get_search_budget", {})
+
+    transcript.heading("Done")
+    transcript.say(
+        f"The user was asked {human.asked} time(s); the second send_message returned the first result instead of "
+        "sending twice. With CONNECTSAFELY_API_KEY (and LINKEDIN_ACCESS_TOKEN) set, the same tools reach the real "
+        "APIs. Add the server to Claude Desktop with: salesnav-mcp install claude"
+    )
+    return 0
