@@ -43,7 +43,9 @@ async def open_services(
     clock: Clock | None = None,
     sandbox_app: Any | None = None,
     sandbox_config: Any | None = None,
+    live_transport: httpx2.AsyncBaseTransport | None = None,
 ) -> AsyncIterator[Services]:
+    """Open everything a server needs; `live_transport` routes the live clients (tests point it at the sandbox)."""
     clock = clock or Clock()
     if sandbox_app is None and not (settings.connectsafely_live and settings.linkedin_live):
         sandbox_app = sandbox_app_for(settings, clock, sandbox_config)
@@ -53,7 +55,7 @@ async def open_services(
         store = await open_store(settings)
         stack.push_async_callback(store.close)
         if settings.connectsafely_live:
-            connectsafely = ConnectSafelyClient(settings=settings, clock=clock)
+            connectsafely = ConnectSafelyClient(settings=settings, clock=clock, transport=live_transport)
         else:
             connectsafely = ConnectSafelyClient(
                 settings=settings,
@@ -65,7 +67,7 @@ async def open_services(
             )
         await stack.enter_async_context(connectsafely)
         if settings.linkedin_live:
-            snap = SnapClient(settings=settings, clock=clock)
+            snap = SnapClient(settings=settings, clock=clock, transport=live_transport)
         else:
             snap = SnapClient(
                 settings=settings,
