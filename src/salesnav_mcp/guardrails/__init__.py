@@ -56,11 +56,11 @@ def build_guardrails(store: Store, settings: Settings, clock: Clock | None = Non
     audit = AuditLog.for_settings(store, settings, clock)
     policy = Policy(store, settings, clock)
     confirmer = Confirmer(store, settings, clock, audit)
-    drafts = Drafts(store, settings, clock, audit, policy, confirmer)
+    drafts = Drafts(store, settings, clock, audit, policy, confirmer, sending_timeout=settings.salesnav_sending_timeout)
     return Guardrails(
         store=store,
         audit=audit,
-        budget=SearchBudget(store, settings, clock, audit),
+        budget=SearchBudget(store, settings, clock, audit, reservation_timeout=settings.salesnav_reservation_timeout),
         pacer=Pacer(store, settings, clock, audit),
         policy=policy,
         dnc=DoNotContact(store, clock, audit),
