@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     salesnav_account_id: str | None = None
     salesnav_data_dir: Path = Field(default_factory=_default_data_dir)
     salesnav_store_url: str | None = None
+    # Most connections one server process keeps to a PostgreSQL store (SQLite ignores it).
+    salesnav_store_pool_size: int = Field(default=10, ge=1, le=100)
     salesnav_sandbox: bool = False
     salesnav_sandbox_seed: int = 7
 
@@ -57,13 +59,22 @@ class Settings(BaseSettings):
     salesnav_dry_run: bool = False
     salesnav_daily_new_conversations: int = Field(default=100, ge=0, le=149)
     salesnav_duplicate_window: timedelta = timedelta(days=7)
+    # A draft left in `sending` this long (its process died mid-send) is reported as `unknown`.
+    salesnav_sending_timeout: timedelta = timedelta(minutes=5)
+    # A search reservation whose process died stops counting against the budget after this long.
+    salesnav_reservation_timeout: timedelta = timedelta(minutes=10)
 
     # Files the upload_attachment tool may read by path (unset: upload by content only).
     salesnav_attachments_dir: Path | None = None
 
     # HTTP transport of the MCP server itself.
     salesnav_http_token: SecretStr | None = None
+    # Shared key (>= 32 bytes) sealing the SDK's requestState, so a multi-round-trip call (elicitation)
+    # started on one replica completes on another; unset: a per-process key.
     salesnav_state_key: SecretStr | None = None
+    # Named users of the HTTP transport (JSON or TOML): each user's bearer token (or its sha256) and the
+    # LinkedIn account ids granted to them ("*" for all). Replaces the single SALESNAV_HTTP_TOKEN.
+    salesnav_users_file: Path | None = None
 
     @field_validator("connectsafely_api_key", "linkedin_access_token", "salesnav_http_token", mode="before")
     @classmethod
