@@ -76,6 +76,21 @@ class Settings(BaseSettings):
     # LinkedIn account ids granted to them ("*" for all). Replaces the single SALESNAV_HTTP_TOKEN.
     salesnav_users_file: Path | None = None
 
+    @field_validator(
+        "salesnav_search_cache_ttl",
+        "salesnav_confirm_ttl",
+        "salesnav_duplicate_window",
+        "salesnav_sending_timeout",
+        "salesnav_reservation_timeout",
+        mode="before",
+    )
+    @classmethod
+    def _seconds(cls, value: object) -> object:
+        """Durations from the environment: plain seconds ("900") as well as ISO-8601 ("PT15M")."""
+        if isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
+            return float(value)
+        return value
+
     @field_validator("connectsafely_api_key", "linkedin_access_token", "salesnav_http_token", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:

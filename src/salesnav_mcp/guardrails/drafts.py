@@ -188,8 +188,12 @@ class Drafts:
     async def list(
         self, *, account_id: str | None = None, states: Sequence[DraftState] | None = None, limit: int = 50
     ) -> list[Draft]:
-        drafts = await self._store.list_drafts(account_id=account_id, states=states, limit=limit)
-        return [await self.settle(d) for d in drafts]
+        # A draft stuck in `sending` is reported as `unknown`, so asking for either means fetching both.
+        wanted = None if states is None else set(states)
+        fetch = None if wanted is None else sorted(wanted | ({"sending"} if "unknown" in wanted else set()))
+        drafts = await self._store.list_drafts(account_id=account_id, states=fetch, limit=limit)  # type: ignore[arg-type]
+        settled = [await self.settle(d) for d in drafts]
+        return [d for d in settled if wanted is None or d.state in wanted]
 
     async def settle(self, draft: Draft) -> Draft:
         """Report a draft stuck in `sending` past the timeout as `unknown` (persisting that)."""
