@@ -5,6 +5,9 @@ from __future__ import annotations
 from salesnav_mcp.guardrails import GuardrailError
 from salesnav_mcp.salesnav_url import SalesNavUrlError
 from salesnav_mcp.tools import accounts, insights, messaging, search
+
+# These modules add their tools to the insights toolset when imported.
+from salesnav_mcp.tools import ssi_history, overview, capacity  # noqa: F401  isort: skip
 from salesnav_mcp.tools._runtime import Toolset, user_facing
 from salesnav_mcp.upstream.errors import UpstreamError
 

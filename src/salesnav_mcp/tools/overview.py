@@ -202,7 +202,9 @@ def overview_line(o: AccountOverview, days: int) -> str:
         upstream = f"upstream error: {o.error}"
     else:
         seat = "Sales Navigator seat" if o.seat else "no Sales Navigator seat"
-        credits = f"{o.inmail.available}{f'/{o.inmail.total}' if o.inmail.total is not None else ''}" if o.inmail else "?"
+        credits = (
+            f"{o.inmail.available}{f'/{o.inmail.total}' if o.inmail.total is not None else ''}" if o.inmail else "?"
+        )
         upstream = f"{o.premium_type or 'UNKNOWN'}, {seat} | {_ssi_part(o, days)} | InMail {credits}"
     b, n = o.search_budget, o.new_conversations
     parts = [
@@ -230,12 +232,10 @@ async def get_account_overview(
         DEFAULT_DAYS
     ),
 ) -> Annotated[CallToolResult, OverviewOut]:
-    """Where a rep stands, per LinkedIn account, in one call: premium type and Sales Navigator seat, SSI and its
-    trend (today's SSI is read and kept), InMail credits and their history, Sales Navigator searches used this
-    month and when the budget resets, new conversations started today against the daily cap, drafts awaiting
-    confirmation, and sends in unknown state (check LinkedIn before resending those). Without account_id it
-    covers every connected account, one line each; an account upstream cannot answer for still shows the
-    server's own counts."""
+    """Where a rep stands per account, in one call: premium type and seat, SSI and its trend, InMail credits
+    and their history, searches used this month and the budget reset, new conversations today vs the daily cap,
+    drafts awaiting confirmation, sends in unknown state (check LinkedIn before resending). Without account_id:
+    every connected account, one line each."""
     svc = services(ctx)
     accounts = await roster(svc)
     if account_id:

@@ -25,8 +25,10 @@ from salesnav_mcp.upstream.errors import NoSeatError, UpstreamError
 DEFAULT_DAYS = 30
 MAX_DAYS = 365
 PILLARS = tuple(PILLAR_NAMES)
-# A pillar that lost at least this much over the period deserves attention even if it is not the weakest.
-NOTABLE_DROP = 0.5
+# A pillar that lost at least this much over the period (more than day-to-day noise) deserves attention
+# even if it is not the weakest, as long as it is within FOCUS_GAP points of the weakest.
+NOTABLE_DROP = 1.0
+FOCUS_GAP = 2.0
 
 
 class SsiPoint(BaseModel):
@@ -91,9 +93,7 @@ def point_from(snapshot: SsiSnapshot) -> SsiPoint:
     for entry in payload.get("pillars") or []:
         if isinstance(entry, dict) and entry.get("pillar"):
             pillars[str(entry["pillar"])] = entry.get("score")
-    ranks = {
-        str(r.get("group")): r.get("rank_top_percent") for r in payload.get("ranks") or [] if isinstance(r, dict)
-    }
+    ranks = {str(r.get("group")): r.get("rank_top_percent") for r in payload.get("ranks") or [] if isinstance(r, dict)}
     return SsiPoint(
         day=snapshot.day,
         overall=payload.get("overall"),
@@ -198,13 +198,24 @@ def summarize(
 
 
 def focus_pillar(history: SsiHistoryOut) -> str | None:
-    """The pillar to work on: the weakest now, unless another one is sliding noticeably."""
-    declined = next((p for p in history.pillars if p.pillar == history.most_declined_pillar), None)
-    if declined is not None and declined.change is not None and declined.change <= -NOTABLE_DROP:
-        weakest = next((p for p in history.pillars if p.pillar == history.weakest_pillar), None)
-        # A slide matters more than a small gap: work on the sliding pillar unless the weakest trails by far.
-        if weakest is None or weakest.last is None or declined.last is None or declined.last - weakest.last < 3:
-            return declined.pillar
+    """The pillar to work on: the weakest now, unless another one is sliding and close to it.
+
+    A slide of NOTABLE_DROP points or more is worth stopping early; a pillar far above the weakest
+    can wait, because the weakest one has the most room to grow.
+    """
+    pillars = {p.pillar: p for p in history.pillars}
+    weakest = pillars.get(history.weakest_pillar or "")
+    declined = pillars.get(history.most_declined_pillar or "")
+    if (
+        weakest is not None
+        and declined is not None
+        and declined.change is not None
+        and declined.change <= -NOTABLE_DROP
+        and declined.last is not None
+        and weakest.last is not None
+        and declined.last - weakest.last <= FOCUS_GAP
+    ):
+        return declined.pillar
     return history.weakest_pillar
 
 
@@ -219,14 +230,18 @@ def _short(pillar: str | None) -> str:
     return PILLAR_NAMES.get(pillar or "", pillar or "n/a")
 
 
-def rank_phrase(rank: RankTrend) -> str:
-    label = rank.group.lower()
+def rank_detail(rank: RankTrend) -> str:
+    """'top 38% (up 4 from top 42%)': where the rank stands and how it moved."""
     if rank.movement is None:
-        return f"{label} top {rank.last:g}%"
+        return f"top {rank.last:g}%"
     if rank.movement == 0:
-        return f"{label} top {rank.last:g}% (unchanged)"
+        return f"top {rank.last:g}% (unchanged)"
     direction = "up" if rank.movement > 0 else "down"
-    return f"{label} top {rank.last:g}% ({direction} {abs(rank.movement):g} from top {rank.first:g}%)"
+    return f"top {rank.last:g}% ({direction} {abs(rank.movement):g} from top {rank.first:g}%)"
+
+
+def rank_phrase(rank: RankTrend) -> str:
+    return f"{rank.group.lower()} {rank_detail(rank)}"
 
 
 def history_summary(out: SsiHistoryOut) -> str:
@@ -326,11 +341,10 @@ async def get_ssi_history(
         bool, Field(description="Read today's SSI first so today is in the series (one upstream call).")
     ] = True,
 ) -> Annotated[CallToolResult, SsiHistoryOut]:
-    """The Social Selling Index over the last `days` days: overall score and each pillar with their change,
-    the strongest and weakest pillar, the pillars that moved most, and the rank movement in industry and network
-    (ranks are "top N %": smaller is better). Every SSI read is kept, one reading per account and UTC day, so the
-    series grows as the SSI is read; today's reading is taken first unless refresh=false. An account without a
-    Sales Navigator seat gets a note instead of an error. Text: a short summary; structured content: every point."""
+    """SSI trend over the last `days` days: overall and pillar scores with their change, strongest/weakest
+    and most improved/declined pillar, rank movement in industry and network (top N %: smaller is better). Reads
+    today's SSI first unless refresh=false; every read is kept, one per account and UTC day. No seat: a note, not an
+    error. Full series in structured content."""
     svc = services(ctx)
     out = await load_ssi_history(svc, await svc.account_id(account_id), days=days, refresh=refresh)
     return reply(history_summary(out), out)
