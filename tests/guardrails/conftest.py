@@ -1,13 +1,17 @@
-"""Fixtures: a real SQLite store in a temporary directory, a manual clock, wired guardrails."""
+"""Fixtures: a real store on each backend, a manual clock, wired guardrails.
+
+Every test using `store` (or `store_url`) runs twice: on a SQLite file in a temporary
+directory and on a fresh schema of the real PostgreSQL server (`SALESNAV_TEST_PG_URL`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from guard_helpers import START, RecordingSender, make_settings
+from guard_helpers import BACKENDS, START, RecordingSender, make_settings, temporary_schema
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.guardrails import Guardrails, build_guardrails
@@ -29,9 +33,24 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture
-async def store(data_dir: Path) -> AsyncIterator[Store]:
-    opened = await open_store(make_settings(data_dir))
+def store_url(backend: str) -> Iterator[str | None]:
+    """SALESNAV_STORE_URL for the backend: None (SQLite in the data dir) or a throwaway PostgreSQL schema."""
+    if backend == "sqlite":
+        yield None
+        return
+    with temporary_schema() as url:
+        yield url
+
+
+@pytest.fixture
+async def store(data_dir: Path, store_url: str | None) -> AsyncIterator[Store]:
+    opened = await open_store(make_settings(data_dir, salesnav_store_url=store_url))
     yield opened
     await opened.close()
 
@@ -40,11 +59,11 @@ GuardrailsFactory = Callable[..., Guardrails]
 
 
 @pytest.fixture
-def make_guardrails(store: Store, data_dir: Path, clock: ManualClock) -> GuardrailsFactory:
+def make_guardrails(store: Store, data_dir: Path, store_url: str | None, clock: ManualClock) -> GuardrailsFactory:
     """Guardrails on the shared test store; keyword arguments override settings."""
 
     def make(**overrides: Any) -> Guardrails:
-        return build_guardrails(store, make_settings(data_dir, **overrides), clock)
+        return build_guardrails(store, make_settings(data_dir, salesnav_store_url=store_url, **overrides), clock)
 
     return make
 

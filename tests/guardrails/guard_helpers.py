@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import anyio
 
@@ -14,6 +19,32 @@ from salesnav_mcp.store import Draft
 ACCOUNT = "5f0c0a1b2c3d4e5f6a7b8c90"
 OTHER_ACCOUNT = "5f0c0a1b2c3d4e5f6a7b8c91"
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+# The PostgreSQL server the store tests run against (the CI machine provides it; trust auth).
+PG_URL = os.environ.get("SALESNAV_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+BACKENDS = ("sqlite", "postgres")
+
+
+def schema_url(schema: str, base: str = PG_URL) -> str:
+    """`base` with every connection's search_path set to `schema` (tables are created there)."""
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options={quote(f'-c search_path={schema}')}"
+
+
+@contextmanager
+def temporary_schema(base: str = PG_URL) -> Iterator[str]:
+    """A fresh, empty schema; yields a store URL that uses it, drops it (and everything in it) after."""
+    import psycopg
+
+    schema = "salesnav_test_" + secrets.token_hex(6)
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield schema_url(schema, base)
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 def make_settings(data_dir: Path, **overrides: Any) -> Settings:

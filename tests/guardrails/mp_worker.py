@@ -3,7 +3,8 @@
 usage: mp_worker.py budget <data_dir> <tasks> <tag>
        mp_worker.py send   <data_dir> <tasks> <draft_id> <content_hash> <send_log>
 
-Opens the shared store, prints "ready", waits for a line on stdin (so all
+Opens the shared store (the SQLite file in <data_dir>, or SALESNAV_TEST_STORE_URL when set),
+prints "ready", waits for a line on stdin (so all
 processes start together), runs <tasks> concurrent attempts in one anyio task
 group and prints a JSON summary of the outcomes.
 """
@@ -67,7 +68,8 @@ async def send_attempt(guards: Guardrails, draft_id: str, content_hash: str, log
 
 async def main(argv: list[str]) -> None:
     mode, data_dir, tasks = argv[0], Path(argv[1]), int(argv[2])
-    settings = make_settings(data_dir, salesnav_monthly_search_budget=25)
+    store_url = os.environ.get("SALESNAV_TEST_STORE_URL") or None
+    settings = make_settings(data_dir, salesnav_store_url=store_url, salesnav_monthly_search_budget=25)
     outcomes: Counter[str] = Counter()
     async with await open_store(settings) as store:
         guards = build_guardrails(store, settings, Clock())

@@ -151,16 +151,24 @@ async def test_secret_configured_later_is_scrubbed_on_export(guards) -> None:  #
     assert CANARY not in out.getvalue()
 
 
-async def test_audit_table_is_append_only(guards, data_dir) -> None:  # type: ignore[no-untyped-def]
+async def test_audit_table_is_append_only(guards, data_dir, store_url) -> None:  # type: ignore[no-untyped-def]
     await guards.audit.record("dnc.added", details={"recipient": "x"})
     assert not hasattr(guards.store, "update_audit") and not hasattr(guards.store, "delete_audit")
-    raw = sqlite3.connect(data_dir / "salesnav.db")
-    try:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            raw.execute("UPDATE audit SET kind = 'forged'")
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            raw.execute("DELETE FROM audit")
-    finally:
-        raw.close()
-    assert isinstance(guards.store, SQLiteStore)
+    if store_url is None:
+        assert isinstance(guards.store, SQLiteStore)
+        raw = sqlite3.connect(data_dir / "salesnav.db")
+        try:
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                raw.execute("UPDATE audit SET kind = 'forged'")
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                raw.execute("DELETE FROM audit")
+        finally:
+            raw.close()
+    else:
+        import psycopg
+
+        with psycopg.connect(store_url, autocommit=True) as conn:
+            for statement in ("UPDATE audit SET kind = 'forged'", "DELETE FROM audit", "TRUNCATE audit"):
+                with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+                    conn.execute(statement)
     assert [e.kind for e in await guards.audit.entries()] == ["dnc.added"]

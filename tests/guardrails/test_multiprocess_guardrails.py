@@ -1,8 +1,10 @@
-"""Two real OS processes share one SQLite file: the budget and the send lock must hold across them."""
+"""Two real OS processes share one store (a SQLite file, or a PostgreSQL schema): the budget and the
+send lock must hold across them."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -19,7 +21,8 @@ pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 WORKER = Path(__file__).with_name("mp_worker.py")
 
 
-def run_workers(*arg_lists: list[str]) -> list[dict[str, int]]:
+def run_workers(store_url: str | None, *arg_lists: list[str]) -> list[dict[str, int]]:
+    env = {**os.environ, "SALESNAV_TEST_STORE_URL": store_url or ""}
     procs = [
         subprocess.Popen(
             [sys.executable, str(WORKER), *args],
@@ -27,6 +30,7 @@ def run_workers(*arg_lists: list[str]) -> list[dict[str, int]]:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            env=env,
         )
         for args in arg_lists
     ]
@@ -52,9 +56,10 @@ def run_workers(*arg_lists: list[str]) -> list[dict[str, int]]:
                 proc.wait()
 
 
-async def test_budget_holds_across_two_processes(tmp_path: Path) -> None:
+async def test_budget_holds_across_two_processes(tmp_path: Path, store_url: str | None) -> None:
     data_dir = tmp_path / "data"
     results = run_workers(
+        store_url,
         ["budget", str(data_dir), "100", "p1"],
         ["budget", str(data_dir), "100", "p2"],
     )
@@ -63,20 +68,20 @@ async def test_budget_holds_across_two_processes(tmp_path: Path) -> None:
     # Every attempt ended one way or the other; the limit held whichever process won the reservations.
     assert [sum(r.values()) for r in results] == [100, 100]
 
-    settings = make_settings(data_dir, salesnav_monthly_search_budget=25)
+    settings = make_settings(data_dir, salesnav_store_url=store_url, salesnav_monthly_search_budget=25)
     async with await open_store(settings) as store:
         status = await build_guardrails(store, settings, Clock()).budget.status(ACCOUNT)
     assert (status.used, status.pending, status.remaining) == (25, 0, 0)
 
 
-async def test_one_send_across_two_processes(tmp_path: Path) -> None:
+async def test_one_send_across_two_processes(tmp_path: Path, store_url: str | None) -> None:
     data_dir = tmp_path / "data"
-    settings = make_settings(data_dir)
+    settings = make_settings(data_dir, salesnav_store_url=store_url)
     async with await open_store(settings) as store:
         draft = (await new_draft(build_guardrails(store, settings, Clock()))).draft
     log = tmp_path / "sends.log"
     args = ["send", str(data_dir), "20", draft.id, draft.content_hash, str(log)]
-    results = run_workers(args, list(args))
+    results = run_workers(store_url, args, list(args))
 
     assert len(log.read_text().splitlines()) == 1  # send_fn ran exactly once in all 40 attempts
     total = sum((Counter(r) for r in results), Counter())

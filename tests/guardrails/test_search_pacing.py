@@ -33,8 +33,8 @@ async def test_accounts_are_paced_separately(make_guardrails, clock: ManualClock
     assert clock.slept == []
 
 
-async def test_pacing_survives_a_restart(tmp_path: Path, clock: ManualClock) -> None:
-    settings = make_settings(tmp_path, salesnav_search_per_minute=2)
+async def test_pacing_survives_a_restart(tmp_path: Path, store_url: str | None, clock: ManualClock) -> None:
+    settings = make_settings(tmp_path, salesnav_store_url=store_url, salesnav_search_per_minute=2)
     async with await open_store(settings) as first:
         pacer = build_guardrails(first, settings, clock).pacer
         await pacer.acquire(ACCOUNT)

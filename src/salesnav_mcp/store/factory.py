@@ -11,8 +11,9 @@ async def open_store(settings: Settings) -> Store:
     """Open (creating and migrating as needed) the store for these settings.
 
     Default: SQLite file `salesnav.db` in `settings.salesnav_data_dir`.
-    `settings.salesnav_store_url` may name `sqlite:///<path>` explicitly; a
-    `postgresql://` URL is reserved for a shared team store and not available yet.
+    `settings.salesnav_store_url` may name `sqlite:///<path>` explicitly, or a
+    `postgresql://` URL (libpq syntax) for a store shared by several server replicas;
+    `postgres://` and SQLAlchemy-style `postgresql+psycopg://` are accepted too.
     """
     url = (settings.salesnav_store_url or "").strip()
     if not url:
@@ -23,10 +24,12 @@ async def open_store(settings: Settings) -> Store:
 
         return await SQLiteStore.open(Path(url[len("sqlite:///") :]))
     if scheme in ("postgresql", "postgres") or scheme.startswith("postgresql+"):
-        raise StoreError(
-            "SALESNAV_STORE_URL names a PostgreSQL store, which this version does not support yet. "
-            "Unset SALESNAV_STORE_URL to use the SQLite file in SALESNAV_DATA_DIR."
-        )
+        # Imported here: psycopg is an optional extra, needed only for a PostgreSQL store.
+        from salesnav_mcp.store.postgres import PostgresStore
+
+        libpq_url = "postgresql:" + url.split(":", 1)[1]
+        return await PostgresStore.open(libpq_url, pool_size=settings.salesnav_store_pool_size)
     raise StoreError(
-        f"SALESNAV_STORE_URL has an unsupported scheme {scheme!r}: use sqlite:///<path to file> or leave it unset."
+        f"SALESNAV_STORE_URL has an unsupported scheme {scheme!r}: use sqlite:///<path to file>, "
+        "postgresql://user@host:port/dbname, or leave it unset."
     )
