@@ -129,6 +129,16 @@ async def test_one_failing_account_keeps_the_others_and_the_local_counts(
     assert "upstream error" in result.content[0].text
 
 
+async def test_ssi_failure_keeps_the_credits_and_says_why(mcp_client: Client, services: Services) -> None:
+    services.sandbox_app.state.faults.replace([FaultRule(route="GET /linkedin/ssi", kind="trial_expired")])
+    result = await mcp_client.call_tool("get_account_overview", {"account_id": DEFAULT_ACCOUNT_ID})
+    assert not result.is_error, result.content
+    [acct] = result.structured_content["accounts"]
+    assert acct["error"] is None and acct["inmail"]["available"] == 50 and acct["seat"] is True
+    assert acct["ssi"] is None and acct["ssi_note"].startswith("SSI could not be read:")
+    assert "SSI n/a" in result.content[0].text
+
+
 async def test_single_unknown_account_is_a_tool_error(mcp_client: Client) -> None:
     result = await mcp_client.call_tool("get_account_overview", {"account_id": "cd" * 12})
     assert result.is_error

@@ -1,4 +1,8 @@
-"""Insights toolset: Social Selling Index and InMail credits."""
+"""Insights toolset: Social Selling Index and InMail credits.
+
+More insight tools register on this toolset from their own modules: SSI history (ssi_history),
+the account overview (overview) and outreach capacity planning (capacity).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,9 @@ from salesnav_mcp.tools._params import AccountId
 from salesnav_mcp.tools._runtime import ToolOutput, Toolset, reply, services
 from salesnav_mcp.tools.services import Services
 
-toolset = Toolset("insights", "Social Selling Index and InMail credits.")
+toolset = Toolset(
+    "insights", "Social Selling Index and its history, InMail credits, account overview, outreach capacity."
+)
 
 PILLAR_NAMES = {
     "PROFESSIONAL_BRAND": "Establish your professional brand",

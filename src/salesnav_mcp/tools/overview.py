@@ -131,13 +131,18 @@ async def _upstream_part(svc: Services, account_id: str, days: int, out: dict[st
     credits = await read_inmail_credits(svc, account_id)
     seat = seat_from_premium(credits.premium_type)
     # A premium type without a seat makes the SSI call pointless: show stored readings only.
-    history = await load_ssi_history(svc, account_id, days=days, refresh=seat is not False)
+    try:
+        history = await load_ssi_history(svc, account_id, days=days, refresh=seat is not False)
+        ssi_failure = None
+    except UpstreamError as exc:  # the credits already read are still worth showing
+        history = await load_ssi_history(svc, account_id, days=days, refresh=False)
+        ssi_failure = f"SSI could not be read: {exc}"
     if history.seat is not None:
         seat = history.seat
     since = svc.clock.now().date() - timedelta(days=days)
     stored = await svc.guardrails.store.list_inmail_credits(account_id, since=since)
     points = [CreditPoint(day=c.day, value=c.value) for c in stored]
-    note = history.note
+    note = ssi_failure or history.note
     if seat is False:
         older = " Readings stored while it had one are shown." if history.points else ""
         note = f"No Sales Navigator seat ({credits.premium_type or 'UNKNOWN'}): LinkedIn computes no SSI for it.{older}"
