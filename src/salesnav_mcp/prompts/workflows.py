@@ -21,6 +21,7 @@ def prospecting(
     account_id: _ACCOUNT = None,
     max_leads: Annotated[str | None, Field(description="How many leads to bring back (default 25).")] = None,
 ) -> str:
+    """Find leads for an ideal-customer profile: filters, budget check, search, a ranked shortlist."""
     account = f" on account {account_id}" if account_id else ""
     return f"""Find leads that match this ideal-customer profile{account}:
 
@@ -49,6 +50,7 @@ def outreach_drafting(
     account_id: _ACCOUNT = None,
     tone: Annotated[str | None, Field(description="Tone, e.g. 'warm and brief'.")] = None,
 ) -> str:
+    """Write personalised messages and stop at drafts the user reviews; never sends."""
     return f"""Draft personalised LinkedIn messages for: {recipients}
 Goal: {goal}. Tone: {tone or "professional, warm, concise"}.{f" Account: {account_id}." if account_id else ""}
 
@@ -73,6 +75,7 @@ def account_research(
         str | None, Field(description="Roles to map in the buying committee, e.g. 'Sales, RevOps, Finance leaders'.")
     ] = None,
 ) -> str:
+    """Map a target company and its buying committee for account-based selling."""
     return f"""Research {company} for account-based selling{f" (account {account_id})" if account_id else ""}.
 
 1. Check get_search_budget; this plan uses about 2-3 searches.
@@ -87,6 +90,7 @@ def account_research(
 
 
 async def ssi_coaching(ctx: Context, account_id: _ACCOUNT = None) -> str:
+    """Coach the Social Selling Index: what moved, the pillar to work on, weekly actions."""
     from salesnav_mcp.prompts.coaching import ssi_coaching_brief  # reads live SSI and its history
 
     return await ssi_coaching_brief(ctx, account_id)

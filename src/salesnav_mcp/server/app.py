@@ -13,9 +13,11 @@ from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp import __version__
 from salesnav_mcp.config import Settings
+from salesnav_mcp.insight_resources import register_insight_resources
 from salesnav_mcp.prompts.workflows import register_prompts
 from salesnav_mcp.resources import register_resources
 from salesnav_mcp.server.registry import build_tools, select_tools
+from salesnav_mcp.server.state import request_state_security
 
 logger = logging.getLogger("salesnav_mcp")
 
@@ -76,7 +78,10 @@ def build_server(
         tools=build_tools(select_tools(toolsets, read_only=read_only)),
         token_verifier=http_auth[0] if http_auth else None,
         auth=http_auth[1] if http_auth else None,
+        # SALESNAV_STATE_KEY: replicas share the key, so a dialog started on one completes on another.
+        request_state_security=request_state_security(settings, SERVER_NAME),
     )
     register_prompts(server)
     register_resources(server, get_services)
+    register_insight_resources(server)
     return server

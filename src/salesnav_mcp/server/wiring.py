@@ -78,7 +78,7 @@ async def open_services(
                 sandbox=True,
             )
         await stack.enter_async_context(snap)
-        logger.info("salesnav-mcp starting. %s", settings.mode_summary())
+        logger.debug("services open. %s", settings.mode_summary())
         yield Services(
             settings=settings,
             clock=clock,
