@@ -14,3 +14,6 @@ from salesnav_mcp.upstream.errors import UpstreamError
 user_facing(UpstreamError, GuardrailError, SalesNavUrlError)
 
 TOOLSETS: dict[str, Toolset] = {module.toolset.name: module.toolset for module in (search, insights, accounts, messaging)}
+from salesnav_mcp.tools.partner import toolset as partner_toolset  # noqa: E402  (declares every partner tool)
+
+TOOLSETS[partner_toolset.name] = partner_toolset
