@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     connectsafely_base_url: str = DEFAULT_CONNECTSAFELY_BASE_URL
     linkedin_access_token: SecretStr | None = None
     linkedin_api_base_url: str = DEFAULT_LINKEDIN_API_BASE_URL
+    # The LinkedIn app's Client ID (not a secret): the apiKey of the embedded-profile iframe.
+    linkedin_client_id: str | None = None
 
     # Defaults and storage.
     salesnav_account_id: str | None = None

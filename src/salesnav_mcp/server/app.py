@@ -17,6 +17,7 @@ from salesnav_mcp.insight_resources import register_insight_resources
 from salesnav_mcp.prompts.workflows import register_prompts
 from salesnav_mcp.resources import register_resources
 from salesnav_mcp.server.registry import build_tools, select_tools
+from salesnav_mcp.tools.partner import register_partner_resources
 from salesnav_mcp.server.state import request_state_security
 
 logger = logging.getLogger("salesnav_mcp")
@@ -84,4 +85,5 @@ def build_server(
     register_prompts(server)
     register_resources(server, get_services)
     register_insight_resources(server)
+    register_partner_resources(server, get_services)
     return server

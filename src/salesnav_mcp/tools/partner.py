@@ -140,7 +140,7 @@ async def get_profile_embed_url(
     company_name: Annotated[str | None, Field(max_length=200)] = None,
     app_client_id: Annotated[
         str | None,
-        Field(max_length=100, description="The LinkedIn application's Client ID (the iframe's apiKey)."),
+        Field(max_length=100, description="The LinkedIn app's Client ID (iframe apiKey); default LINKEDIN_CLIENT_ID."),
     ] = None,
     reveal_token: Annotated[
         bool,
@@ -154,10 +154,15 @@ async def get_profile_embed_url(
     svc = services(ctx)
     if crm_record is None and not email and not (first_name and last_name):
         raise ToolError("Say whose profile to embed: give crm_record, email, or first_name and last_name.")
-    client_id = (app_client_id or "").strip() or (SANDBOX_CLIENT_ID if svc.snap.sandbox else None)
-    if client_id is None:
+    client_id = (
+        (app_client_id or "").strip()
+        or svc.settings.linkedin_client_id
+        or (SANDBOX_CLIENT_ID if svc.snap.sandbox else None)
+    )
+    if not client_id:
         raise ToolError(
-            "The embedded profile needs the LinkedIn application's Client ID as its apiKey: pass app_client_id."
+            "The embedded profile needs the LinkedIn application's Client ID as its apiKey: pass app_client_id "
+            "or set LINKEDIN_CLIENT_ID."
         )
     fields: dict[str, str | None] = {
         "api_key": client_id,
