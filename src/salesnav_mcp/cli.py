@@ -114,11 +114,14 @@ def run_serve(args: argparse.Namespace) -> int:
 def _build(settings: Settings, args: argparse.Namespace, toolsets: list[str] | None, **kwargs: Any) -> MCPServer:
     from salesnav_mcp.server.app import build_server
     from salesnav_mcp.server.registry import UnknownToolsetError
+    from salesnav_mcp.server.state import StateKeyError
 
     try:
         return build_server(settings, toolsets=toolsets, read_only=args.read_only, **kwargs)
     except UnknownToolsetError as exc:
         raise CommandError(f"--toolsets: {exc}") from None
+    except StateKeyError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _serve_stdio(settings: Settings, args: argparse.Namespace, toolsets: list[str] | None) -> int:
@@ -149,8 +152,10 @@ def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str
     )
 
     token = settings.salesnav_http_token
+    users = _load_users(settings)  # named users' tokens replace the single token
     try:
-        require_safe_bind(args.host, token)
+        if users is None:
+            require_safe_bind(args.host, token)
     except InsecureBindError as exc:
         raise CommandError(str(exc)) from None
     configure_logging(args.log_level)
@@ -161,7 +166,13 @@ def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str
     port = sock.getsockname()[1]
     url = server_url(args.host, port)
     try:
-        server = _build(settings, args, toolsets, http_auth=http_auth(token, url) if token else None)
+        if users is not None:
+            from salesnav_mcp.server.users import users_http_auth
+
+            auth_pair = users_http_auth(users, url)
+        else:
+            auth_pair = http_auth(token, url) if token else None
+        server = _build(settings, args, toolsets, http_auth=auth_pair)
         options = HttpOptions(host=args.host, port=port, stateless=args.stateless)
         security = transport_security(args.host, port)
     except BaseException:
@@ -169,9 +180,28 @@ def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str
         raise
     kind = "stateless, JSON responses" if args.stateless else "stateful sessions"
     auth = "bearer token required" if token else "no auth: loopback only"
+    if users is not None:
+        auth = f"bearer tokens of {len(users)} named users required"
     logger.info(startup_line(f"streamable HTTP at {url} ({kind}; {auth})", settings.mode_summary()))
     anyio.run(serve_http, server, sock, options, security)
     return EXIT_OK
+
+
+def _load_users(settings: Settings) -> list[Any] | None:
+    """The users of SALESNAV_USERS_FILE, or None when it is unset."""
+    if settings.salesnav_users_file is None:
+        return None
+    from salesnav_mcp.server.users import UsersFileError, load_users
+
+    if settings.salesnav_http_token is not None:
+        raise CommandError(
+            "SALESNAV_USERS_FILE and SALESNAV_HTTP_TOKEN are both set: with named users every token lives in the "
+            "users file; unset SALESNAV_HTTP_TOKEN (or give that token to a user in the file)"
+        )
+    try:
+        return load_users(settings.salesnav_users_file)
+    except UsersFileError as exc:
+        raise CommandError(str(exc)) from None
 
 
 # sandbox ----------------------------------------------------------------------------------------

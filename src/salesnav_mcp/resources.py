@@ -29,7 +29,7 @@ def register_resources(server: MCPServer, get_services: Callable[[], Services]) 
     @server.resource("salesnav://accounts", name="accounts", title="Connected LinkedIn accounts", mime_type=JSON)
     async def accounts() -> str:
         svc = get_services()
-        listed = await svc.connectsafely.list_accounts()
+        listed = [a for a in await svc.connectsafely.list_accounts() if svc.may_use(a.id)]
         return _dump({"sandbox": svc.connectsafely.sandbox, "accounts": [a.model_dump(mode="json") for a in listed]})
 
     @server.resource(
@@ -41,7 +41,7 @@ def register_resources(server: MCPServer, get_services: Callable[[], Services]) 
     )
     async def budget() -> str:
         svc = get_services()
-        listed = await svc.connectsafely.list_accounts()
+        listed = [a for a in await svc.connectsafely.list_accounts() if svc.may_use(a.id)]
         statuses = [budget_out(await svc.guardrails.budget.status(a.id)).model_dump() for a in listed]
         return _dump({"sandbox": svc.connectsafely.sandbox, "budgets": statuses})
 
@@ -53,7 +53,7 @@ def register_resources(server: MCPServer, get_services: Callable[[], Services]) 
     )
     async def account_budget(account_id: str) -> str:
         svc = get_services()
-        return _dump(budget_out(await svc.guardrails.budget.status(account_id)).model_dump())
+        return _dump(budget_out(await svc.guardrails.budget.status(svc.require_account(account_id))).model_dump())
 
     @server.resource(
         "salesnav://drafts",
@@ -64,6 +64,7 @@ def register_resources(server: MCPServer, get_services: Callable[[], Services]) 
     async def drafts() -> str:
         svc = get_services()
         items = await svc.guardrails.drafts.list(states=["draft", "failed", "unknown", "sending"], limit=100)
+        items = [d for d in items if svc.may_use(d.account_id)]  # a named user sees their accounts' drafts only
         return _dump(
             [
                 {
@@ -94,6 +95,7 @@ def register_resources(server: MCPServer, get_services: Callable[[], Services]) 
         if page is None:
             raise ResourceError(f"No stored search {search_id!r}: it expired or never existed.")
         record = page.search
+        svc.require_account(record.account_id)
         return _dump(
             {
                 "search_id": search_id,
@@ -112,6 +114,6 @@ def register_resources(server: MCPServer, get_services: Callable[[], Services]) 
         if argument.name not in ACCOUNT_ARGUMENTS:
             return None
         svc = get_services()
-        ids = [a.id for a in await svc.connectsafely.list_accounts()]
+        ids = [a.id for a in await svc.connectsafely.list_accounts() if svc.may_use(a.id)]
         matching = [i for i in ids if i.startswith(argument.value or "")]
         return Completion(values=matching[:100], total=len(matching), has_more=len(matching) > 100)

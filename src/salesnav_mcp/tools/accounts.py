@@ -40,7 +40,7 @@ async def list_accounts(
 ) -> Annotated[CallToolResult, AccountsOut]:
     """List the connected LinkedIn accounts (id, name, status). Use an id as account_id in other tools."""
     svc = services(ctx)
-    accounts = await svc.connectsafely.list_accounts(query)
+    accounts = [a for a in await svc.connectsafely.list_accounts(query) if svc.may_use(a.id)]
     items = [
         AccountOut(
             id=a.id,
@@ -70,7 +70,7 @@ async def get_account_status(
 ) -> Annotated[CallToolResult, AccountStatusOut]:
     """Check whether a LinkedIn account can be used right now (AVAILABLE, IN_USE or ERROR)."""
     svc = services(ctx)
-    status = await svc.connectsafely.get_account_status(account_id.strip())
+    status = await svc.connectsafely.get_account_status(svc.require_account(account_id.strip()))
     usable = status.status == "AVAILABLE"
     text = f"Account {account_id}: {status.status or 'UNKNOWN'}" + ("" if usable else " (not usable right now)")
     return reply(

@@ -413,6 +413,7 @@ async def draft_message(
         conversation_urn=urn,
         is_new_conversation=is_new,
         inmail_credits=credits,
+        actor=svc.actor(),
     )
     use_token = svc.guardrails.confirmer.mode == "token" or not can_elicit(ctx)
     out = draft_out(svc, result.draft, findings_out(result), result.token if use_token else None)
@@ -460,7 +461,7 @@ async def _shown_draft(ctx: Context, draft_id: str) -> Draft | None:
     """The draft as the human will see it; the approval binds to this content."""
     svc = services(ctx)
     draft = await svc.guardrails.store.get_draft(draft_id.strip())
-    return draft
+    return draft if draft is None or svc.may_use(draft.account_id) else None
 
 
 async def _send_gate(
@@ -519,9 +520,10 @@ async def send_message(
             "text); only if they approve, call send_message again with confirmation_token, recipient and text."
         )
     draft = await svc.guardrails.drafts.get(draft_id.strip())
+    svc.require_account(draft.account_id)
     credits = await _inmail_credits(svc, draft) if draft.state in ("draft", "failed") else None
     result = await svc.guardrails.sender.send(
-        draft.id, confirmation, _send_fn(svc, copy_to_crm), inmail_credits=credits
+        draft.id, confirmation, _send_fn(svc, copy_to_crm), inmail_credits=credits, actor=svc.actor()
     )
     sent = result.result or {}
     out = SendOut(
@@ -558,7 +560,7 @@ async def _resolution_gate(ctx: Context, draft_id: str) -> Any:
         return NO_ELICITATION
     svc = services(ctx)
     draft = await svc.guardrails.store.get_draft(draft_id.strip())
-    if draft is None or draft.state != "unknown":
+    if draft is None or draft.state != "unknown" or not svc.may_use(draft.account_id):
         return NOT_NEEDED
     return Elicit(
         f"Check LinkedIn: did this message reach {draft.recipient}?\n\n{draft_preview(draft)}", UnknownResolution
@@ -585,8 +587,9 @@ async def resolve_unknown_send(
         if draft.state != "unknown":
             raise ToolError(f"Draft {draft.id} is {draft.state}, not unknown; nothing to resolve.")
         raise ToolError("The user did not answer; the draft stays unknown.")
+    svc.require_account((await svc.guardrails.drafts.get(draft_id.strip())).account_id)
     draft = await svc.guardrails.sender.resolve_unknown(
-        draft_id.strip(), "sent" if decision.delivered else "not_sent", note="confirmed by the user"
+        draft_id.strip(), "sent" if decision.delivered else "not_sent", note="confirmed by the user", actor=svc.actor()
     )
     out = draft_out(svc, draft, [])
     return reply(f"Draft {draft.id} recorded as {draft.state}.", out)
@@ -693,7 +696,7 @@ async def add_do_not_contact(
 ) -> Annotated[CallToolResult, DncOut]:
     """Put someone on the do-not-contact list: every later draft or send to them is refused."""
     svc = services(ctx)
-    await svc.guardrails.dnc.add(recipient.strip(), reason=reason)
+    await svc.guardrails.dnc.add(recipient.strip(), reason=reason, actor=svc.actor())
     entries = await svc.guardrails.dnc.list()
     return reply(f"{recipient.strip()} is on the do-not-contact list.", _dnc_out(svc, entries, True))
 
@@ -727,7 +730,7 @@ async def remove_do_not_contact(
         )
     if not isinstance(decision, RemoveApproval) or not decision.remove:
         raise ToolError("The user did not confirm; the entry stays.")
-    changed = await svc.guardrails.dnc.remove(recipient.strip())
+    changed = await svc.guardrails.dnc.remove(recipient.strip(), actor=svc.actor())
     entries = await svc.guardrails.dnc.list()
     text = (
         f"{recipient.strip()} removed from the do-not-contact list."

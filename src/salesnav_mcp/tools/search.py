@@ -339,7 +339,9 @@ async def run_search(
         raise ToolError(f"Search not run: the user did not agree to spend a search. {budget_line(budget_out(status))}")
     confirmed = confirm_spend or isinstance(decision, SpendSearch)
     try:
-        async with svc.guardrails.budget.search(account, f"{kind}|{url}", confirmed=confirmed) as lease:
+        async with svc.guardrails.budget.search(
+            account, f"{kind}|{url}", confirmed=confirmed, actor=svc.actor()
+        ) as lease:
             await fill_search(ctx, svc, lease, kind, url, max_results)
             charged = lease.charged
             cached = lease.cached
@@ -359,6 +361,8 @@ async def page_reply(
     svc: Services, search_id: str, offset: int, limit: int, *, charged: bool = False, cached: bool = False
 ) -> CallToolResult:
     page = await svc.guardrails.budget.page(search_id, offset, limit)
+    if page is not None:
+        svc.require_account(page.search.account_id)
     if page is None:
         raise ToolError(f"No stored search {search_id!r}: it expired or never existed. Run the search again.")
     record = page.search

@@ -10,6 +10,7 @@ import anyio
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
 from salesnav_mcp.guardrails import Guardrails
+from salesnav_mcp.tools.identity import AccountNotGranted, User, current_user
 from salesnav_mcp.upstream.connectsafely import ConnectSafelyClient
 from salesnav_mcp.upstream.errors import ValidationError
 from salesnav_mcp.upstream.snap import SnapClient
@@ -27,14 +28,44 @@ class Services:
     _default_account: str | None = field(default=None, repr=False)
     _account_lock: anyio.Lock = field(default_factory=anyio.Lock, repr=False)
 
+    def user(self) -> User | None:
+        """The named user of the current request (None: no users file, or not over HTTP)."""
+        return current_user()
+
+    def actor(self) -> str | None:
+        """Who the audit trail names for the current request."""
+        user = current_user()
+        return None if user is None else user.name
+
+    def may_use(self, account_id: str) -> bool:
+        """Whether the current user may act on (or see) this account."""
+        user = current_user()
+        return user is None or user.may_use(account_id)
+
+    def require_account(self, account_id: str) -> str:
+        """`account_id` if the current user may act on it; AccountNotGranted otherwise."""
+        user = current_user()
+        if user is not None and not user.may_use(account_id):
+            raise AccountNotGranted(user, account_id)
+        return account_id
+
     async def account_id(self, requested: str | None) -> str:
         """The account a call acts on: the one asked for, SALESNAV_ACCOUNT_ID, or the first connected account.
 
         Calls always name the account upstream, so budgets and pacing are keyed by the same id
-        that upstream acts on.
+        that upstream acts on. A named user only reaches the accounts granted to them; a user with
+        specific grants defaults to SALESNAV_ACCOUNT_ID when granted, else to the lowest granted id.
         """
         if requested:
-            return requested.strip()
+            return self.require_account(requested.strip())
+        user = current_user()
+        if user is not None and user.accounts is not None:
+            configured = self.settings.salesnav_account_id
+            if configured and user.may_use(configured):
+                return configured
+            if not user.accounts:
+                raise AccountNotGranted(user, configured or "(default)")
+            return sorted(user.accounts)[0]
         if self.settings.salesnav_account_id:
             return self.settings.salesnav_account_id
         async with self._account_lock:
