@@ -17,8 +17,8 @@ from salesnav_mcp.insight_resources import register_insight_resources
 from salesnav_mcp.prompts.workflows import register_prompts
 from salesnav_mcp.resources import register_resources
 from salesnav_mcp.server.registry import build_tools, select_tools
-from salesnav_mcp.tools.partner import register_partner_resources
 from salesnav_mcp.server.state import request_state_security
+from salesnav_mcp.tools.partner import register_partner_resources
 
 logger = logging.getLogger("salesnav_mcp")
 
