@@ -63,7 +63,7 @@ async def test_identical_search_is_free_and_filter_order_does_not_matter(mcp_cli
 
 
 async def test_pasted_url_is_the_same_search_as_its_filters(mcp_client: Client) -> None:
-    built = await mcp_client.call_tool("build_search_url", {"lead_filters": FINTECH_VPS})
+    built = await mcp_client.call_tool("build_search_url", {"filters": FINTECH_VPS})
     assert not built.is_error
     url = built.structured_content["sales_navigator_url"]
     by_filters = await mcp_client.call_tool("search_leads", {"filters": FINTECH_VPS})
@@ -150,9 +150,7 @@ async def test_lookup_geo_and_url_round_trip(mcp_client: Client) -> None:
     geo = await mcp_client.call_tool("lookup_geo", {"place": "Munich"})
     assert not geo.is_error, geo.content
     geo_id = geo.structured_content["geo_id"]
-    built = await mcp_client.call_tool(
-        "build_search_url", {"lead_filters": {"regions": [geo_id], "seniority": ["CXO"]}}
-    )
+    built = await mcp_client.call_tool("build_search_url", {"filters": {"regions": [geo_id], "seniority": ["CXO"]}})
     back = await mcp_client.call_tool("build_search_url", {"url": built.structured_content["sales_navigator_url"]})
     assert back.structured_content["filters"]["seniority"] == ["CXO"]
     assert (
@@ -160,3 +158,11 @@ async def test_lookup_geo_and_url_round_trip(mcp_client: Client) -> None:
         if isinstance(back.structured_content["filters"]["regions"][0], dict)
         else geo_id in str(back.structured_content["filters"]["regions"])
     )
+
+
+async def test_build_search_url_names_the_bad_filter_field(mcp_client: Client) -> None:
+    result = await mcp_client.call_tool("build_search_url", {"kind": "company", "filters": {"seniority": ["VP"]}})
+    assert result.is_error and "filters.seniority" in result.content[0].text
+    account = await mcp_client.call_tool("build_search_url", {"kind": "company", "filters": {"headcount": ["51-200"]}})
+    assert not account.is_error
+    assert "/sales/search/company?" in account.structured_content["sales_navigator_url"]

@@ -95,7 +95,7 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
             await _call(client, transcript, "get_search_budget", {})
 
             transcript.heading("Find VPs of Sales at 201-500 person fintechs in Germany")
-            await _call(client, transcript, "build_search_url", {"lead_filters": ICP})
+            await _call(client, transcript, "build_search_url", {"filters": ICP})
             search = await _call(
                 client, transcript, "search_leads", {"filters": ICP, "max_results": 50, "page_size": 5}
             )

@@ -36,6 +36,6 @@ def build_tools(specs: Iterable[ToolSpec]) -> list[Tool]:
         )
         tool.parameters = compact_schema(tool.parameters)
         if tool.fn_metadata.output_schema is not None:
-            tool.fn_metadata.output_schema = compact_schema(tool.fn_metadata.output_schema)
+            tool.fn_metadata.output_schema = compact_schema(tool.fn_metadata.output_schema, output=True)
         tools.append(tool)
     return tools

@@ -2,7 +2,9 @@
 
 Every tool's input and output schema lands in the model's context on `tools/list`, so
 pydantic's verbosity costs real tokens: auto-generated titles, `anyOf [T, null]` pairs
-and `default: null`. This rewrites them into equivalent, shorter JSON Schema.
+and `default: null`. This rewrites them into equivalent, shorter JSON Schema. Output
+schemas also lose their descriptions and `additionalProperties: false`: they describe results
+the server itself produces, while the model learns a tool from its description and input schema.
 """
 
 from __future__ import annotations
@@ -15,19 +17,20 @@ _SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
 _SCHEMA_VALUES = ("items", "additionalProperties", "not")
 
 
-def compact_schema(schema: dict[str, Any], *, keep_title: bool = False) -> dict[str, Any]:
+def compact_schema(schema: dict[str, Any], *, output: bool = False) -> dict[str, Any]:
+    """Drop titles and null defaults (for output schemas also descriptions and the closed-object flag)."""
     out: dict[str, Any] = {}
     for key, value in schema.items():
-        if key == "title" and not keep_title:
+        if key == "title" or (output and (key == "description" or (key == "additionalProperties" and value is False))):
             continue
         if key == "default" and value is None:
             continue
         if key in _SCHEMA_MAPS and isinstance(value, dict):
-            out[key] = {name: compact_schema(sub) for name, sub in value.items()}
+            out[key] = {name: compact_schema(sub, output=output) for name, sub in value.items()}
         elif key in _SCHEMA_LISTS and isinstance(value, list):
-            out[key] = [compact_schema(sub) for sub in value]
+            out[key] = [compact_schema(sub, output=output) for sub in value]
         elif key in _SCHEMA_VALUES and isinstance(value, dict):
-            out[key] = compact_schema(value)
+            out[key] = compact_schema(value, output=output)
         else:
             out[key] = value
     return _fold_nullable(out)

@@ -17,13 +17,15 @@ import anyio
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
+from pydantic.json_schema import SkipJsonSchema
 
 from salesnav_mcp.guardrails import BudgetConfirmationRequired, BudgetStatus, SearchLease
 from salesnav_mcp.salesnav_url import (
     AccountFilters,
     LeadFilters,
     SearchQuery,
+    UrlFilter,
     build_search_url,
     parse_search_url,
     validate_search_url,
@@ -38,6 +40,19 @@ toolset = Toolset("search", "Sales Navigator lead and account search, geo lookup
 RESULT_CAP = 1000  # results one search may bring back (upstream cap)
 UPSTREAM_PAGE = 100  # largest page upstream serves
 WAVE = 3  # pages fetched at once
+
+
+# ----------------------------------------------------------------------------- input models
+
+
+class LeadSearchFilters(LeadFilters):
+    # Raw URL filters stay usable (from_query fills them) but out of the published schema:
+    # a model that needs them passes the Sales Navigator URL instead.
+    other_filters: SkipJsonSchema[list[UrlFilter]] = Field(default_factory=list)
+
+
+class AccountSearchFilters(AccountFilters):
+    other_filters: SkipJsonSchema[list[UrlFilter]] = Field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------- output models
@@ -417,7 +432,7 @@ PageSize = Annotated[
 async def search_leads(
     ctx: Context,
     gate: SpendGate,
-    filters: Annotated[LeadFilters | None, Field(description="Lead filters. Give this or url.")] = None,
+    filters: Annotated[LeadSearchFilters | None, Field(description="Lead filters. Give this or url.")] = None,
     url: Annotated[
         str | None,
         Field(
@@ -440,7 +455,7 @@ async def search_leads(
 async def search_accounts(
     ctx: Context,
     gate: SpendGate,
-    filters: Annotated[AccountFilters | None, Field(description="Account filters. Give this or url.")] = None,
+    filters: Annotated[AccountSearchFilters | None, Field(description="Account filters. Give this or url.")] = None,
     url: Annotated[
         str | None,
         Field(
@@ -500,16 +515,18 @@ async def lookup_geo(
 @toolset.tool(title="Build a Sales Navigator URL", read_only=True, open_world=False, name="build_search_url")
 async def build_search_url_tool(
     ctx: Context,
-    lead_filters: Annotated[LeadFilters | None, Field(description="Lead filters (for a lead search URL).")] = None,
-    account_filters: Annotated[
-        AccountFilters | None, Field(description="Account filters (for an account search URL).")
+    kind: Annotated[
+        Literal["people", "company"], Field(description="people: lead search; company: account search.")
+    ] = "people",
+    filters: Annotated[
+        dict[str, Any] | None,
+        Field(description="The same filters search_leads (people) or search_accounts (company) take."),
     ] = None,
     url: Annotated[str | None, Field(description="Or a Sales Navigator URL to read back into filters.")] = None,
 ) -> Annotated[CallToolResult, SearchUrlOut]:
     """Turn filters into a Sales Navigator search URL, or a URL back into filters. No upstream call, no budget."""
-    given = [x for x in (lead_filters, account_filters, url) if x is not None]
-    if len(given) != 1:
-        raise ToolError("Give exactly one of 'lead_filters', 'account_filters' or 'url'.")
+    if (filters is None) == (url is None):
+        raise ToolError("Give exactly one of 'filters' or 'url'.")
     sandbox = services(ctx).connectsafely.sandbox
     if url is not None:
         query = parse_search_url(url)
@@ -522,9 +539,13 @@ async def build_search_url_tool(
             sandbox=sandbox,
         )
         return reply(f"{query.kind} search filters: {json.dumps(shown, ensure_ascii=False)}", out)
-    filters = lead_filters or account_filters
-    kind: Literal["people", "company"] = "people" if lead_filters is not None else "company"
-    link = build_search_url(query_from(kind, filters, None))
-    shown = filters.model_dump(mode="json", exclude_defaults=True)  # type: ignore[union-attr]
+    model = LeadSearchFilters if kind == "people" else AccountSearchFilters
+    try:
+        typed_filters = model.model_validate(filters)
+    except ValidationError as exc:
+        problems = "; ".join(f"filters.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ToolError(f"Invalid {kind} filters: {problems}") from None
+    link = build_search_url(query_from(kind, typed_filters, None))
+    shown = typed_filters.model_dump(mode="json", exclude_defaults=True)
     out = SearchUrlOut(kind=kind, sales_navigator_url=link, filters=shown, sandbox=sandbox)
     return reply(link, out)
