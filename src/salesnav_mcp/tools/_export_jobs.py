@@ -231,6 +231,49 @@ async def poll_job(
         raise
 
 
+async def follow_job(
+    svc: Services,
+    record: JobRecord,
+    get: Getter,
+    *,
+    deadline: float,
+    progress: Progress,
+    steps: dict[str, int],
+    get_tool: str,
+) -> tuple[JobRecord, Any]:
+    """`poll_job`, with an upstream failure reported as "the job keeps running; follow it with get_tool"."""
+    try:
+        return await poll_job(svc, record, get, deadline=deadline, progress=progress, steps=steps, get_tool=get_tool)
+    except UpstreamError as exc:
+        raise keeps_running(exc, record, get_tool) from exc
+
+
+Finisher = Callable[[Services, JobRecord, Any, Progress], Awaitable[CallToolResult]]
+
+
+async def conclude_job(
+    svc: Services,
+    record: JobRecord,
+    job: Any,
+    *,
+    waited: float,
+    progress: Progress,
+    get_tool: str,
+    finish: Finisher,
+) -> CallToolResult:
+    """The reply once polling ended: still running after `waited` s, failed, or finished (download and store)."""
+    if job is None:
+        out = job_out(svc, record, note=f"Still {record.status} after {waited:g} s of polling.")
+        return reply_with_file(job_text(out, get_tool), out, None)
+    if job.is_failed:
+        await save_job(svc, record, polling="done")
+        raise failure_error(record, job.status)
+    try:
+        return await finish(svc, record, job, progress)
+    except UpstreamError as exc:
+        raise keeps_running(exc, record, get_tool) from exc
+
+
 async def still_running(svc: Services, records: list[JobRecord], get: Getter) -> list[JobRecord]:
     """Check recorded running jobs upstream once; keep those still ENQUEUED/PROCESSING there."""
     alive = []

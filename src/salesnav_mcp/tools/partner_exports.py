@@ -28,10 +28,11 @@ from salesnav_mcp.tools._export_jobs import (
     JobId,
     MaxWait,
     Progress,
+    conclude_job,
     failure_error,
+    follow_job,
     job_out,
     job_text,
-    keeps_running,
     new_record,
     poll_job,
     running_jobs,
@@ -57,7 +58,6 @@ from salesnav_mcp.upstream.errors import (
     ConflictError,
     DownloadExpiredError,
     NotFoundError,
-    UpstreamError,
     UpstreamFailure,
 )
 
@@ -207,22 +207,12 @@ async def run_analytics_export(
         await _queue_behind(svc, running, deadline=deadline, progress=progress)
         record = await _create(svc, export_type, chosen.contract, start, end)
         await progress.step(1, f"Job {record.job_id} created ({record.status})")
-        try:
-            record, job = await poll_job(
-                svc, record, _get, deadline=deadline, progress=progress, steps=POLLING, get_tool=GET_TOOL
-            )
-        except UpstreamError as exc:
-            raise keeps_running(exc, record, GET_TOOL) from exc
-    if job is None:
-        out = job_out(svc, record, note=f"Still {record.status} after {max_wait_seconds} s of polling.")
-        return reply_with_file(job_text(out, GET_TOOL), out, None)
-    if job.is_failed:
-        await save_job(svc, record, polling="done")
-        raise failure_error(record, job.status)
-    try:
-        return await _finish(svc, record, job, progress)
-    except UpstreamError as exc:
-        raise keeps_running(exc, record, GET_TOOL) from exc
+        record, job = await follow_job(
+            svc, record, _get, deadline=deadline, progress=progress, steps=POLLING, get_tool=GET_TOOL
+        )
+    return await conclude_job(
+        svc, record, job, waited=max_wait_seconds, progress=progress, get_tool=GET_TOOL, finish=_finish
+    )
 
 
 @toolset.tool(title="Start an analytics export", read_only=False, destructive=False, idempotent=False)
