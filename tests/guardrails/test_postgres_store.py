@@ -72,13 +72,27 @@ async def test_url_spellings(tmp_path: Path, scheme: str) -> None:
             assert await store.kv_setdefault("k", "v") == "v"
 
 
-async def test_unreachable_server_is_a_clear_error_without_the_password(tmp_path: Path) -> None:
-    url = "postgresql://salesnav:hunter2-very-secret@127.0.0.1:1/team"
+@pytest.mark.parametrize(
+    ("url", "where"),
+    [
+        ("postgresql://salesnav:hunter2-very-secret@127.0.0.1:1/team", "at salesnav@127.0.0.1:1/team"),
+        ("host=127.0.0.1 port=1 user=salesnav password=hunter2-very-secret dbname=team", "at salesnav@127.0.0.1:1"),
+        # libpq quotes an unparsable URL in its error message
+        ("postgresql://salesnav:hunter2-very-secret@[::1/team", "at an unparsable URL"),
+    ],
+)
+async def test_unreachable_or_malformed_is_a_clear_error_without_the_password(url: str, where: str) -> None:
     with pytest.raises(StoreError) as refused:
-        await open_store(make_settings(tmp_path, salesnav_store_url=url))
+        await PostgresStore.open(url)
     message = str(refused.value)
-    assert "Cannot open the PostgreSQL store at salesnav@127.0.0.1:1/team (SALESNAV_STORE_URL)" in message
+    assert f"Cannot open the PostgreSQL store {where}" in message and "(SALESNAV_STORE_URL)" in message
     assert "hunter2" not in message and "hunter2" not in repr(refused.value)
+    assert refused.value.__suppress_context__  # a traceback does not show libpq's original message either
+
+
+async def test_the_factory_opens_the_url_from_the_settings(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="Cannot open the PostgreSQL store at salesnav@127.0.0.1:1/team"):
+        await open_store(make_settings(tmp_path, salesnav_store_url="postgresql://salesnav:pw@127.0.0.1:1/team"))
 
 
 async def test_repr_names_the_server_never_the_password() -> None:

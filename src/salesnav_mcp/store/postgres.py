@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -61,6 +62,7 @@ T = TypeVar("T")
 Conn = psycopg.AsyncConnection[dict[str, Any]]
 DEFAULT_POOL_SIZE = 10
 CONNECT_TIMEOUT = 30.0  # seconds to wait for a pooled connection (like SQLite's busy timeout)
+CONNECT_TIMEOUT_SECONDS = 10  # libpq connect_timeout unless the URL sets one
 _MIGRATION_LOCK = "salesnav-mcp/migrations"
 
 
@@ -140,6 +142,17 @@ def _dnc(row: dict[str, Any]) -> DncEntry:
     )
 
 
+_URL_PASSWORD = re.compile(r"(://[^/@:\s\"']*:)[^@\s\"']*@")
+_KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+
+
+def scrub(text: str, url: str) -> str:
+    """`text` (e.g. a libpq error, which may quote the connection string) without the URL's password."""
+    text = text.replace(url, "[SALESNAV_STORE_URL]")
+    text = _URL_PASSWORD.sub(r"\1[redacted]@", text)
+    return _KEYWORD_PASSWORD.sub(r"\1[redacted]", text)
+
+
 def describe(url: str) -> str:
     """user@host:port/dbname of a connection URL, for messages: never the password."""
     try:
@@ -178,9 +191,10 @@ async def _migrate(conn: Conn) -> None:
 class PostgresStore(Store):
     """Open with `await PostgresStore.open(url)` (or `open_store(settings)`)."""
 
-    def __init__(self, pool: AsyncConnectionPool[Conn], where: str) -> None:
+    def __init__(self, pool: AsyncConnectionPool[Conn], where: str, url: str) -> None:
         self._pool: AsyncConnectionPool[Conn] | None = pool
         self.where = where
+        self._url = url  # only to scrub it from error messages
 
     @classmethod
     async def open(cls, url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> PostgresStore:
@@ -189,15 +203,22 @@ class PostgresStore(Store):
             raise ValueError("pool_size must be at least 1")
         where = describe(url)
         try:
-            async with await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row) as conn:
+            # An unreachable host fails in seconds, not after the operating system's TCP timeout.
+            timeout_given = "connect_timeout" in conninfo_to_dict(url)
+            extra = {} if timeout_given else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+            async with await psycopg.AsyncConnection.connect(
+                url, autocommit=True, row_factory=dict_row, **extra
+            ) as conn:
                 await _migrate(conn)
         except psycopg.Error as exc:
-            raise StoreError(f"Cannot open the PostgreSQL store at {where} (SALESNAV_STORE_URL): {exc}") from None
+            raise StoreError(
+                f"Cannot open the PostgreSQL store at {where} (SALESNAV_STORE_URL): {scrub(str(exc), url)}"
+            ) from None
         pool: AsyncConnectionPool[Conn] = AsyncConnectionPool(
             url,
             min_size=1,
             max_size=pool_size,
-            kwargs={"autocommit": True, "row_factory": dict_row},
+            kwargs={"autocommit": True, "row_factory": dict_row, **extra},
             timeout=CONNECT_TIMEOUT,
             check=AsyncConnectionPool.check_connection,
             open=False,
@@ -208,7 +229,7 @@ class PostgresStore(Store):
         except BaseException:
             await pool.close()
             raise
-        return cls(pool, where)
+        return cls(pool, where, url)
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.where!r})"
@@ -235,7 +256,7 @@ class PostgresStore(Store):
                 async with pool.connection() as conn, conn.transaction():
                     return await fn(conn)
             except psycopg.OperationalError as exc:
-                raise StoreError(f"The PostgreSQL store at {self.where} failed: {exc}") from exc
+                raise StoreError(f"The PostgreSQL store at {self.where} failed: {scrub(str(exc), self._url)}") from None
 
     @staticmethod
     async def _one(c: Conn, sql: str, args: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any]:
