@@ -120,6 +120,10 @@ async def test_a_user_reaches_only_the_accounts_granted(connect: Connect) -> Non
         assert f"User dana has no access to LinkedIn account {SECOND_SALES_NAV_ACCOUNT_ID}" in refused.content[0].text
         status = await dana.call_tool("get_account_status", {"account_id": SECOND_SALES_NAV_ACCOUNT_ID})
         assert status.is_error and "no access" in status.content[0].text
+        overview = await dana.call_tool("get_account_overview", {})
+        assert [o["account_id"] for o in overview.structured_content["accounts"]] == [DEFAULT_ACCOUNT_ID]
+        refused = await dana.call_tool("get_account_overview", {"account_id": SECOND_SALES_NAV_ACCOUNT_ID})
+        assert refused.is_error and "no access" in refused.content[0].text
     async with connect("sam") as sam:  # the default account is the user's own grant
         credits = await sam.call_tool("get_inmail_credits", {})
         assert not credits.is_error, credits.content

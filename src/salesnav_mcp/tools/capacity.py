@@ -396,7 +396,7 @@ async def plan_outreach_capacity(
     accounts = await roster(svc)
     explicit = bool(account_ids)
     wanted = (
-        list(dict.fromkeys(a.strip() for a in account_ids or []))
+        list(dict.fromkeys(svc.require_account(a.strip()) for a in account_ids or []))
         if explicit
         else [a.id for a in accounts.values() if a.enabled is not False]
     )

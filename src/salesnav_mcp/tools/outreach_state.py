@@ -74,5 +74,5 @@ def display_name(account: Account | None, account_id: str) -> str:
 
 
 async def roster(svc: Services) -> dict[str, Account]:
-    """Connected accounts by id, in upstream's order."""
-    return {a.id: a for a in await svc.connectsafely.list_accounts()}
+    """Connected accounts by id, in upstream's order (a named user: only the accounts granted to them)."""
+    return {a.id: a for a in await svc.connectsafely.list_accounts() if svc.may_use(a.id)}

@@ -244,7 +244,7 @@ async def get_account_overview(
     svc = services(ctx)
     accounts = await roster(svc)
     if account_id:
-        wanted = account_id.strip()
+        wanted = svc.require_account(account_id.strip())
         overviews = [await account_overview(svc, wanted, accounts.get(wanted), days=days, tolerate_upstream=False)]
     else:
         results: dict[str, AccountOverview] = {}
