@@ -58,7 +58,7 @@ def register_insight_resources(server: MCPServer) -> None:
     )
     async def ssi_history(account_id: str, ctx: Context, days: str | None = None) -> str:
         svc = _services(ctx)
-        aid, period = _account(account_id), _days(days)
+        aid, period = svc.require_account(_account(account_id)), _days(days)
         today = svc.clock.now().date()
         has_today = bool(await svc.guardrails.store.list_ssi_snapshots(aid, since=today))
         try:
@@ -76,7 +76,7 @@ def register_insight_resources(server: MCPServer) -> None:
     )
     async def inmail_history(account_id: str, ctx: Context, days: str | None = None) -> str:
         svc = _services(ctx)
-        aid, period = _account(account_id), _days(days)
+        aid, period = svc.require_account(_account(account_id)), _days(days)
         today = svc.clock.now().date()
         store = svc.guardrails.store
         current = None

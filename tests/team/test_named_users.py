@@ -124,6 +124,8 @@ async def test_a_user_reaches_only_the_accounts_granted(connect: Connect) -> Non
         assert [o["account_id"] for o in overview.structured_content["accounts"]] == [DEFAULT_ACCOUNT_ID]
         refused = await dana.call_tool("get_account_overview", {"account_id": SECOND_SALES_NAV_ACCOUNT_ID})
         assert refused.is_error and "no access" in refused.content[0].text
+        with pytest.raises(Exception, match="no access"):
+            await dana.read_resource(f"salesnav://ssi/{SECOND_SALES_NAV_ACCOUNT_ID}/history")
     async with connect("sam") as sam:  # the default account is the user's own grant
         credits = await sam.call_tool("get_inmail_credits", {})
         assert not credits.is_error, credits.content

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.auth.provider import AccessToken
+from mcp.server.mcpserver.exceptions import ResourceError
 
 from salesnav_mcp.guardrails import GuardrailError
 
@@ -33,7 +34,9 @@ class User:
         return {ACCOUNTS_CLAIM: ALL_ACCOUNTS if self.accounts is None else sorted(self.accounts)}
 
 
-class AccountNotGranted(GuardrailError):
+class AccountNotGranted(GuardrailError, ResourceError):
+    """Refused in a tool (a guardrail error) and in a resource read (a resource error) with the same message."""
+
     def __init__(self, user: User, account_id: str) -> None:
         granted = ", ".join(sorted(user.accounts or ())) or "none"
         super().__init__(
