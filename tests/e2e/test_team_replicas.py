@@ -239,7 +239,9 @@ async def test_a_draft_made_on_one_replica_is_sent_once_from_another(team: Team)
         assert refused.is_error and "User bob has no access" in refused.content[0].text
     assert len(sent_with(team, text)) == 1
     trail = [
-        (e.kind, e.actor) for e in await audit_of(team, account_id=DEFAULT_ACCOUNT_ID) if e.kind.startswith("send.")
+        (e.kind, e.actor)
+        for e in await audit_of(team, account_id=DEFAULT_ACCOUNT_ID)
+        if e.kind.startswith("send.") and e.details.get("draft_id") == draft["draft_id"]
     ]
     assert trail == [("send.attempt", "alice"), ("send.sent", "alice"), ("send.repeat", "alice")]
 
