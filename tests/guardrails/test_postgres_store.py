@@ -90,6 +90,12 @@ async def test_unreachable_or_malformed_is_a_clear_error_without_the_password(ur
     assert refused.value.__suppress_context__  # a traceback does not show libpq's original message either
 
 
+async def test_a_missing_schema_says_what_to_do() -> None:
+    url = PG_URL + ("&" if "?" in PG_URL else "?") + "options=-c%20search_path%3Dsalesnav_no_such_schema"
+    with pytest.raises(StoreError, match=r"the schema named first in the search_path does not exist"):
+        await PostgresStore.open(url)
+
+
 async def test_the_factory_opens_the_url_from_the_settings(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="Cannot open the PostgreSQL store at salesnav@127.0.0.1:1/team"):
         await open_store(make_settings(tmp_path, salesnav_store_url="postgresql://salesnav:pw@127.0.0.1:1/team"))

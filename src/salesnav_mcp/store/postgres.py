@@ -210,6 +210,11 @@ class PostgresStore(Store):
                 url, autocommit=True, row_factory=dict_row, **extra
             ) as conn:
                 await _migrate(conn)
+        except psycopg.errors.InvalidSchemaName:
+            raise StoreError(
+                f"Cannot open the PostgreSQL store at {where} (SALESNAV_STORE_URL): the schema named first in the "
+                "search_path does not exist; create it (CREATE SCHEMA ...) or fix the URL's search_path option."
+            ) from None
         except psycopg.Error as exc:
             raise StoreError(
                 f"Cannot open the PostgreSQL store at {where} (SALESNAV_STORE_URL): {scrub(str(exc), url)}"
