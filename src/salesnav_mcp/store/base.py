@@ -1,4 +1,4 @@
-"""The persistence interface every store implements (SQLite now, PostgreSQL later).
+"""The persistence interface every store implements (SQLite: store/sqlite.py, PostgreSQL: store/postgres.py).
 
 Methods are operations, not queries: anything that must be atomic (check a
 count, then insert) is ONE method, so an implementation can run it in a single
