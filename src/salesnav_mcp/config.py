@@ -38,7 +38,8 @@ class Settings(BaseSettings):
     # Defaults and storage.
     salesnav_account_id: str | None = None
     salesnav_data_dir: Path = Field(default_factory=_default_data_dir)
-    salesnav_store_url: str | None = None
+    # May carry a database password, so it is kept like a secret (never in reprs or logs).
+    salesnav_store_url: SecretStr | None = None
     # Most connections one server process keeps to a PostgreSQL store (SQLite ignores it).
     salesnav_store_pool_size: int = Field(default=10, ge=1, le=100)
     salesnav_sandbox: bool = False
@@ -93,7 +94,9 @@ class Settings(BaseSettings):
             return float(value)
         return value
 
-    @field_validator("connectsafely_api_key", "linkedin_access_token", "salesnav_http_token", mode="before")
+    @field_validator(
+        "connectsafely_api_key", "linkedin_access_token", "salesnav_http_token", "salesnav_store_url", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -99,7 +99,7 @@ def _check_configuration(settings: Settings, report: Report) -> None:
     account = settings.salesnav_account_id
     report.add(section, "SALESNAV_ACCOUNT_ID", "info", account or "not set (the first connected account is used)")
     report.add(section, "SALESNAV_DATA_DIR", *_data_dir_status(settings.salesnav_data_dir))
-    store_url = settings.salesnav_store_url
+    store_url = settings.salesnav_store_url.get_secret_value() if settings.salesnav_store_url else None
     store = f"set ({store_url.split(':', 1)[0]})" if store_url else "not set (SQLite file in the data directory)"
     report.add(section, "SALESNAV_STORE_URL", "info", store)
     report.add(

@@ -15,7 +15,7 @@ async def open_store(settings: Settings) -> Store:
     `postgresql://` URL (libpq syntax) for a store shared by several server replicas;
     `postgres://` and SQLAlchemy-style `postgresql+psycopg://` are accepted too.
     """
-    url = (settings.salesnav_store_url or "").strip()
+    url = (settings.salesnav_store_url.get_secret_value() if settings.salesnav_store_url else "").strip()
     if not url:
         return await SQLiteStore.open(settings.salesnav_data_dir / DB_FILENAME)
     scheme = url.split(":", 1)[0].lower()
