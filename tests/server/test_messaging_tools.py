@@ -210,3 +210,8 @@ async def test_reply_in_existing_thread_uses_that_thread(server: MCPServer, serv
         result = await client.call_tool("send_message", {"draft_id": draft["draft_id"]})
         assert result.structured_content["outcome"] == "sent", result.content
     assert world(services).sent_messages[-1].conversation_urn == conversation.urn
+
+
+async def test_nul_character_in_text_is_refused_naming_the_field(mcp_client: Client) -> None:
+    result = await mcp_client.call_tool("draft_message", {"recipient": "someone-1", "text": "hi\x00there"})
+    assert result.is_error and "text" in result.content[0].text and "NUL" in result.content[0].text

@@ -66,6 +66,8 @@ def _check_fields(account_id: str, recipient: str, channel: str, text: Any, atta
         raise InvalidDraft("channel", f"must be one of {', '.join(CHANNELS)}, not {channel!r}")
     if not isinstance(text, str):
         raise InvalidDraft("text", "must be a string")
+    if "\x00" in text:  # no messaging channel carries it, and PostgreSQL text cannot store it
+        raise InvalidDraft("text", "must not contain NUL characters")
     if not isinstance(attachments, (list, tuple)) or not all(isinstance(a, dict) for a in attachments):
         raise InvalidDraft("attachments", "must be a list of attachment objects")
 
