@@ -1,4 +1,5 @@
-"""MCP resources: accounts, search budget, drafts and stored search results; completions for account ids.
+"""MCP resources: accounts, search budget, drafts, stored search results and filter vocabularies;
+completions for account ids and filter names.
 
 Static resources take no request context in the SDK, so they read the running services
 through `get_services`, which the server's lifespan keeps current.
@@ -14,11 +15,24 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError
 from mcp_types import Completion, CompletionArgument, PromptReference, ResourceTemplateReference
 
+from salesnav_mcp import salesnav_ids
 from salesnav_mcp.tools.search import budget_out
 from salesnav_mcp.tools.services import Services
 
 JSON = "application/json"
 ACCOUNT_ARGUMENTS = {"account_id"}
+FILTERS_TEMPLATE = "salesnav://filters/{name}"
+# Search filter vocabularies: id -> name, as the search tools accept them (names or ids).
+VOCABULARIES: dict[str, dict[str, str]] = {
+    "seniority": salesnav_ids.SENIORITY,
+    "function": salesnav_ids.FUNCTION,
+    "company_headcount": salesnav_ids.HEADCOUNT,
+    "regions": salesnav_ids.REGION,
+    "industries": salesnav_ids.INDUSTRY,
+    "years": salesnav_ids.YEARS_BUCKET,
+    "connection_degree": salesnav_ids.RELATIONSHIP,
+    "company_type": salesnav_ids.COMPANY_TYPE,
+}
 
 
 def _dump(value: Any) -> str:
@@ -107,10 +121,26 @@ def register_resources(server: MCPServer, get_services: Callable[[], Services]) 
             }
         )
 
+    @server.resource(
+        FILTERS_TEMPLATE,
+        name="filter-values",
+        title="Values a search filter accepts",
+        description="Names and ids for seniority, function, company_headcount, regions, industries, years, "
+        "connection_degree, company_type. Regions beyond these: lookup_geo.",
+        mime_type=JSON,
+    )
+    async def filter_values(name: str) -> str:
+        if name not in VOCABULARIES:
+            raise ResourceError(f"Unknown filter {name!r}; one of: {', '.join(VOCABULARIES)}.")
+        return _dump([{"id": key, "name": label} for key, label in VOCABULARIES[name].items()])
+
     @server.completion()
     async def complete(
         ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument, context: Any
     ) -> Completion | None:
+        if isinstance(ref, ResourceTemplateReference) and ref.uri == FILTERS_TEMPLATE and argument.name == "name":
+            names = [n for n in VOCABULARIES if n.startswith(argument.value or "")]
+            return Completion(values=names, total=len(names), has_more=False)
         if argument.name not in ACCOUNT_ARGUMENTS:
             return None
         svc = get_services()

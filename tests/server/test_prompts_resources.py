@@ -55,3 +55,12 @@ async def test_account_id_completion(mcp_client: Client) -> None:
         PromptReference(type="ref/prompt", name="ssi_coaching"), {"name": "account_id", "value": ""}
     )
     assert len(prompt_ref.completion.values) == 4
+
+
+async def test_filter_vocabularies_with_completion(mcp_client: Client) -> None:
+    result = await mcp_client.complete(
+        ResourceTemplateReference(type="ref/resource", uri="salesnav://filters/{name}"), {"name": "name", "value": "se"}
+    )
+    assert result.completion.values == ["seniority"]
+    seniority = json.loads((await mcp_client.read_resource("salesnav://filters/seniority")).contents[0].text)
+    assert {"id": "300", "name": "Vice President"} in seniority
