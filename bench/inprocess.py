@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-from bench import proposals
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
+from bench import proposals
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
 from salesnav_mcp.sandbox import SandboxConfig, create_app
