@@ -119,7 +119,9 @@ def transport_security(host: str, port: int, proxy: ProxySettings | None = None)
 def bind_socket(host: str, port: int) -> socket.socket:
     """Bind before building the app, so a busy port fails fast and port 0 resolves to the real port."""
     family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio switches Nagle off (TCP_NODELAY) only on sockets that say they are TCP,
+    # and accepted connections inherit it; without it each response waits ~40 ms for the client's delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host.strip("[]"), port))
