@@ -7,7 +7,7 @@ its client talks to the embedded sandbox in-process, through the same client cod
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
@@ -27,13 +27,41 @@ SANDBOX_HOST = "http://sandbox.invalid"
 SANDBOX_CREDENTIAL = "sandbox"
 
 
-def sandbox_app_for(settings: Settings, clock: Clock, sandbox_config: Any | None = None) -> Any:
-    from salesnav_mcp.sandbox import SandboxConfig, create_app
+class LazySandboxApp:
+    """The embedded sandbox as an ASGI app built on its first request.
 
-    config = sandbox_config or SandboxConfig(seed=settings.salesnav_sandbox_seed)
-    if config.clock is None:
-        config = config.model_copy(update={"clock": clock})
-    return create_app(config)
+    Its synthetic world takes ~0.2 s to build: not worth delaying the answer to `initialize`, which
+    needs no upstream call. `.state` (the world, fault rules) builds it too.
+    """
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build = build
+        self._app: Any | None = None
+
+    @property
+    def app(self) -> Any:
+        if self._app is None:
+            self._app = self._build()
+        return self._app
+
+    @property
+    def state(self) -> Any:
+        return self.app.state
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+
+
+def sandbox_app_for(settings: Settings, clock: Clock, sandbox_config: Any | None = None) -> LazySandboxApp:
+    def build() -> Any:
+        from salesnav_mcp.sandbox import SandboxConfig, create_app
+
+        config = sandbox_config or SandboxConfig(seed=settings.salesnav_sandbox_seed)
+        if config.clock is None:
+            config = config.model_copy(update={"clock": clock})
+        return create_app(config)
+
+    return LazySandboxApp(build)
 
 
 @asynccontextmanager
