@@ -117,6 +117,22 @@ async def test_inmail_credit_snapshots(store: Store) -> None:
     assert [(c.day.day, c.value) for c in credits] == [(1, 50), (2, 47)]
 
 
+async def test_an_unchanged_snapshot_keeps_when_it_was_first_recorded(store: Store) -> None:
+    day = date(2026, 11, 2)
+    await store.upsert_ssi_snapshot(account_id=ACCOUNT, day=day, payload={"overall": 61.5}, now=NOW)
+    await store.upsert_ssi_snapshot(account_id=ACCOUNT, day=day, payload={"overall": 61.5}, now=NOW + timedelta(hours=1))
+    await store.upsert_inmail_credits(account_id=ACCOUNT, day=day, value=47, now=NOW)
+    await store.upsert_inmail_credits(account_id=ACCOUNT, day=day, value=47, now=NOW + timedelta(hours=1))
+    [ssi] = await store.list_ssi_snapshots(ACCOUNT)
+    [credits] = await store.list_inmail_credits(ACCOUNT)
+    assert (ssi.payload, ssi.recorded_at) == ({"overall": 61.5}, NOW)
+    assert (credits.value, credits.recorded_at) == (47, NOW)
+    # A changed value replaces the day's snapshot and its time.
+    await store.upsert_inmail_credits(account_id=ACCOUNT, day=day, value=46, now=NOW + timedelta(hours=2))
+    [credits] = await store.list_inmail_credits(ACCOUNT)
+    assert (credits.value, credits.recorded_at) == (46, NOW + timedelta(hours=2))
+
+
 async def test_naive_datetimes_are_rejected(store: Store) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         await store.append_audit(at=datetime(2026, 1, 1), account_id=None, actor=None, kind="x", details={})

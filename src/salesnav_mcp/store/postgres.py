@@ -848,13 +848,16 @@ class PostgresStore(Store):
 
     # ---- snapshots ----------------------------------------------------------------------------------------
     async def upsert_ssi_snapshot(self, *, account_id: str, day: date, payload: dict[str, Any], now: datetime) -> None:
+        # Read on every get_ssi but changing at most daily: an unchanged value updates nothing, so the commit
+        # has nothing to write (and recorded_at keeps when the value was first seen).
         values = (account_id, day, _dump(payload), _ts(now))
 
         async def op(c: Conn) -> None:
             await c.execute(
                 """INSERT INTO ssi_snapshots (account_id, day, payload, recorded_at) VALUES (%s, %s, %s, %s)
                    ON CONFLICT (account_id, day) DO UPDATE SET payload = excluded.payload,
-                     recorded_at = excluded.recorded_at""",
+                     recorded_at = excluded.recorded_at
+                   WHERE ssi_snapshots.payload <> excluded.payload""",
                 values,
             )
 
@@ -880,13 +883,15 @@ class PostgresStore(Store):
         return await self._tx(op)
 
     async def upsert_inmail_credits(self, *, account_id: str, day: date, value: int, now: datetime) -> None:
+        # As for SSI: an unchanged balance writes nothing.
         values = (account_id, day, int(value), _ts(now))
 
         async def op(c: Conn) -> None:
             await c.execute(
                 """INSERT INTO inmail_credit_snapshots (account_id, day, value, recorded_at) VALUES (%s, %s, %s, %s)
                    ON CONFLICT (account_id, day) DO UPDATE SET value = excluded.value,
-                     recorded_at = excluded.recorded_at""",
+                     recorded_at = excluded.recorded_at
+                   WHERE inmail_credit_snapshots.value <> excluded.value""",
                 values,
             )
 

@@ -715,11 +715,14 @@ class SQLiteStore(Store):
 
     # ---- snapshots ----------------------------------------------------------------------------------------
     async def upsert_ssi_snapshot(self, *, account_id: str, day: date, payload: dict[str, Any], now: datetime) -> None:
+        # Read on every get_ssi but changing at most daily: an unchanged value updates nothing, so the commit
+        # has nothing to write (and recorded_at keeps when the value was first seen).
         def op(c: sqlite3.Connection) -> None:
             c.execute(
                 """INSERT INTO ssi_snapshots (account_id, day, payload, recorded_at) VALUES (?, ?, ?, ?)
                    ON CONFLICT (account_id, day) DO UPDATE SET payload = excluded.payload,
-                     recorded_at = excluded.recorded_at""",
+                     recorded_at = excluded.recorded_at
+                   WHERE ssi_snapshots.payload <> excluded.payload""",
                 (account_id, day.isoformat(), _dump(payload), _ts(now)),
             )
 
@@ -744,11 +747,13 @@ class SQLiteStore(Store):
         return await self._read(op)
 
     async def upsert_inmail_credits(self, *, account_id: str, day: date, value: int, now: datetime) -> None:
+        # As for SSI: an unchanged balance writes nothing.
         def op(c: sqlite3.Connection) -> None:
             c.execute(
                 """INSERT INTO inmail_credit_snapshots (account_id, day, value, recorded_at) VALUES (?, ?, ?, ?)
                    ON CONFLICT (account_id, day) DO UPDATE SET value = excluded.value,
-                     recorded_at = excluded.recorded_at""",
+                     recorded_at = excluded.recorded_at
+                   WHERE inmail_credit_snapshots.value <> excluded.value""",
                 (account_id, day.isoformat(), int(value), _ts(now)),
             )
 
