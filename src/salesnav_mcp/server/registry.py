@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from mcp.server.mcpserver.tools.base import Tool
 
-from salesnav_mcp.server.schema import compact_schema
+from salesnav_mcp.server.schema import compact_schema, inline_refs
 from salesnav_mcp.tools import TOOLSETS
 from salesnav_mcp.tools._runtime import ToolSpec
 
@@ -36,6 +36,8 @@ def build_tools(specs: Iterable[ToolSpec]) -> list[Tool]:
         )
         tool.parameters = compact_schema(tool.parameters)
         if tool.fn_metadata.output_schema is not None:
-            tool.fn_metadata.output_schema = compact_schema(tool.fn_metadata.output_schema, output=True)
+            # Inlined: clients validate each result against it, and $ref resolution is most of that cost.
+            output = inline_refs(tool.fn_metadata.output_schema)
+            tool.fn_metadata.output_schema = compact_schema(output, output=True)
         tools.append(tool)
     return tools

@@ -36,6 +36,30 @@ def compact_schema(schema: dict[str, Any], *, output: bool = False) -> dict[str,
     return _fold_nullable(out)
 
 
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with each local `#/$defs/X` reference replaced by X itself, and no `$defs`.
+
+    Used for output schemas: clients validate every structured result against them, and resolving
+    references is much of that cost; our output models are not recursive and mostly used once each,
+    so inlining also makes them a little smaller.
+    """
+    defs = schema.get("$defs", {})
+    prefix = "#/$defs/"
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(prefix):
+                rest = {key: walk(value) for key, value in node.items() if key != "$ref"}
+                return {**walk(defs[ref[len(prefix) :]]), **rest}
+            return {key: walk(value) for key, value in node.items() if key != "$defs"}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    return walk(schema)
+
+
 def _fold_nullable(schema: dict[str, Any]) -> dict[str, Any]:
     """`anyOf: [{type: T, ...}, {type: null}]` -> `{type: [T, null], ...}` for simple typed schemas."""
     options = schema.get("anyOf")
