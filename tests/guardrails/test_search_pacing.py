@@ -8,6 +8,7 @@ from guard_helpers import ACCOUNT, OTHER_ACCOUNT, make_settings
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.guardrails import PaceLimitReached, build_guardrails
+from salesnav_mcp.guardrails.pacing import MARGIN
 from salesnav_mcp.store import open_store
 
 pytestmark = pytest.mark.anyio
@@ -18,12 +19,23 @@ async def test_minute_window_waits_until_the_oldest_call_leaves(make_guardrails,
     for _ in range(3):
         assert await pacer.acquire(ACCOUNT) == 0
         clock.advance(10)
-    # Calls at t=0, 10, 20; now t=30: the t=0 call leaves the window at t=60.
+    # Calls at t=0, 10, 20; now t=30: the t=0 call leaves the window (a minute plus the safety margin)
+    # at t=60+MARGIN.
     waited = await pacer.acquire(ACCOUNT)
-    assert waited == pytest.approx(30.0)
-    assert clock.slept == [pytest.approx(30.0)]
-    # The next slot frees when the t=10 call leaves, at t=70.
+    assert waited == pytest.approx(30.0 + MARGIN)
+    assert clock.slept == [pytest.approx(30.0 + MARGIN)]
+    # The next slot frees when the t=10 call leaves, at t=70+MARGIN.
     assert await pacer.acquire(ACCOUNT) == pytest.approx(10.0)
+
+
+async def test_the_minute_window_keeps_a_margin_for_upstream_latency(make_guardrails, clock: ManualClock) -> None:  # type: ignore[no-untyped-def]
+    # Upstream counts a call when it arrives: a call granted exactly a minute after the previous one
+    # could land inside that one's minute if it travels faster, so the pacer waits the margin too.
+    pacer = make_guardrails(salesnav_search_per_minute=1).pacer
+    await pacer.acquire(ACCOUNT)
+    clock.advance(60)
+    assert await pacer.acquire(ACCOUNT) == pytest.approx(MARGIN)
+    assert 1.0 <= MARGIN <= 5.0  # enough for network spread, small against a minute
 
 
 async def test_accounts_are_paced_separately(make_guardrails, clock: ManualClock) -> None:  # type: ignore[no-untyped-def]
@@ -44,7 +56,7 @@ async def test_pacing_survives_a_restart(tmp_path: Path, store_url: str | None, 
     clock.advance(5)
     async with await open_store(settings) as second:
         pacer = build_guardrails(second, settings, clock).pacer
-        assert await pacer.acquire(ACCOUNT) == pytest.approx(50.0)
+        assert await pacer.acquire(ACCOUNT) == pytest.approx(50.0 + MARGIN)
 
 
 async def test_day_limit_refuses_with_the_time_it_frees(make_guardrails, clock: ManualClock) -> None:  # type: ignore[no-untyped-def]

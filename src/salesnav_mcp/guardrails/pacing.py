@@ -17,6 +17,10 @@ from salesnav_mcp.guardrails.errors import PaceLimitReached
 from salesnav_mcp.store import Store
 
 MINUTE = 60.0
+# Upstream counts a call when it arrives, we when we grant its slot. When one call takes longer to get
+# there than the next, a call granted exactly a minute after another can arrive inside that other's
+# minute and get a 429. A window this much longer than upstream's absorbs that spread in delay.
+MARGIN = 2.0
 DAY = 86_400.0
 MIN_WAIT = 0.001  # never spin on a slot that frees "now"
 
@@ -28,7 +32,7 @@ class Pacer:
         self._audit = audit
         self.kind = kind
         self.windows: list[tuple[float, int]] = [
-            (MINUTE, settings.salesnav_search_per_minute),
+            (MINUTE + MARGIN, settings.salesnav_search_per_minute),
             (DAY, settings.salesnav_search_per_day),
         ]
 
