@@ -8,6 +8,7 @@ Logs go to stderr only: on stdio, stdout carries the protocol.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -52,6 +53,11 @@ def configure_logging(level: str) -> None:
     )
     # httpx2 logs every request URL at INFO; signed download URLs must not reach the log.
     logging.getLogger("httpx2").setLevel(max(logging.WARNING, logging.getLogger().level))
+    # uvicorn's access log and the SDK's end of each stateless request are a line per HTTP call: noise at
+    # INFO that costs every call its formatting and write. DEBUG still shows them.
+    per_request = logging.NOTSET if level.upper() == "DEBUG" else max(logging.WARNING, logging.getLogger().level)
+    for name in ("uvicorn.access", "mcp.server.streamable_http"):
+        logging.getLogger(name).setLevel(per_request)
 
 
 def load_settings() -> Settings:
@@ -117,11 +123,13 @@ def _build(settings: Settings, args: argparse.Namespace, toolsets: list[str] | N
     from salesnav_mcp.server.state import StateKeyError
 
     try:
-        return build_server(settings, toolsets=toolsets, read_only=args.read_only, **kwargs)
+        server = build_server(settings, toolsets=toolsets, read_only=args.read_only, **kwargs)
     except UnknownToolsetError as exc:
         raise CommandError(f"--toolsets: {exc}") from None
     except StateKeyError as exc:
         raise CommandError(str(exc)) from None
+    resume_gc()
+    return server
 
 
 def _serve_stdio(settings: Settings, args: argparse.Namespace, toolsets: list[str] | None) -> int:
@@ -238,7 +246,9 @@ def run_sandbox(args: argparse.Namespace) -> int:
         args.host,
         port,
     )
-    anyio.run(partial(serve_asgi, create_app(SandboxConfig(seed=seed)), sock, lifespan="off"))
+    app = create_app(SandboxConfig(seed=seed))
+    resume_gc()
+    anyio.run(partial(serve_asgi, app, sock, lifespan="off"))
     return EXIT_OK
 
 
@@ -449,7 +459,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def resume_gc() -> None:
+    """Collect cycles again, with what start-up built (long-lived) moved out of the collector's walks."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    # Start-up creates hundreds of thousands of long-lived objects (modules, models, schemas): the cyclic
+    # collector would walk them again and again and free nothing. Servers call resume_gc() once built;
+    # other commands get collection back when they return.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(argv)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
