@@ -162,8 +162,7 @@ def canonical_query(query: SearchQuery) -> SearchQuery:
 
 def query_from(kind: Literal["people", "company"], filters: BaseModel | None, url: str | None) -> SearchQuery:
     if (filters is None) == (url is None):
-        field = "filters" if kind == "people" else "filters"
-        raise ToolError(f"Give exactly one of '{field}' or 'url' (a Sales Navigator search URL).")
+        raise ToolError("Give exactly one of 'filters' or 'url' (a Sales Navigator search URL).")
     if url is not None:
         return canonical_query(parse_search_url(validate_search_url(url, kind)))
     query = filters.to_query()  # type: ignore[union-attr]
@@ -259,48 +258,36 @@ def _item_key(item: dict[str, Any]) -> str:
 async def fill_search(ctx: Context, svc: Services, lease: SearchLease, kind: str, url: str, want: int) -> None:
     """Fetch pages until `want` results are stored (or upstream has no more), reporting progress.
 
-    Pages are recorded in order as each wave completes, so a cancelled search keeps what it fetched.
+    A fresh search's first page goes alone (it tells the total); later pages go in waves of
+    WAVE concurrent calls, each paced. Pages are recorded in order as each wave completes, so
+    a cancelled search keeps what it fetched.
     """
     account_id = lease.search.account_id
-    want = min(want, RESULT_CAP)
     while not lease.search.complete and lease.search.item_count < want:
+        target = min(want, RESULT_CAP, RESULT_CAP if lease.search.total is None else lease.search.total)
         start = lease.search.next_offset
-        if lease.search.total is not None:
-            want = min(want, lease.search.total)
-        target = min(want, RESULT_CAP)
-        if start >= target and lease.search.item_count > 0:
-            break
-        wave_starts = []
-        offset = start
-        # The first page of a fresh search goes alone: it tells the total and whether more exist.
-        width = 1 if lease.search.item_count == 0 and lease.search.next_offset == 0 else WAVE
-        while len(wave_starts) < width and offset < max(target, start + 1):
-            wave_starts.append(offset)
-            offset += UPSTREAM_PAGE if target - lease.search.item_count > UPSTREAM_PAGE else max(1, target - offset)
-        results: dict[int, tuple[list[dict[str, Any]], int | None, bool, int]] = {}
+        if start >= target:
+            break  # duplicates across pages left fewer results than offsets walked
+        width = 1 if start == 0 else WAVE
+        starts = list(range(start, target, UPSTREAM_PAGE))[:width]
+        pages: dict[int, tuple[list[dict[str, Any]], int | None, bool]] = {}
 
-        async def one(page_start: int, count: int, results: dict = results) -> None:
-            items, total, has_more = await _fetch_page(svc, kind, account_id, url, page_start, count)
-            results[page_start] = (items, total, has_more, count)
+        async def fetch(page_start: int, count: int, pages: dict = pages) -> None:
+            pages[page_start] = await _fetch_page(svc, kind, account_id, url, page_start, count)
 
         async with anyio.create_task_group() as tg:
-            for i, page_start in enumerate(wave_starts):
-                end = (
-                    wave_starts[i + 1]
-                    if i + 1 < len(wave_starts)
-                    else min(max(target, page_start + 1), page_start + UPSTREAM_PAGE)
-                )
-                tg.start_soon(one, page_start, max(1, min(UPSTREAM_PAGE, end - page_start)))
-        for page_start in wave_starts:
-            items, total, has_more, count = results[page_start]
+            for page_start in starts:
+                tg.start_soon(fetch, page_start, min(UPSTREAM_PAGE, target - page_start))
+        for page_start in starts:
+            items, total, has_more = pages[page_start]
+            count = min(UPSTREAM_PAGE, target - page_start)
             next_offset = page_start + count
             complete = not has_more or len(items) < count or next_offset >= RESULT_CAP
             await lease.record_page(items, key=_item_key, next_offset=next_offset, total=total, complete=complete)
             if complete:
                 break
-        await ctx.report_progress(
-            min(lease.search.item_count, target), target, f"{lease.search.item_count} results stored"
-        )
+        stored = lease.search.item_count
+        await ctx.report_progress(min(stored, target), target, f"{stored} results stored")
 
 
 class SpendSearch(BaseModel):
