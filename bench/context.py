@@ -12,7 +12,6 @@ import json
 from typing import Any
 
 from bench.harness import LEAD_FILTERS_25, Figure, Section, StdioSession, isolated_env, salesnav_command, workdir
-from bench.proposals import inline_refs
 
 GOAL_TOOL_BYTES = 1024
 GOAL_LEAD_BYTES = 300
@@ -43,45 +42,15 @@ def tool_rows(tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: -row["total"])
 
 
-def _without_descriptions(schema: Any) -> Any:
-    """A JSON schema without its `description` keywords (property names are kept, whatever they are)."""
-    if isinstance(schema, dict):
-        out = {}
-        for key, value in schema.items():
-            if key == "description" and isinstance(value, str):
-                continue
-            if key in ("properties", "$defs", "patternProperties") and isinstance(value, dict):
-                out[key] = {name: _without_descriptions(sub) for name, sub in value.items()}
-            else:
-                out[key] = _without_descriptions(value)
-        return out
-    if isinstance(schema, list):
-        return [_without_descriptions(item) for item in schema]
-    return schema
-
-
 def _variant(tools: list[dict[str, Any]], change: Any) -> float:
     changed = [change(copy.deepcopy(tool)) for tool in tools]
     return sum(wire_bytes(tool) for tool in changed) / len(changed)
-
-
-def _inline_output(tool: dict[str, Any]) -> dict[str, Any]:
-    if tool.get("outputSchema"):
-        tool["outputSchema"] = inline_refs(tool["outputSchema"])
-    return tool
 
 
 def _undup_title(tool: dict[str, Any]) -> dict[str, Any]:
     annotations = tool.get("annotations") or {}
     if annotations.get("title") is not None and annotations.get("title") == tool.get("title"):
         del annotations["title"]
-    return tool
-
-
-def _plain_output(tool: dict[str, Any]) -> dict[str, Any]:
-    tool = _undup_title(tool)
-    if tool.get("outputSchema"):
-        tool["outputSchema"] = _without_descriptions(tool["outputSchema"])
     return tool
 
 
@@ -94,9 +63,7 @@ def _no_output(tool: dict[str, Any]) -> dict[str, Any]:
 def variants(tools: list[dict[str, Any]]) -> dict[str, float]:
     """Average bytes per tool of this run's `tools/list` under changes to what is published."""
     return {
-        "inline-output-refs (proposal)": _variant(tools, _inline_output),
         "no annotations.title duplicating title": _variant(tools, _undup_title),
-        "that, and output schemas without descriptions": _variant(tools, _plain_output),
         "that, and no output schemas at all": _variant(tools, _no_output),
     }
 

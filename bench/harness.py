@@ -145,14 +145,9 @@ def floor_command(*args: str) -> list[str]:
     return [sys.executable, str(BENCH_DIR / "floor_server.py"), *args]
 
 
-def proposed_command(*args: str) -> list[str]:
-    """`salesnav-mcp ...` with the process-level proposals of bench/proposals.py applied (needs `with_repo`)."""
-    return [sys.executable, "-m", "bench.proposals", *args]
-
-
-def with_echo_command(*args: str, proposals: bool = False) -> list[str]:
-    """`salesnav-mcp ...` plus the floor's echo tool (bench/with_echo.py), optionally with the proposals."""
-    return [sys.executable, "-m", "bench.with_echo", *(["--proposals"] if proposals else []), *args]
+def with_echo_command(*args: str) -> list[str]:
+    """`salesnav-mcp ...` plus the floor's echo tool (bench/with_echo.py; needs `with_repo`)."""
+    return [sys.executable, "-m", "bench.with_echo", *args]
 
 
 def with_repo(env: dict[str, str]) -> dict[str, str]:

@@ -7,9 +7,10 @@ no store, no models), and connects an SDK in-process client to each.
 
 from __future__ import annotations
 
+import gc
 import logging
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,6 @@ import httpx2
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-from bench import proposals
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
 from salesnav_mcp.sandbox import SandboxConfig, create_app
@@ -67,10 +67,6 @@ class Pair:
     services: Services
     ours: Client
     bare: Client
-    # The same server with the proposals of bench/proposals.py that apply to a tool call, on its own
-    # services (own store) over the same sandbox.
-    proposed: Client
-    proposed_services: Services
 
 
 @asynccontextmanager
@@ -78,9 +74,11 @@ async def running(
     sandbox: SandboxConfig | None = None,
     clock: Clock | None = None,
     wrap: Callable[[Any], Any] | None = None,
+    extra_tools: Sequence[Callable[..., Any]] = (),
     **settings_overrides: Any,
 ) -> AsyncIterator[Pair]:
-    """Both servers on one sandbox; `wrap` may put ASGI middleware (e.g. a recorder) around the sandbox."""
+    """Both servers on one sandbox; `wrap` may put ASGI middleware (e.g. a recorder) around the sandbox,
+    `extra_tools` are added to our server (e.g. the floor's echo, to tell our tools' work from the stack's)."""
     quiet_logging()
     clock = clock or Clock()
     config = sandbox or SandboxConfig(seed=7, search_per_minute=10_000, search_per_day=100_000)
@@ -88,22 +86,18 @@ async def running(
     if wrap is not None:
         app = wrap(app)
     with tempfile.TemporaryDirectory(prefix="salesnav-bench-inprocess-") as tmp:
-        settings = bench_settings(Path(tmp) / "ours", **settings_overrides)
-        proposed_settings = bench_settings(Path(tmp) / "proposed", **settings_overrides)
-        async with (
-            open_services(settings, clock=clock, sandbox_app=app) as services,
-            open_services(proposed_settings, clock=clock, sandbox_app=app) as proposed_services,
-        ):
+        settings = bench_settings(Path(tmp), **settings_overrides)
+        async with open_services(settings, clock=clock, sandbox_app=app) as services:
             server = build_server(settings, services=services)
-            proposals.patch_ssi_write_on_change(proposed_services.guardrails.store)
-            with proposals.inline_output_refs_while_building():
-                proposed_server = build_server(proposed_settings, services=proposed_services)
+            for tool in extra_tools:
+                server.tool()(tool)
             bare, http = bare_server(app)
-            async with (
-                http,
-                Client(server) as ours,
-                Client(bare) as bare_client,
-                Client(proposed_server) as proposed,
-            ):
+            async with http, Client(server) as ours, Client(bare) as bare_client:
                 quiet_logging()  # MCPServer() configures INFO logging on construction
-                yield Pair(services, ours, bare_client, proposed, proposed_services)
+                # As `salesnav-mcp` does once built: what is built so far (both servers, and the sandbox
+                # world that stands in for a remote upstream) stays out of the cyclic collector's walks.
+                gc.freeze()
+                try:
+                    yield Pair(services, ours, bare_client)
+                finally:
+                    gc.unfreeze()

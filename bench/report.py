@@ -1,5 +1,5 @@
-"""Render the benchmark sections as RESULTS.md: machine and date, a summary, one table per benchmark,
-the profiles behind missed goals, and the proposed src/ changes with their exact diffs."""
+"""Render the benchmark sections as RESULTS.md: machine and date, a summary, the findings, one table
+per benchmark and the profiles behind missed goals."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import math
 from collections.abc import Sequence
 
 from bench.harness import Figure, Section
-from bench.proposals import ALL as PROPOSALS
 
 
 def _number(value: float | None, digits: int, unit: str = "") -> str:
@@ -88,23 +87,4 @@ def render(
         out.append("")
         for detail in section.details:
             out += [detail, ""]
-    out += [
-        "## Proposed src/ changes",
-        "",
-        "The benchmarks do not edit src/. Each proposal below is the exact change; `bench/proposals.py` holds a "
-        'runtime patch equivalent to it, and the figures marked "with proposals" above were measured with those '
-        "patches in the same run as the code as shipped.",
-        "",
-    ]
-    for proposal in PROPOSALS:
-        out += [
-            f"### `{proposal.key}`: {proposal.title}",
-            "",
-            proposal.why,
-            "",
-            "```diff",
-            proposal.diff.strip(),
-            "```",
-            "",
-        ]
     return "\n".join(out).rstrip() + "\n"

@@ -1,9 +1,8 @@
 """`salesnav-mcp` plus the floor's trivial `echo` tool: our serving stack measured apart from our tools' work.
 
-    python -m bench.with_echo [--proposals] <salesnav-mcp arguments>
+    python -m bench.with_echo <salesnav-mcp arguments>
 
-With `--proposals`, every process-level proposal of bench/proposals.py is applied too. Adding a tool
-changes nothing for the others: the server's own tools behave exactly as shipped.
+Adding a tool changes nothing for the others: the server's own tools behave exactly as shipped.
 """
 
 from __future__ import annotations
@@ -11,35 +10,24 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from bench import proposals
-
 
 async def echo(text: str = "pong") -> str:
     """Return the text it is given."""
     return text
 
 
-def add_echo() -> None:
-    from salesnav_mcp.server import app
+def main(argv: list[str]) -> int:
+    from salesnav_mcp import cli
 
-    original = app.build_server
+    # Wrapping the CLI's build step (not importing the server here) keeps start-up as `serve` has it.
+    build = cli._build
 
-    def build_server(*args: Any, **kwargs: Any) -> Any:
-        server = original(*args, **kwargs)
+    def build_with_echo(*args: Any, **kwargs: Any) -> Any:
+        server = build(*args, **kwargs)
         server.tool()(echo)
         return server
 
-    app.build_server = build_server
-
-
-def main(argv: list[str]) -> int:
-    if argv[:1] == ["--proposals"]:
-        argv = argv[1:]
-        for patch in proposals.PROCESS_PATCHES:
-            patch()
-    add_echo()
-    from salesnav_mcp import cli
-
+    cli._build = build_with_echo
     return cli.main(argv)
 
 

@@ -37,4 +37,4 @@ def test_quick_mode_runs_every_benchmark_and_writes_the_report(tmp_path: Path) -
     for title in SECTIONS:
         assert f"## {title}" in report, title
     assert "**error**" not in report
-    assert "quick mode" in report and "| cores |" in report and "## Proposed src/ changes" in report
+    assert "quick mode" in report and "| cores |" in report and "## Findings" in report
