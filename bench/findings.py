@@ -28,6 +28,8 @@ def _verdict(figure: Figure | None) -> str:
 def coldstart(s: Section) -> str:
     main = _find(s, "spawn -> tools/list answered")
     text = f"**Cold start** {_ratio(main)} the floor ({_verdict(main)})."
+    if main is not None and main.baseline is not None:
+        text += f" At the medians, {main.value - main.baseline:.0f} ms more than the floor's {main.baseline:.0f} ms."
     breakdown = s.data.get("breakdown", {})
     phases = breakdown.get("phases", {})
     if not phases:
