@@ -58,3 +58,22 @@ async def test_bad_account_id_names_the_field(mcp_client: Client) -> None:
     result = await mcp_client.call_tool("get_ssi", {"account_id": "not-an-id"})
     assert result.is_error
     assert "account_id" in result.content[0].text
+
+
+async def test_unchanged_daily_snapshot_is_written_once(
+    mcp_client: Client, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = services.guardrails.store
+    writes: list[str] = []
+    original = store.upsert_ssi_snapshot
+
+    async def counting(**kwargs: object) -> None:
+        writes.append(str(kwargs["account_id"]))
+        await original(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "upsert_ssi_snapshot", counting)
+    for _ in range(3):
+        assert not (await mcp_client.call_tool("get_ssi", {})).is_error
+    assert not (await mcp_client.call_tool("get_ssi", {"account_id": SECOND_SALES_NAV_ACCOUNT_ID})).is_error
+    assert writes == [DEFAULT_ACCOUNT_ID, SECOND_SALES_NAV_ACCOUNT_ID]
+    assert len(await store.list_ssi_snapshots(DEFAULT_ACCOUNT_ID)) == 1

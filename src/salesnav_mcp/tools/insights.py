@@ -95,8 +95,13 @@ async def read_ssi(svc: Services, account_id: str) -> SsiOut:
     ssi = await svc.connectsafely.get_ssi(account_id=account_id)
     out = ssi_output(account_id, ssi, sandbox=svc.connectsafely.sandbox)
     now = svc.clock.now()
-    await svc.guardrails.store.upsert_ssi_snapshot(
-        account_id=account_id, day=now.date(), payload=out.model_dump(mode="json", exclude={"sandbox"}), now=now
+    payload = out.model_dump(mode="json", exclude={"sandbox"})
+    await svc.keep_snapshot(
+        ("ssi", account_id, now.date()),
+        payload,
+        lambda: svc.guardrails.store.upsert_ssi_snapshot(
+            account_id=account_id, day=now.date(), payload=payload, now=now
+        ),
     )
     return out
 
@@ -122,8 +127,11 @@ async def read_inmail_credits(svc: Services, account_id: str) -> InMailCreditsOu
     """Read the InMail balance upstream and keep today's value."""
     credits = await svc.connectsafely.get_inmail_credits(account_id=account_id)
     now = svc.clock.now()
-    await svc.guardrails.store.upsert_inmail_credits(
-        account_id=account_id, day=now.date(), value=credits.in_mail_credits, now=now
+    value = credits.in_mail_credits
+    await svc.keep_snapshot(
+        ("inmail", account_id, now.date()),
+        value,
+        lambda: svc.guardrails.store.upsert_inmail_credits(account_id=account_id, day=now.date(), value=value, now=now),
     )
     return InMailCreditsOut(
         account_id=account_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,19 @@ class Services:
     # The embedded sandbox app when any API is simulated (tests and the demo inspect its world).
     sandbox_app: Any | None = None
     _default_account: str | None = field(default=None, repr=False)
+    _last_kept: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
     _account_lock: anyio.Lock = field(default_factory=anyio.Lock, repr=False)
+
+    async def keep_snapshot(self, key: tuple[Any, ...], value: Any, write: Callable[[], Awaitable[None]]) -> None:
+        """Run `write` unless this process already stored this very `value` under `key`.
+
+        Daily snapshots (SSI, InMail credits) change at most a few times a day: skipping the store
+        when nothing changed keeps a read tool's cost to its upstream call.
+        """
+        if self._last_kept.get(key) == value:
+            return
+        await write()
+        self._last_kept[key] = value
 
     def user(self) -> User | None:
         """The named user of the current request (None: no users file, or not over HTTP)."""
