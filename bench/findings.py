@@ -102,10 +102,9 @@ def overhead(s: Section) -> str:
     if p50 is not None and p50.met is False:
         text += (
             " The bare tool returns upstream's JSON under a trivial schema and keeps nothing; ours validates the "
-            "reply into our models, keeps the day's SSI snapshot in the store (a write transaction that changes "
-            "nothing when the value is unchanged, but still a hop to the store's worker thread and a commit) and "
-            "publishes an output schema the SDK client checks every result against. Options, not done: an "
-            "in-memory check that skips the store call for an unchanged snapshot; publishing no output schema "
+            "reply into our models (the day's SSI snapshot goes to the store only when it changed, so a repeated "
+            "read makes no store call) and publishes an output schema the SDK client checks every result against. "
+            "What remains is mostly that client-side validation: publishing no output schema would remove it "
             "(a product decision, see Context cost)."
         )
     return text
