@@ -274,6 +274,39 @@ async def conclude_job(
         raise keeps_running(exc, record, get_tool) from exc
 
 
+async def check_job_once(
+    svc: Services,
+    progress: Progress,
+    *,
+    kind: ExportKind,
+    job_id: int,
+    source: str | None,
+    source_param: str,
+    unknown_type: str,
+    get: Getter,
+    get_tool: str,
+    finish: Finisher,
+) -> CallToolResult:
+    """One look at a job (the get_* tools): the stored file when there is one, else upstream's status, and
+    the download once it is COMPLETED. `source` (contract or CRM instance) is needed for a job not started here."""
+    record = await export_store(svc).get_job(kind, job_id, sandbox=svc.snap.sandbox)
+    if record is not None and source in (None, record.source):
+        if served := await stored_reply(svc, record, get_tool):
+            return served
+    else:
+        if source is None:
+            raise ToolError(f"Job {job_id} was not started from this server: pass its '{source_param}' too.")
+        record = new_record(svc, kind, job_id, unknown_type, source, "UNKNOWN")
+    record, job = await get(svc, record)
+    if job.is_failed:
+        await save_job(svc, record, polling="done")
+        raise failure_error(record, job.status)
+    if job.is_pending:
+        out = job_out(svc, record)
+        return reply_with_file(job_text(out, get_tool), out, None)
+    return await finish(svc, record, job, progress)
+
+
 async def still_running(svc: Services, records: list[JobRecord], get: Getter) -> list[JobRecord]:
     """Check recorded running jobs upstream once; keep those still ENQUEUED/PROCESSING there."""
     alive = []

@@ -32,15 +32,14 @@ from salesnav_mcp.tools._export_jobs import (
     JobId,
     MaxWait,
     Progress,
+    check_job_once,
     conclude_job,
-    failure_error,
     follow_job,
     job_out,
     job_text,
     new_record,
     save_job,
     store_file,
-    stored_reply,
 )
 from salesnav_mcp.tools._partner import export_store, job_lock, reply_with_file, toolset
 from salesnav_mcp.tools._runtime import ToolOutput, reply, services
@@ -198,23 +197,19 @@ async def get_crm_validation_export(
     """Check a CRM data validation export once. When it is COMPLETED, download and store its CSV and return
     counts by status with the file as a resource (later calls serve the stored file)."""
     svc = services(ctx)
-    record = await export_store(svc).get_job("crm", job_id, sandbox=svc.snap.sandbox)
     wanted = crm_instance_urn(crm_instance.strip()) if crm_instance and crm_instance.strip() else None
-    if record is not None and wanted in (None, record.source):
-        if served := await stored_reply(svc, record, GET_TOOL):
-            return served
-    else:
-        if wanted is None:
-            raise ToolError(f"Job {job_id} was not started from this server: pass its 'crm_instance' too.")
-        record = new_record(svc, "crm", job_id, "crm_validation", wanted, "UNKNOWN")
-    record, job = await _get(svc, record)
-    if job.is_failed:
-        await save_job(svc, record, polling="done")
-        raise failure_error(record, job.status)
-    if job.is_pending:
-        out = job_out(svc, record)
-        return reply_with_file(job_text(out, GET_TOOL), out, None)
-    return await _finish(svc, record, job, Progress(ctx, STEPS))
+    return await check_job_once(
+        svc,
+        Progress(ctx, STEPS),
+        kind="crm",
+        job_id=job_id,
+        source=wanted,
+        source_param="crm_instance",
+        unknown_type="crm_validation",
+        get=_get,
+        get_tool=GET_TOOL,
+        finish=_finish,
+    )
 
 
 # ----------------------------------------------------------------------------- profile matching

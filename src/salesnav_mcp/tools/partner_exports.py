@@ -28,8 +28,8 @@ from salesnav_mcp.tools._export_jobs import (
     JobId,
     MaxWait,
     Progress,
+    check_job_once,
     conclude_job,
-    failure_error,
     follow_job,
     job_out,
     job_text,
@@ -39,7 +39,6 @@ from salesnav_mcp.tools._export_jobs import (
     save_job,
     still_running,
     store_file,
-    stored_reply,
 )
 from salesnav_mcp.tools._partner import (
     ContractParam,
@@ -251,20 +250,15 @@ async def get_analytics_export(
     summary with the file as a resource (later calls serve the stored file). A failed job is an error naming
     the cause. 'contract' is needed only for jobs not started from this server."""
     svc = services(ctx)
-    record = await export_store(svc).get_job("analytics", job_id, sandbox=svc.snap.sandbox)
-    wanted = contract_urn(contract) if contract else None
-    if record is not None and wanted in (None, record.source):
-        if served := await stored_reply(svc, record, GET_TOOL):
-            return served
-    else:
-        if wanted is None:
-            raise ToolError(f"Job {job_id} was not started from this server: pass its 'contract' too.")
-        record = new_record(svc, "analytics", job_id, "unknown", wanted, "UNKNOWN")
-    record, job = await _get(svc, record)
-    if job.is_failed:
-        await save_job(svc, record, polling="done")
-        raise failure_error(record, job.status)
-    if job.is_pending:
-        out = job_out(svc, record)
-        return reply_with_file(job_text(out, GET_TOOL), out, None)
-    return await _finish(svc, record, job, Progress(ctx, STEPS))
+    return await check_job_once(
+        svc,
+        Progress(ctx, STEPS),
+        kind="analytics",
+        job_id=job_id,
+        source=contract_urn(contract) if contract else None,
+        source_param="contract",
+        unknown_type="unknown",
+        get=_get,
+        get_tool=GET_TOOL,
+        finish=_finish,
+    )
