@@ -28,8 +28,10 @@ from typing import Any, TypeVar
 
 import anyio
 
+from salesnav_mcp.store import queries
 from salesnav_mcp.store.base import Store, StoreError
-from salesnav_mcp.store.postgres_migrations import LATEST_VERSION, MIGRATIONS
+from salesnav_mcp.store.postgres_migrations import MIGRATIONS
+from salesnav_mcp.store.queries import CREDIT_SNAPSHOTS, SSI_SNAPSHOTS, Dialect, dump_json
 from salesnav_mcp.store.records import (
     MAYBE_SENT_STATES,
     AuditEntry,
@@ -46,6 +48,15 @@ from salesnav_mcp.store.records import (
     SearchRecord,
     SsiSnapshot,
 )
+from salesnav_mcp.store.rows import (
+    audit_entry,
+    credit_snapshot,
+    dnc_entry,
+    draft_record,
+    search_record,
+    ssi_snapshot,
+)
+from salesnav_mcp.store.schema import pending_migrations
 
 try:
     import psycopg
@@ -76,8 +87,12 @@ def _dt(value: datetime | None) -> datetime | None:
     return None if value is None else value.astimezone(UTC)
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+def _day(value: date) -> date:
+    return value
+
+
+# Times are TIMESTAMPTZ, days DATE; lists are bound as arrays.
+POSTGRES = Dialect(mark="%s", array_params=True, ts=_ts, dt=_dt, day=_day)
 
 
 def _lock_key(*parts: str) -> int:
@@ -88,58 +103,6 @@ def _lock_key(*parts: str) -> int:
 
 async def _lock(conn: Conn, *parts: str) -> None:
     await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_lock_key(*parts),))
-
-
-def _search(row: dict[str, Any]) -> SearchRecord:
-    return SearchRecord(
-        id=row["id"],
-        account_id=row["account_id"],
-        query_key=row["query_key"],
-        month=row["month"],
-        status=row["status"],
-        created_at=_dt(row["created_at"]),  # type: ignore[arg-type]
-        updated_at=_dt(row["updated_at"]),  # type: ignore[arg-type]
-        committed_at=_dt(row["committed_at"]),
-        total=row["total"],
-        complete=bool(row["complete"]),
-        item_count=row["item_count"],
-        next_offset=row["next_offset"],
-    )
-
-
-def _draft(row: dict[str, Any]) -> Draft:
-    return Draft(
-        id=row["id"],
-        account_id=row["account_id"],
-        recipient=row["recipient"],
-        recipient_key=row["recipient_key"],
-        channel=row["channel"],
-        subject=row["subject"],
-        text=row["text"],
-        attachments=json.loads(row["attachments"]),
-        conversation_urn=row["conversation_urn"],
-        is_new_conversation=bool(row["is_new_conversation"]),
-        state=row["state"],
-        content_hash=row["content_hash"],
-        text_hash=row["text_hash"],
-        created_at=_dt(row["created_at"]),  # type: ignore[arg-type]
-        updated_at=_dt(row["updated_at"]),  # type: ignore[arg-type]
-        created_by=row["created_by"],
-        send_started_at=_dt(row["send_started_at"]),
-        attempt_id=row["attempt_id"],
-        result=None if row["result"] is None else json.loads(row["result"]),
-        error=row["error"],
-    )
-
-
-def _dnc(row: dict[str, Any]) -> DncEntry:
-    return DncEntry(
-        recipient_key=row["recipient_key"],
-        recipient=row["recipient"],
-        reason=row["reason"],
-        added_at=_dt(row["added_at"]),  # type: ignore[arg-type]
-        added_by=row["added_by"],
-    )
 
 
 _URL_PASSWORD = re.compile(r"(://[^/@:\s\"']*:)[^@\s\"']*@")
@@ -173,14 +136,8 @@ async def _migrate(conn: Conn) -> None:
         )
         row = await (await conn.execute("SELECT COALESCE(MAX(version), 0) AS v FROM schema_version")).fetchone()
         current = row["v"] if row else 0
-        if current > LATEST_VERSION:
-            raise StoreError(
-                f"The database schema is version {current}, newer than this program knows ({LATEST_VERSION}). "
-                "Upgrade salesnav-mcp on every replica, or point SALESNAV_STORE_URL at another database or schema."
-            )
-        for version, statements in MIGRATIONS:
-            if version <= current:
-                continue
+        remedy = "Upgrade salesnav-mcp on every replica, or point SALESNAV_STORE_URL at another database or schema."
+        for version, statements in pending_migrations(MIGRATIONS, current, remedy=remedy):
             for statement in statements:
                 await conn.execute(statement)  # type: ignore[arg-type]
             await conn.execute(
@@ -296,7 +253,7 @@ class PostgresStore(Store):
     async def _get_search(self, c: Conn, search_id: str, *, lock: bool = False) -> SearchRecord | None:
         sql = "SELECT * FROM searches WHERE id = %s" + (" FOR UPDATE" if lock else "")
         row = await self._maybe(c, sql, (search_id,))
-        return None if row is None else _search(row)
+        return None if row is None else search_record(row, POSTGRES)
 
     async def _counts(self, c: Conn, account_id: str, month: str, stale_before: datetime) -> BudgetCounts:
         row = await self._one(
@@ -342,7 +299,7 @@ class PostgresStore(Store):
                 (account_id, query_key, cache_ts),
             )
             if hit is not None:
-                return ReserveResult("cached", _search(hit), counts.used, counts.pending, expired)
+                return ReserveResult("cached", search_record(hit, POSTGRES), counts.used, counts.pending, expired)
             taken = counts.used + counts.pending
             if taken >= limit:
                 return ReserveResult("exhausted", None, counts.used, counts.pending, expired)
@@ -354,7 +311,7 @@ class PostgresStore(Store):
                    VALUES (%s, %s, %s, %s, 'reserved', %s, %s) RETURNING *""",
                 ("s_" + secrets.token_hex(8), account_id, query_key, month, now_ts, now_ts),
             )
-            return ReserveResult("reserved", _search(row), counts.used, counts.pending, expired)
+            return ReserveResult("reserved", search_record(row, POSTGRES), counts.used, counts.pending, expired)
 
         return await self._tx(op)
 
@@ -371,7 +328,7 @@ class PostgresStore(Store):
     ) -> SearchRecord:
         now_ts = _ts(now)
         keys = [key for key, _ in items]
-        dumped = [_dump(item) for _, item in items]
+        dumped = [dump_json(item) for _, item in items]
 
         async def op(c: Conn) -> SearchRecord:
             # The row lock orders concurrent appends to one search; positions stay dense and ordered.
@@ -523,40 +480,13 @@ class PostgresStore(Store):
     async def _get_draft(self, c: Conn, draft_id: str, *, lock: bool = False) -> Draft | None:
         sql = "SELECT * FROM drafts WHERE id = %s" + (" FOR UPDATE" if lock else "")
         row = await self._maybe(c, sql, (draft_id,))
-        return None if row is None else _draft(row)
+        return None if row is None else draft_record(row, POSTGRES)
 
     async def insert_draft(self, draft: Draft) -> None:
-        values = (
-            draft.id,
-            draft.account_id,
-            draft.recipient,
-            draft.recipient_key,
-            draft.channel,
-            draft.subject,
-            draft.text,
-            _dump(draft.attachments),
-            draft.conversation_urn,
-            draft.is_new_conversation,
-            draft.state,
-            draft.content_hash,
-            draft.text_hash,
-            _ts(draft.created_at),
-            _ts(draft.updated_at),
-            draft.created_by,
-            None if draft.send_started_at is None else _ts(draft.send_started_at),
-            draft.attempt_id,
-            None if draft.result is None else _dump(draft.result),
-            draft.error,
-        )
+        statement, values = queries.insert_draft(POSTGRES, draft)
 
         async def op(c: Conn) -> None:
-            await c.execute(
-                """INSERT INTO drafts (id, account_id, recipient, recipient_key, channel, subject, text, attachments,
-                     conversation_urn, is_new_conversation, state, content_hash, text_hash, created_at, updated_at,
-                     created_by, send_started_at, attempt_id, result, error)
-                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
-                values,
-            )
+            await c.execute(statement, values)
 
         await self._tx(op)
 
@@ -566,21 +496,10 @@ class PostgresStore(Store):
     async def list_drafts(
         self, *, account_id: str | None = None, states: Sequence[DraftState] | None = None, limit: int = 50
     ) -> list[Draft]:
-        where, args = ["TRUE"], []
-        if account_id is not None:
-            where.append("account_id = %s")
-            args.append(account_id)
-        if states:
-            where.append("state = ANY(%s)")
-            args.append(list(states))
+        statement, args = queries.list_drafts(POSTGRES, account_id=account_id, states=states, limit=limit)
 
         async def op(c: Conn) -> list[Draft]:
-            rows = await self._all(
-                c,
-                f"SELECT * FROM drafts WHERE {' AND '.join(where)} ORDER BY created_at DESC, id LIMIT %s",
-                (*args, limit),
-            )
-            return [_draft(r) for r in rows]
+            return [draft_record(r, POSTGRES) for r in await self._all(c, statement, args)]
 
         return await self._tx(op)
 
@@ -603,9 +522,9 @@ class PostgresStore(Store):
                 """UPDATE drafts SET subject = %s, text = %s, attachments = %s, content_hash = %s, text_hash = %s,
                      updated_at = %s
                    WHERE id = %s AND state = 'draft' RETURNING *""",
-                (subject, text, _dump(attachments), content_hash, text_hash, now_ts, draft_id),
+                (subject, text, dump_json(attachments), content_hash, text_hash, now_ts, draft_id),
             )
-            return None if row is None else _draft(row)
+            return None if row is None else draft_record(row, POSTGRES)
 
         return await self._tx(op)
 
@@ -679,7 +598,7 @@ class PostgresStore(Store):
                    WHERE id = %s RETURNING *""",
                 (attempt_id, now_ts, now_ts, draft_id),
             )
-            return BeginSendResult("started", _draft(row))
+            return BeginSendResult("started", draft_record(row, POSTGRES))
 
         return await self._tx(op)
 
@@ -695,25 +614,22 @@ class PostgresStore(Store):
         result: dict[str, Any] | None = None,
         error: str | None = None,
     ) -> Draft | None:
-        where = ["id = %s AND state = ANY(%s)"]
-        args: list[Any] = [draft_id, list(from_states)]
-        if attempt_id is not None:
-            where.append("attempt_id = %s")
-            args.append(attempt_id)
-        if started_before is not None:
-            where.append("send_started_at < %s")
-            args.append(_ts(started_before))
-        values = (to_state, _ts(now), None if result is None else _dump(result), error)
+        statement, args = queries.transition_draft(
+            POSTGRES,
+            draft_id,
+            from_states=from_states,
+            to_state=to_state,
+            now=now,
+            attempt_id=attempt_id,
+            started_before=started_before,
+            result=result,
+            error=error,
+        )
 
         async def op(c: Conn) -> Draft | None:
             # One UPDATE: PostgreSQL re-checks the WHERE clause on the locked row, so this is a true CAS.
-            row = await self._maybe(
-                c,
-                f"UPDATE drafts SET state = %s, updated_at = %s, result = %s, error = %s "
-                f"WHERE {' AND '.join(where)} RETURNING *",
-                (*values, *args),
-            )
-            return None if row is None else _draft(row)
+            row = await self._maybe(c, statement + " RETURNING *", args)
+            return None if row is None else draft_record(row, POSTGRES)
 
         return await self._tx(op)
 
@@ -727,7 +643,8 @@ class PostgresStore(Store):
                    VALUES (%s, %s, %s, %s, %s) ON CONFLICT (recipient_key) DO NOTHING""",
                 values,
             )
-            return _dnc(await self._one(c, "SELECT * FROM dnc WHERE recipient_key = %s", (entry.recipient_key,)))
+            row = await self._one(c, "SELECT * FROM dnc WHERE recipient_key = %s", (entry.recipient_key,))
+            return dnc_entry(row, POSTGRES)
 
         return await self._tx(op)
 
@@ -740,7 +657,9 @@ class PostgresStore(Store):
 
     async def list_dnc(self) -> list[DncEntry]:
         async def op(c: Conn) -> list[DncEntry]:
-            return [_dnc(r) for r in await self._all(c, "SELECT * FROM dnc ORDER BY added_at, recipient_key")]
+            return [
+                dnc_entry(r, POSTGRES) for r in await self._all(c, "SELECT * FROM dnc ORDER BY added_at, recipient_key")
+            ]
 
         return await self._tx(op)
 
@@ -778,7 +697,7 @@ class PostgresStore(Store):
                 )
             )["n"]
             return PolicyFacts(
-                dnc=None if dnc_row is None else _dnc(dnc_row),
+                dnc=None if dnc_row is None else dnc_entry(dnc_row, POSTGRES),
                 duplicate_draft_id=None if dup is None else dup["id"],
                 duplicate_sent_at=None if dup is None else _dt(dup["send_started_at"]),
                 new_conversations_today=count,
@@ -790,7 +709,7 @@ class PostgresStore(Store):
     async def append_audit(
         self, *, at: datetime, account_id: str | None, actor: str | None, kind: str, details: dict[str, Any]
     ) -> int:
-        values = (_ts(at), account_id, actor, kind, _dump(details))
+        values = (_ts(at), account_id, actor, kind, dump_json(details))
 
         async def op(c: Conn) -> int:
             # Identity values are handed out before commit; the lock makes commit order follow id order.
@@ -814,104 +733,40 @@ class PostgresStore(Store):
         account_id: str | None = None,
         kinds: Sequence[str] | None = None,
     ) -> list[AuditEntry]:
-        where, args = ["id > %s"], [after_id]
-        if since is not None:
-            where.append("at >= %s")
-            args.append(_ts(since))
-        if until is not None:
-            where.append("at < %s")
-            args.append(_ts(until))
-        if account_id is not None:
-            where.append("account_id = %s")
-            args.append(account_id)
-        if kinds:
-            where.append("kind = ANY(%s)")
-            args.append(list(kinds))
+        statement, args = queries.list_audit(
+            POSTGRES, after_id=after_id, limit=limit, since=since, until=until, account_id=account_id, kinds=kinds
+        )
 
         async def op(c: Conn) -> list[AuditEntry]:
-            rows = await self._all(
-                c, f"SELECT * FROM audit WHERE {' AND '.join(where)} ORDER BY id LIMIT %s", (*args, limit)
-            )
-            return [
-                AuditEntry(
-                    id=int(r["id"]),
-                    at=_dt(r["at"]),  # type: ignore[arg-type]
-                    account_id=r["account_id"],
-                    actor=r["actor"],
-                    kind=r["kind"],
-                    details=json.loads(r["details"]),
-                )
-                for r in rows
-            ]
+            return [audit_entry(r, POSTGRES) for r in await self._all(c, statement, args)]
 
         return await self._tx(op)
 
     # ---- snapshots ----------------------------------------------------------------------------------------
     async def upsert_ssi_snapshot(self, *, account_id: str, day: date, payload: dict[str, Any], now: datetime) -> None:
-        # Read on every get_ssi but changing at most daily: an unchanged value updates nothing, so the commit
-        # has nothing to write (and recorded_at keeps when the value was first seen).
-        values = (account_id, day, _dump(payload), _ts(now))
-
-        async def op(c: Conn) -> None:
-            await c.execute(
-                """INSERT INTO ssi_snapshots (account_id, day, payload, recorded_at) VALUES (%s, %s, %s, %s)
-                   ON CONFLICT (account_id, day) DO UPDATE SET payload = excluded.payload,
-                     recorded_at = excluded.recorded_at
-                   WHERE ssi_snapshots.payload <> excluded.payload""",
-                values,
-            )
-
-        await self._tx(op)
+        await self._upsert_snapshot(SSI_SNAPSHOTS, (account_id, day, dump_json(payload), _ts(now)))
 
     async def list_ssi_snapshots(self, account_id: str, *, since: date | None = None) -> list[SsiSnapshot]:
-        async def op(c: Conn) -> list[SsiSnapshot]:
-            rows = await self._all(
-                c,
-                "SELECT * FROM ssi_snapshots WHERE account_id = %s AND day >= %s ORDER BY day",
-                (account_id, since or date.min),
-            )
-            return [
-                SsiSnapshot(
-                    account_id=r["account_id"],
-                    day=r["day"],
-                    payload=json.loads(r["payload"]),
-                    recorded_at=_dt(r["recorded_at"]),  # type: ignore[arg-type]
-                )
-                for r in rows
-            ]
-
-        return await self._tx(op)
+        return await self._list_snapshots(SSI_SNAPSHOTS, ssi_snapshot, account_id, since)
 
     async def upsert_inmail_credits(self, *, account_id: str, day: date, value: int, now: datetime) -> None:
-        # As for SSI: an unchanged balance writes nothing.
-        values = (account_id, day, int(value), _ts(now))
+        await self._upsert_snapshot(CREDIT_SNAPSHOTS, (account_id, day, int(value), _ts(now)))
 
+    async def list_inmail_credits(self, account_id: str, *, since: date | None = None) -> list[CreditSnapshot]:
+        return await self._list_snapshots(CREDIT_SNAPSHOTS, credit_snapshot, account_id, since)
+
+    async def _upsert_snapshot(self, snapshots: tuple[str, str], values: tuple[Any, ...]) -> None:
         async def op(c: Conn) -> None:
-            await c.execute(
-                """INSERT INTO inmail_credit_snapshots (account_id, day, value, recorded_at) VALUES (%s, %s, %s, %s)
-                   ON CONFLICT (account_id, day) DO UPDATE SET value = excluded.value,
-                     recorded_at = excluded.recorded_at
-                   WHERE inmail_credit_snapshots.value <> excluded.value""",
-                values,
-            )
+            await c.execute(queries.upsert_snapshot(POSTGRES, snapshots), values)
 
         await self._tx(op)
 
-    async def list_inmail_credits(self, account_id: str, *, since: date | None = None) -> list[CreditSnapshot]:
-        async def op(c: Conn) -> list[CreditSnapshot]:
-            rows = await self._all(
-                c,
-                "SELECT * FROM inmail_credit_snapshots WHERE account_id = %s AND day >= %s ORDER BY day",
-                (account_id, since or date.min),
-            )
-            return [
-                CreditSnapshot(
-                    account_id=r["account_id"],
-                    day=r["day"],
-                    value=r["value"],
-                    recorded_at=_dt(r["recorded_at"]),  # type: ignore[arg-type]
-                )
-                for r in rows
-            ]
+    async def _list_snapshots(
+        self, snapshots: tuple[str, str], to_record: Callable[[Any, Dialect], T], account_id: str, since: date | None
+    ) -> list[T]:
+        statement, args = queries.list_snapshots(POSTGRES, snapshots), (account_id, since or date.min)
+
+        async def op(c: Conn) -> list[T]:
+            return [to_record(r, POSTGRES) for r in await self._all(c, statement, args)]
 
         return await self._tx(op)

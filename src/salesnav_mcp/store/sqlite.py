@@ -23,8 +23,10 @@ from typing import Any, TypeVar
 
 import anyio.to_thread
 
+from salesnav_mcp.store import queries
 from salesnav_mcp.store.base import Store, StoreError
-from salesnav_mcp.store.migrations import LATEST_VERSION, MIGRATIONS
+from salesnav_mcp.store.migrations import MIGRATIONS
+from salesnav_mcp.store.queries import CREDIT_SNAPSHOTS, SSI_SNAPSHOTS, Dialect, dump_json
 from salesnav_mcp.store.records import (
     MAYBE_SENT_STATES,
     AuditEntry,
@@ -41,6 +43,15 @@ from salesnav_mcp.store.records import (
     SearchRecord,
     SsiSnapshot,
 )
+from salesnav_mcp.store.rows import (
+    audit_entry,
+    credit_snapshot,
+    dnc_entry,
+    draft_record,
+    search_record,
+    ssi_snapshot,
+)
+from salesnav_mcp.store.schema import pending_migrations
 
 T = TypeVar("T")
 DB_FILENAME = "salesnav.db"
@@ -56,64 +67,12 @@ def _dt(value: float | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
 def _placeholders(values: Sequence[Any]) -> str:
     return ",".join("?" for _ in values)
 
 
-def _search(row: sqlite3.Row) -> SearchRecord:
-    return SearchRecord(
-        id=row["id"],
-        account_id=row["account_id"],
-        query_key=row["query_key"],
-        month=row["month"],
-        status=row["status"],
-        created_at=_dt(row["created_at"]),  # type: ignore[arg-type]
-        updated_at=_dt(row["updated_at"]),  # type: ignore[arg-type]
-        committed_at=_dt(row["committed_at"]),
-        total=row["total"],
-        complete=bool(row["complete"]),
-        item_count=row["item_count"],
-        next_offset=row["next_offset"],
-    )
-
-
-def _draft(row: sqlite3.Row) -> Draft:
-    return Draft(
-        id=row["id"],
-        account_id=row["account_id"],
-        recipient=row["recipient"],
-        recipient_key=row["recipient_key"],
-        channel=row["channel"],
-        subject=row["subject"],
-        text=row["text"],
-        attachments=json.loads(row["attachments"]),
-        conversation_urn=row["conversation_urn"],
-        is_new_conversation=bool(row["is_new_conversation"]),
-        state=row["state"],
-        content_hash=row["content_hash"],
-        text_hash=row["text_hash"],
-        created_at=_dt(row["created_at"]),  # type: ignore[arg-type]
-        updated_at=_dt(row["updated_at"]),  # type: ignore[arg-type]
-        created_by=row["created_by"],
-        send_started_at=_dt(row["send_started_at"]),
-        attempt_id=row["attempt_id"],
-        result=None if row["result"] is None else json.loads(row["result"]),
-        error=row["error"],
-    )
-
-
-def _dnc(row: sqlite3.Row) -> DncEntry:
-    return DncEntry(
-        recipient_key=row["recipient_key"],
-        recipient=row["recipient"],
-        reason=row["reason"],
-        added_at=_dt(row["added_at"]),  # type: ignore[arg-type]
-        added_by=row["added_by"],
-    )
+# Times are REAL unix seconds, days ISO text.
+SQLITE = Dialect(mark="?", array_params=False, ts=_ts, dt=_dt, day=date.fromisoformat)
 
 
 def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
@@ -140,14 +99,8 @@ def _migrate(conn: sqlite3.Connection) -> None:
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)"
         )
         current = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
-        if current > LATEST_VERSION:
-            raise StoreError(
-                f"The database schema is version {current}, newer than this program knows ({LATEST_VERSION}). "
-                "Upgrade salesnav-mcp or point SALESNAV_DATA_DIR at another directory."
-            )
-        for version, statements in MIGRATIONS:
-            if version <= current:
-                continue
+        remedy = "Upgrade salesnav-mcp or point SALESNAV_DATA_DIR at another directory."
+        for version, statements in pending_migrations(MIGRATIONS, current, remedy=remedy):
             for statement in statements:
                 conn.execute(statement)
             conn.execute(
@@ -229,7 +182,7 @@ class SQLiteStore(Store):
     @staticmethod
     def _get_search(c: sqlite3.Connection, search_id: str) -> SearchRecord | None:
         row = c.execute("SELECT * FROM searches WHERE id = ?", (search_id,)).fetchone()
-        return None if row is None else _search(row)
+        return None if row is None else search_record(row, SQLITE)
 
     @staticmethod
     def _counts(c: sqlite3.Connection, account_id: str, month: str, stale_before: float) -> BudgetCounts:
@@ -277,7 +230,7 @@ class SQLiteStore(Store):
                 (account_id, query_key, _ts(cache_since)),
             ).fetchone()
             if hit is not None:
-                return ReserveResult("cached", _search(hit), counts.used, counts.pending, expired)
+                return ReserveResult("cached", search_record(hit, SQLITE), counts.used, counts.pending, expired)
             taken = counts.used + counts.pending
             if taken >= limit:
                 return ReserveResult("exhausted", None, counts.used, counts.pending, expired)
@@ -305,7 +258,7 @@ class SQLiteStore(Store):
         commit: bool,
     ) -> SearchRecord:
         now_ts = _ts(now)
-        rows = [(key, _dump(item)) for key, item in items]
+        rows = [(key, dump_json(item)) for key, item in items]
 
         def op(c: sqlite3.Connection) -> SearchRecord:
             if self._get_search(c, search_id) is None:
@@ -427,40 +380,11 @@ class SQLiteStore(Store):
     @staticmethod
     def _get_draft(c: sqlite3.Connection, draft_id: str) -> Draft | None:
         row = c.execute("SELECT * FROM drafts WHERE id = ?", (draft_id,)).fetchone()
-        return None if row is None else _draft(row)
+        return None if row is None else draft_record(row, SQLITE)
 
     async def insert_draft(self, draft: Draft) -> None:
-        def op(c: sqlite3.Connection) -> None:
-            c.execute(
-                """INSERT INTO drafts (id, account_id, recipient, recipient_key, channel, subject, text, attachments,
-                     conversation_urn, is_new_conversation, state, content_hash, text_hash, created_at, updated_at,
-                     created_by, send_started_at, attempt_id, result, error)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    draft.id,
-                    draft.account_id,
-                    draft.recipient,
-                    draft.recipient_key,
-                    draft.channel,
-                    draft.subject,
-                    draft.text,
-                    _dump(draft.attachments),
-                    draft.conversation_urn,
-                    int(draft.is_new_conversation),
-                    draft.state,
-                    draft.content_hash,
-                    draft.text_hash,
-                    _ts(draft.created_at),
-                    _ts(draft.updated_at),
-                    draft.created_by,
-                    None if draft.send_started_at is None else _ts(draft.send_started_at),
-                    draft.attempt_id,
-                    None if draft.result is None else _dump(draft.result),
-                    draft.error,
-                ),
-            )
-
-        await self._write(op)
+        statement, values = queries.insert_draft(SQLITE, draft)
+        await self._write(lambda c: c.execute(statement, values))
 
     async def get_draft(self, draft_id: str) -> Draft | None:
         return await self._read(lambda c: self._get_draft(c, draft_id))
@@ -468,22 +392,8 @@ class SQLiteStore(Store):
     async def list_drafts(
         self, *, account_id: str | None = None, states: Sequence[DraftState] | None = None, limit: int = 50
     ) -> list[Draft]:
-        where, args = ["1 = 1"], []
-        if account_id is not None:
-            where.append("account_id = ?")
-            args.append(account_id)
-        if states:
-            where.append(f"state IN ({_placeholders(states)})")
-            args.extend(states)
-
-        def op(c: sqlite3.Connection) -> list[Draft]:
-            rows = c.execute(
-                f"SELECT * FROM drafts WHERE {' AND '.join(where)} ORDER BY created_at DESC, id LIMIT ?",
-                (*args, limit),
-            )
-            return [_draft(r) for r in rows]
-
-        return await self._read(op)
+        statement, args = queries.list_drafts(SQLITE, account_id=account_id, states=states, limit=limit)
+        return await self._read(lambda c: [draft_record(r, SQLITE) for r in c.execute(statement, args)])
 
     async def update_draft_content(
         self,
@@ -501,7 +411,7 @@ class SQLiteStore(Store):
                 """UPDATE drafts SET subject = ?, text = ?, attachments = ?, content_hash = ?, text_hash = ?,
                      updated_at = ?
                    WHERE id = ? AND state = 'draft'""",
-                (subject, text, _dump(attachments), content_hash, text_hash, _ts(now), draft_id),
+                (subject, text, dump_json(attachments), content_hash, text_hash, _ts(now), draft_id),
             )
             return self._get_draft(c, draft_id) if cur.rowcount else None
 
@@ -582,21 +492,20 @@ class SQLiteStore(Store):
         result: dict[str, Any] | None = None,
         error: str | None = None,
     ) -> Draft | None:
-        where = [f"id = ? AND state IN ({_placeholders(from_states)})"]
-        args: list[Any] = [draft_id, *from_states]
-        if attempt_id is not None:
-            where.append("attempt_id = ?")
-            args.append(attempt_id)
-        if started_before is not None:
-            where.append("send_started_at < ?")
-            args.append(_ts(started_before))
+        statement, args = queries.transition_draft(
+            SQLITE,
+            draft_id,
+            from_states=from_states,
+            to_state=to_state,
+            now=now,
+            attempt_id=attempt_id,
+            started_before=started_before,
+            result=result,
+            error=error,
+        )
 
         def op(c: sqlite3.Connection) -> Draft | None:
-            cur = c.execute(
-                f"UPDATE drafts SET state = ?, updated_at = ?, result = ?, error = ? WHERE {' AND '.join(where)}",
-                (to_state, _ts(now), None if result is None else _dump(result), error, *args),
-            )
-            return self._get_draft(c, draft_id) if cur.rowcount else None
+            return self._get_draft(c, draft_id) if c.execute(statement, args).rowcount else None
 
         return await self._write(op)
 
@@ -608,7 +517,8 @@ class SQLiteStore(Store):
                    VALUES (?, ?, ?, ?, ?)""",
                 (entry.recipient_key, entry.recipient, entry.reason, _ts(entry.added_at), entry.added_by),
             )
-            return _dnc(c.execute("SELECT * FROM dnc WHERE recipient_key = ?", (entry.recipient_key,)).fetchone())
+            row = c.execute("SELECT * FROM dnc WHERE recipient_key = ?", (entry.recipient_key,)).fetchone()
+            return dnc_entry(row, SQLITE)
 
         return await self._write(op)
 
@@ -620,7 +530,7 @@ class SQLiteStore(Store):
 
     async def list_dnc(self) -> list[DncEntry]:
         return await self._read(
-            lambda c: [_dnc(r) for r in c.execute("SELECT * FROM dnc ORDER BY added_at, recipient_key")]
+            lambda c: [dnc_entry(r, SQLITE) for r in c.execute("SELECT * FROM dnc ORDER BY added_at, recipient_key")]
         )
 
     async def policy_facts(
@@ -652,7 +562,7 @@ class SQLiteStore(Store):
                 (account_id, *MAYBE_SENT_STATES, _ts(day_start), exclude),
             ).fetchone()[0]
             return PolicyFacts(
-                dnc=None if dnc_row is None else _dnc(dnc_row),
+                dnc=None if dnc_row is None else dnc_entry(dnc_row, SQLITE),
                 duplicate_draft_id=None if dup is None else dup[0],
                 duplicate_sent_at=None if dup is None else _dt(dup[1]),
                 new_conversations_today=count,
@@ -667,7 +577,7 @@ class SQLiteStore(Store):
         def op(c: sqlite3.Connection) -> int:
             cur = c.execute(
                 "INSERT INTO audit (at, account_id, actor, kind, details) VALUES (?, ?, ?, ?, ?)",
-                (_ts(at), account_id, actor, kind, _dump(details)),
+                (_ts(at), account_id, actor, kind, dump_json(details)),
             )
             return int(cur.lastrowid or 0)
 
@@ -683,96 +593,29 @@ class SQLiteStore(Store):
         account_id: str | None = None,
         kinds: Sequence[str] | None = None,
     ) -> list[AuditEntry]:
-        where, args = ["id > ?"], [after_id]
-        if since is not None:
-            where.append("at >= ?")
-            args.append(_ts(since))
-        if until is not None:
-            where.append("at < ?")
-            args.append(_ts(until))
-        if account_id is not None:
-            where.append("account_id = ?")
-            args.append(account_id)
-        if kinds:
-            where.append(f"kind IN ({_placeholders(kinds)})")
-            args.extend(kinds)
-
-        def op(c: sqlite3.Connection) -> list[AuditEntry]:
-            rows = c.execute(f"SELECT * FROM audit WHERE {' AND '.join(where)} ORDER BY id LIMIT ?", (*args, limit))
-            return [
-                AuditEntry(
-                    id=r["id"],
-                    at=_dt(r["at"]),  # type: ignore[arg-type]
-                    account_id=r["account_id"],
-                    actor=r["actor"],
-                    kind=r["kind"],
-                    details=json.loads(r["details"]),
-                )
-                for r in rows
-            ]
-
-        return await self._read(op)
+        statement, args = queries.list_audit(
+            SQLITE, after_id=after_id, limit=limit, since=since, until=until, account_id=account_id, kinds=kinds
+        )
+        return await self._read(lambda c: [audit_entry(r, SQLITE) for r in c.execute(statement, args)])
 
     # ---- snapshots ----------------------------------------------------------------------------------------
     async def upsert_ssi_snapshot(self, *, account_id: str, day: date, payload: dict[str, Any], now: datetime) -> None:
-        # Read on every get_ssi but changing at most daily: an unchanged value updates nothing, so the commit
-        # has nothing to write (and recorded_at keeps when the value was first seen).
-        def op(c: sqlite3.Connection) -> None:
-            c.execute(
-                """INSERT INTO ssi_snapshots (account_id, day, payload, recorded_at) VALUES (?, ?, ?, ?)
-                   ON CONFLICT (account_id, day) DO UPDATE SET payload = excluded.payload,
-                     recorded_at = excluded.recorded_at
-                   WHERE ssi_snapshots.payload <> excluded.payload""",
-                (account_id, day.isoformat(), _dump(payload), _ts(now)),
-            )
-
-        await self._write(op)
+        await self._upsert_snapshot(SSI_SNAPSHOTS, (account_id, day.isoformat(), dump_json(payload), _ts(now)))
 
     async def list_ssi_snapshots(self, account_id: str, *, since: date | None = None) -> list[SsiSnapshot]:
-        def op(c: sqlite3.Connection) -> list[SsiSnapshot]:
-            rows = c.execute(
-                "SELECT * FROM ssi_snapshots WHERE account_id = ? AND day >= ? ORDER BY day",
-                (account_id, since.isoformat() if since else ""),
-            )
-            return [
-                SsiSnapshot(
-                    account_id=r["account_id"],
-                    day=date.fromisoformat(r["day"]),
-                    payload=json.loads(r["payload"]),
-                    recorded_at=_dt(r["recorded_at"]),  # type: ignore[arg-type]
-                )
-                for r in rows
-            ]
-
-        return await self._read(op)
+        return await self._list_snapshots(SSI_SNAPSHOTS, ssi_snapshot, account_id, since)
 
     async def upsert_inmail_credits(self, *, account_id: str, day: date, value: int, now: datetime) -> None:
-        # As for SSI: an unchanged balance writes nothing.
-        def op(c: sqlite3.Connection) -> None:
-            c.execute(
-                """INSERT INTO inmail_credit_snapshots (account_id, day, value, recorded_at) VALUES (?, ?, ?, ?)
-                   ON CONFLICT (account_id, day) DO UPDATE SET value = excluded.value,
-                     recorded_at = excluded.recorded_at
-                   WHERE inmail_credit_snapshots.value <> excluded.value""",
-                (account_id, day.isoformat(), int(value), _ts(now)),
-            )
-
-        await self._write(op)
+        await self._upsert_snapshot(CREDIT_SNAPSHOTS, (account_id, day.isoformat(), int(value), _ts(now)))
 
     async def list_inmail_credits(self, account_id: str, *, since: date | None = None) -> list[CreditSnapshot]:
-        def op(c: sqlite3.Connection) -> list[CreditSnapshot]:
-            rows = c.execute(
-                "SELECT * FROM inmail_credit_snapshots WHERE account_id = ? AND day >= ? ORDER BY day",
-                (account_id, since.isoformat() if since else ""),
-            )
-            return [
-                CreditSnapshot(
-                    account_id=r["account_id"],
-                    day=date.fromisoformat(r["day"]),
-                    value=r["value"],
-                    recorded_at=_dt(r["recorded_at"]),  # type: ignore[arg-type]
-                )
-                for r in rows
-            ]
+        return await self._list_snapshots(CREDIT_SNAPSHOTS, credit_snapshot, account_id, since)
 
-        return await self._read(op)
+    async def _upsert_snapshot(self, snapshots: tuple[str, str], values: tuple[Any, ...]) -> None:
+        await self._write(lambda c: c.execute(queries.upsert_snapshot(SQLITE, snapshots), values))
+
+    async def _list_snapshots(
+        self, snapshots: tuple[str, str], to_record: Callable[[Any, Dialect], T], account_id: str, since: date | None
+    ) -> list[T]:
+        statement, args = queries.list_snapshots(SQLITE, snapshots), (account_id, since.isoformat() if since else "")
+        return await self._read(lambda c: [to_record(r, SQLITE) for r in c.execute(statement, args)])
