@@ -27,6 +27,7 @@ from salesnav_mcp.store import Draft
 from salesnav_mcp.tools._elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, outcome_value
 from salesnav_mcp.tools._params import AccountId
 from salesnav_mcp.tools._runtime import ToolOutput, Toolset, reply, services
+from salesnav_mcp.tools.outreach_state import seat_from_premium
 from salesnav_mcp.tools.services import Services
 from salesnav_mcp.upstream.errors import NoSeatError
 
@@ -215,11 +216,6 @@ async def _existing_thread(svc: Services, account_id: str, recipient: str) -> tu
     return None
 
 
-async def _has_seat(svc: Services, account_id: str) -> bool:
-    credits = await svc.connectsafely.get_inmail_credits(account_id=account_id)
-    return credits.premium_type == "SALES_NAVIGATOR"
-
-
 def _recipient_fields(recipient: str) -> dict[str, str]:
     if recipient.startswith("urn:li:"):
         return {"recipient_profile_urn": recipient}
@@ -395,14 +391,17 @@ async def draft_message(
         is_new = False
     else:
         urn, is_new = None, True
-        chosen = channel
-        if channel == "auto":
-            chosen = "sales_navigator" if await _has_seat(svc, account) else "linkedin_inbox"
-        elif channel == "sales_navigator" and not await _has_seat(svc, account):
-            raise NoSeatError(f"Account {account} cannot send InMail.", api="ConnectSafely")
     credits = None
-    if chosen == "sales_navigator" and is_new:
-        credits = (await svc.connectsafely.get_inmail_credits(account_id=account)).in_mail_credits
+    if is_new and channel != "linkedin_inbox":
+        # One read tells both whether the account can send InMail and how many credits it has.
+        balance = await svc.connectsafely.get_inmail_credits(account_id=account)
+        seat = bool(seat_from_premium(balance.premium_type))
+        if channel == "sales_navigator" and not seat:
+            raise NoSeatError(f"Account {account} cannot send InMail.", api="ConnectSafely")
+        chosen = "sales_navigator" if seat else "linkedin_inbox"
+        credits = balance.in_mail_credits if seat else None
+    elif is_new:
+        chosen = channel
     result = await svc.guardrails.drafts.create(
         account_id=account,
         recipient=recipient,

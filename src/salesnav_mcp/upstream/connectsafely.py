@@ -18,7 +18,7 @@ import pydantic
 from pydantic import SecretStr, TypeAdapter
 
 from salesnav_mcp.clock import Clock
-from salesnav_mcp.config import Settings
+from salesnav_mcp.config import DEFAULT_CONNECTSAFELY_BASE_URL, Settings
 from salesnav_mcp.models.connectsafely import (
     MAX_ATTACHMENT_BYTES,
     MAX_PAGE_SIZE,
@@ -90,8 +90,7 @@ class ConnectSafelyClient(UpstreamClient):
         sandbox: bool = False,
     ) -> None:
         super().__init__(
-            base_url=base_url
-            or (settings.connectsafely_base_url if settings else "https://api.connectsafely.ai/linkedin"),
+            base_url=base_url or (settings.connectsafely_base_url if settings else DEFAULT_CONNECTSAFELY_BASE_URL),
             credential=api_key if api_key is not None else (settings.connectsafely_api_key if settings else None),
             settings=settings,
             http=http,

@@ -26,7 +26,7 @@ import httpx2
 from pydantic import SecretStr
 
 from salesnav_mcp.clock import Clock
-from salesnav_mcp.config import Settings
+from salesnav_mcp.config import DEFAULT_LINKEDIN_API_BASE_URL, Settings
 from salesnav_mcp.models.common import datetime_to_epoch_ms
 from salesnav_mcp.models.snap import (
     MAX_BATCH_KEYS,
@@ -101,7 +101,7 @@ class SnapClient(UpstreamClient):
         sandbox: bool = False,
     ) -> None:
         super().__init__(
-            base_url=base_url or (settings.linkedin_api_base_url if settings else "https://api.linkedin.com/v2"),
+            base_url=base_url or (settings.linkedin_api_base_url if settings else DEFAULT_LINKEDIN_API_BASE_URL),
             credential=access_token
             if access_token is not None
             else (settings.linkedin_access_token if settings else None),
