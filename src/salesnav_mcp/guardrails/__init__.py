@@ -34,7 +34,7 @@ from salesnav_mcp.guardrails.errors import (
 from salesnav_mcp.guardrails.pacing import Pacer
 from salesnav_mcp.guardrails.policy import DoNotContact, Policy, PolicyFinding, recipient_key
 from salesnav_mcp.guardrails.send import SendCoordinator, SendResult, proves_not_sent
-from salesnav_mcp.store import Store
+from salesnav_mcp.store import Draft, DraftState, Store
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,10 @@ __all__ = [
     "ConfirmationRefused",
     "Confirmer",
     "DoNotContact",
+    "Draft",
     "DraftNotFound",
     "DraftResult",
+    "DraftState",
     "Drafts",
     "ElicitedApproval",
     "GuardrailError",

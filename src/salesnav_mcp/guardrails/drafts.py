@@ -181,6 +181,10 @@ class Drafts:
             return DraftResult(draft, await self._policy.evaluate(draft, inmail_credits=inmail_credits), None)
         return await self._review(draft, inmail_credits)
 
+    async def peek(self, draft_id: str) -> Draft | None:
+        """The draft exactly as stored (None: unknown id); no settling, no audit. For showing it to a human."""
+        return await self._store.get_draft(draft_id)
+
     async def get(self, draft_id: str) -> Draft:
         draft = await self._store.get_draft(draft_id)
         if draft is None:

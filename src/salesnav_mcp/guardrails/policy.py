@@ -127,6 +127,20 @@ class Policy:
     def daily_cap(self) -> int:
         return self._settings.salesnav_daily_new_conversations
 
+    async def new_conversations_today(self, account_id: str) -> int:
+        """New conversations the account started this UTC day, counted exactly as the daily cap counts them."""
+        now = self._clock.now()
+        # An empty recipient and text hash match no draft or entry: only the count is read.
+        facts = await self._store.policy_facts(
+            account_id=account_id,
+            recipient_key="",
+            text_hash="",
+            exclude_draft_id=None,
+            duplicate_since=now,
+            day_start=day_start(now),
+        )
+        return facts.new_conversations_today
+
     async def evaluate(self, draft: Draft, *, inmail_credits: int | None) -> list[PolicyFinding]:
         """Every finding (blocking and warnings) for sending `draft` now."""
         now = self._clock.now()

@@ -21,9 +21,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
-from salesnav_mcp.guardrails import DraftResult, ElicitedApproval, SendResult, TokenConfirmation
+from salesnav_mcp.guardrails import Draft, DraftResult, ElicitedApproval, SendResult, TokenConfirmation
 from salesnav_mcp.models.connectsafely import AttachmentRef
-from salesnav_mcp.store import Draft
 from salesnav_mcp.tools._elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, outcome_value
 from salesnav_mcp.tools._params import AccountId
 from salesnav_mcp.tools._runtime import ToolOutput, Toolset, reply, services
@@ -459,7 +458,7 @@ class SendApproval(BaseModel):
 async def _shown_draft(ctx: Context, draft_id: str) -> Draft | None:
     """The draft as the human will see it; the approval binds to this content."""
     svc = services(ctx)
-    draft = await svc.guardrails.store.get_draft(draft_id.strip())
+    draft = await svc.guardrails.drafts.peek(draft_id.strip())
     return draft if draft is None or svc.may_use(draft.account_id) else None
 
 
@@ -558,7 +557,7 @@ async def _resolution_gate(ctx: Context, draft_id: str) -> Any:
     if not can_elicit(ctx):
         return NO_ELICITATION
     svc = services(ctx)
-    draft = await svc.guardrails.store.get_draft(draft_id.strip())
+    draft = await svc.guardrails.drafts.peek(draft_id.strip())
     if draft is None or draft.state != "unknown" or not svc.may_use(draft.account_id):
         return NOT_NEEDED
     return Elicit(

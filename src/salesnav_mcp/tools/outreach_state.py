@@ -35,16 +35,7 @@ def next_day_start(now: datetime) -> datetime:
 
 async def new_conversations_today(svc: Services, account_id: str) -> int:
     """New conversations the account started this UTC day, counted exactly as the send policy counts them."""
-    # policy_facts is the store's one query for this count; an empty recipient and text match no draft or entry.
-    facts = await svc.guardrails.store.policy_facts(
-        account_id=account_id,
-        recipient_key="",
-        text_hash="",
-        exclude_draft_id=None,
-        duplicate_since=svc.clock.now(),
-        day_start=day_start(svc.clock.now()),
-    )
-    return facts.new_conversations_today
+    return await svc.guardrails.policy.new_conversations_today(account_id)
 
 
 @dataclass(frozen=True)
