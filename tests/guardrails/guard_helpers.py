@@ -14,6 +14,7 @@ from urllib.parse import quote
 import anyio
 
 from salesnav_mcp.config import Settings
+from salesnav_mcp.operations.sending import upstream_send
 from salesnav_mcp.store import Draft
 
 ACCOUNT = "5f0c0a1b2c3d4e5f6a7b8c90"
@@ -75,7 +76,11 @@ class RecordingSender:
         self.raises = raises
         self.delay = delay
 
-    async def __call__(self, draft: Draft) -> dict[str, Any]:
+    async def __call__(self, draft: Draft) -> Any:
+        # Through the real adapter, as the messaging tools send: upstream errors become SendFailure.
+        return await upstream_send(self._call)(draft)
+
+    async def _call(self, draft: Draft) -> dict[str, Any]:
         self.calls.append(draft)
         if self.delay:
             await anyio.sleep(self.delay)

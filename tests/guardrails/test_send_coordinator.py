@@ -14,7 +14,6 @@ from salesnav_mcp.guardrails import (
     Guardrails,
     SendRefused,
     TokenConfirmation,
-    proves_not_sent,
 )
 from salesnav_mcp.guardrails.policy import day_start
 from salesnav_mcp.store import Draft
@@ -26,6 +25,7 @@ from salesnav_mcp.upstream.errors import (
     UpstreamError,
     UpstreamFailure,
     ValidationError,
+    proves_not_sent,
 )
 
 pytestmark = pytest.mark.anyio

@@ -33,7 +33,7 @@ from salesnav_mcp.guardrails.errors import (
 )
 from salesnav_mcp.guardrails.pacing import Pacer
 from salesnav_mcp.guardrails.policy import DoNotContact, Policy, PolicyFinding, recipient_key
-from salesnav_mcp.guardrails.send import SendCoordinator, SendResult, proves_not_sent
+from salesnav_mcp.guardrails.send import SendCoordinator, SendFailure, SendResult
 from salesnav_mcp.store import Draft, DraftState, Store
 
 
@@ -97,12 +97,12 @@ __all__ = [
     "SearchBudget",
     "SearchLease",
     "SendCoordinator",
+    "SendFailure",
     "SendRefused",
     "SendResult",
     "TokenConfirmation",
     "build_guardrails",
     "export_audit",
-    "proves_not_sent",
     "recipient_key",
     "settings_secrets",
 ]

@@ -9,7 +9,7 @@ Entry kinds (`kind`, all listed in KINDS), each with the account, optional actor
   dnc.added  dnc.removed
 
 Details are scrubbed before they are stored and again on export: configured
-secrets and bearer tokens are removed from every string (`upstream.errors.redact`),
+secrets and bearer tokens are removed from every string (`redaction.redact`),
 values under secret-looking keys are replaced, and secret query parameters in
 URLs are masked. Callers never pass tokens or keys in details in the first place.
 """
@@ -25,8 +25,8 @@ from typing import Any, Literal, TextIO
 
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
+from salesnav_mcp.redaction import redact
 from salesnav_mcp.store import AuditEntry, Store
-from salesnav_mcp.upstream.errors import redact
 
 KINDS = (
     "search.reserved",

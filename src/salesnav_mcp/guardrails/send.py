@@ -10,10 +10,9 @@
      process, wins. Everyone else is refused.
   5. send_fn(draft) runs (the tools layer passes the upstream call). Then:
        returned            -> sent (its result dict is kept and returned on later sends)
-       UpstreamError that proves nothing was sent (any 4xx status; without a status: auth,
-         validation, not found, no seat, permission, rate limited)       -> failed
+       SendFailure(proven_not_sent=True): upstream refused, nothing went out -> failed
          (may be sent again with a new confirmation)
-       UnknownOutcomeError, any other error, cancellation, 5xx / failure without proof
+       SendFailure(proven_not_sent=False), any other error, cancellation
                            -> unknown: never resent automatically; a human checks LinkedIn
                               and calls resolve_unknown(draft_id, "sent" | "not_sent").
   A draft left in `sending` (the process died) is reported as unknown after
@@ -49,42 +48,24 @@ from salesnav_mcp.guardrails.errors import (
 )
 from salesnav_mcp.guardrails.policy import Policy, PolicyFinding, day_start
 from salesnav_mcp.store import BeginSendResult, Draft, Store
-from salesnav_mcp.upstream.errors import (
-    AuthenticationError,
-    NoSeatError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitedError,
-    UnknownOutcomeError,
-    UpstreamError,
-    ValidationError,
-)
 
 logger = logging.getLogger(__name__)
 
 SendFn = Callable[[Draft], Awaitable[Mapping[str, Any]]]
 SENDABLE_STATES = ("draft", "failed")
-_NOTHING_SENT = (
-    AuthenticationError,
-    NotFoundError,
-    NoSeatError,
-    PermissionDeniedError,
-    ValidationError,
-    RateLimitedError,
-)
 
 
-def proves_not_sent(exc: BaseException) -> bool:
-    """True when the error shows upstream refused the request, so nothing went out.
+class SendFailure(Exception):
+    """What a send function raises when its call failed: the message, and whether it proves nothing went out.
 
-    A refusal class (auth, not found, no seat, permission, validation, rate limited) or any
-    4xx status proves it; a 5xx status never does, whatever the class.
+    The function that talks to upstream decides `proven_not_sent` (it knows upstream's errors);
+    any other exception from a send function leaves the outcome unknown.
     """
-    if isinstance(exc, UnknownOutcomeError) or not isinstance(exc, UpstreamError):
-        return False
-    if exc.status is not None:
-        return 400 <= exc.status < 500
-    return isinstance(exc, _NOTHING_SENT)
+
+    def __init__(self, message: str, *, proven_not_sent: bool) -> None:
+        super().__init__(message)
+        self.message = message
+        self.proven_not_sent = proven_not_sent
 
 
 @dataclass(frozen=True)
@@ -322,9 +303,9 @@ class SendCoordinator:
                 error="the send was cancelled after it started; it may or may not have gone out",
             )
             raise
-        except UpstreamError as exc:
-            outcome = "failed" if proves_not_sent(exc) else "unknown"
-            return await self._finish(draft, attempt_id, outcome, actor, warnings, error=str(exc))
+        except SendFailure as exc:
+            outcome = "failed" if exc.proven_not_sent else "unknown"
+            return await self._finish(draft, attempt_id, outcome, actor, warnings, error=exc.message)
         except Exception as exc:
             logger.exception("send of draft %s raised unexpectedly", draft.id)
             return await self._finish(

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from salesnav_mcp.guardrails import Draft, DraftResult, ElicitedApproval, SendResult, TokenConfirmation
 from salesnav_mcp.models.connectsafely import AttachmentRef
+from salesnav_mcp.operations.sending import upstream_send
 from salesnav_mcp.tools._elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, outcome_value
 from salesnav_mcp.tools._params import AccountId
 from salesnav_mcp.tools._runtime import ToolOutput, Toolset, reply, services
@@ -247,7 +248,7 @@ def _send_fn(svc: Services, copy_to_crm: bool):  # noqa: ANN202 - returns the co
             )
         return result.model_dump(mode="json", exclude_none=True)
 
-    return send
+    return upstream_send(send)
 
 
 # ----------------------------------------------------------------------------- reading

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from salesnav_mcp.redaction import redact
 from salesnav_mcp.upstream.errors import (
     AuthenticationError,
     ConflictError,
@@ -31,7 +32,6 @@ from salesnav_mcp.upstream.errors import (
     UpstreamError,
     UpstreamFailure,
     ValidationError,
-    redact,
 )
 from salesnav_mcp.upstream.retry import retry_at_from
 

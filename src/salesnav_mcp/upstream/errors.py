@@ -2,25 +2,13 @@
 
 Messages are written for the person (and the model) reading them: what went
 wrong and what to do. They never contain credentials: clients build them from
-status codes and upstream error text only, and `redact` scrubs anything that
+status codes and upstream error text only, and `redaction.redact` scrubs anything that
 looks like a bearer token on the way in.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-
-_BEARER = re.compile(r"(?i)(bearer\s+)[^\s\"',]+")
-
-
-def redact(text: str, *secrets: str | None) -> str:
-    """Remove bearer tokens and any of the given secret values from `text`."""
-    out = _BEARER.sub(r"\1[redacted]", text)
-    for secret in secrets:
-        if secret:
-            out = out.replace(secret, "[redacted]")
-    return out
 
 
 class UpstreamError(Exception):
@@ -133,3 +121,26 @@ class UnknownOutcomeError(UpstreamError):
     """
 
     hint = "It may or may not have happened upstream; check before trying again."
+
+
+_NOTHING_SENT = (
+    AuthenticationError,
+    NotFoundError,
+    NoSeatError,
+    PermissionDeniedError,
+    ValidationError,
+    RateLimitedError,
+)
+
+
+def proves_not_sent(exc: BaseException) -> bool:
+    """True when the error shows upstream refused the request, so nothing went out.
+
+    A refusal class (auth, not found, no seat, permission, validation, rate limited) or any
+    4xx status proves it; a 5xx status never does, whatever the class.
+    """
+    if isinstance(exc, UnknownOutcomeError) or not isinstance(exc, UpstreamError):
+        return False
+    if exc.status is not None:
+        return 400 <= exc.status < 500
+    return isinstance(exc, _NOTHING_SENT)
