@@ -13,9 +13,10 @@ import psycopg
 import pytest
 from guard_helpers import ACCOUNT, PG_URL, make_settings, temporary_schema
 
+from salesnav_mcp.guardrails.budget import BudgetRule
 from salesnav_mcp.store import StoreError, open_store
 from salesnav_mcp.store.postgres import PostgresStore, _lock_key
-from salesnav_mcp.store.postgres_migrations import LATEST_VERSION
+from salesnav_mcp.store.schema import LATEST_VERSION
 
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -137,10 +138,9 @@ async def test_a_cancelled_caller_still_completes_the_operation_it_started() -> 
                         query_key="q",
                         month="2026-11",
                         now=NOW,
-                        limit=5,
-                        confirm_from=None,
                         cache_since=NOW - timedelta(days=1),
                         stale_before=NOW - timedelta(minutes=10),
+                        decide=BudgetRule(limit=5, confirm_from=None).decide,
                     )
                     finished.append("returned")
 

@@ -8,7 +8,7 @@ from guard_helpers import ACCOUNT, OTHER_ACCOUNT
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.guardrails import BudgetConfirmationRequired, BudgetExhausted, Guardrails, SearchLease
-from salesnav_mcp.guardrails.budget import month_key, next_month_start
+from salesnav_mcp.guardrails.budget import BudgetRule, month_key, next_month_start
 
 pytestmark = pytest.mark.anyio
 
@@ -204,10 +204,9 @@ async def test_stale_reservation_of_a_dead_process_expires(make_guardrails, cloc
         query_key="lost",
         month=month_key(clock.now()),
         now=clock.now(),
-        limit=1,
-        confirm_from=None,
         cache_since=clock.now() - timedelta(days=1),
         stale_before=clock.now() - timedelta(minutes=10),
+        decide=BudgetRule(limit=1, confirm_from=None).decide,
     )
     assert dead.outcome == "reserved"
     with pytest.raises(BudgetExhausted, match="1 in flight"):

@@ -16,6 +16,7 @@ from salesnav_mcp.guardrails import (
     TokenConfirmation,
 )
 from salesnav_mcp.guardrails.policy import day_start
+from salesnav_mcp.guardrails.send import SendStartRule
 from salesnav_mcp.store import Draft
 from salesnav_mcp.upstream.errors import (
     AuthenticationError,
@@ -145,15 +146,13 @@ async def test_draft_stuck_in_sending_is_reported_unknown(guards: Guardrails, cl
     # A process began the send and died before recording any outcome.
     begun = await guards.store.begin_send(
         draft_id=draft.id,
-        from_states=("draft",),
-        content_hash=draft.content_hash,
         token_digest=None,
         token_expires_at=None,
         attempt_id="a_dead",
         now=clock.now(),
-        new_conversation_cap=100,
         day_start=day_start(clock.now()),
         duplicate_since=clock.now() - timedelta(days=7),
+        decide=SendStartRule(draft.content_hash, daily_cap=100).decide,
     )
     assert begun.outcome == "started"
 

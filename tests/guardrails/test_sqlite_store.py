@@ -9,7 +9,7 @@ import pytest
 from guard_helpers import ACCOUNT, make_settings
 
 from salesnav_mcp.store import DB_FILENAME, SQLiteStore, Store, StoreError, open_store
-from salesnav_mcp.store.migrations import LATEST_VERSION
+from salesnav_mcp.store.schema import LATEST_VERSION
 
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
 from salesnav_mcp.guardrails.audit import AuditLog, export_audit, settings_secrets
+from salesnav_mcp.guardrails.base import Deps
 from salesnav_mcp.guardrails.budget import BudgetStatus, SearchBudget, SearchLease
 from salesnav_mcp.guardrails.confirm import (
     Confirmation,
@@ -53,20 +54,20 @@ class Guardrails:
 def build_guardrails(store: Store, settings: Settings, clock: Clock | None = None) -> Guardrails:
     """Wire every guardrail to one store, one settings object and one clock."""
     clock = clock or Clock()
-    audit = AuditLog.for_settings(store, settings, clock)
-    policy = Policy(store, settings, clock)
-    confirmer = Confirmer(store, settings, clock, audit)
-    drafts = Drafts(store, settings, clock, audit, policy, confirmer, sending_timeout=settings.salesnav_sending_timeout)
+    deps = Deps(store, settings, clock, AuditLog.for_settings(store, settings, clock))
+    policy = Policy(deps)
+    confirmer = Confirmer(deps)
+    drafts = Drafts(deps, policy, confirmer, sending_timeout=settings.salesnav_sending_timeout)
     return Guardrails(
         store=store,
-        audit=audit,
-        budget=SearchBudget(store, settings, clock, audit, reservation_timeout=settings.salesnav_reservation_timeout),
-        pacer=Pacer(store, settings, clock, audit),
+        audit=deps.audit,
+        budget=SearchBudget(deps, reservation_timeout=settings.salesnav_reservation_timeout),
+        pacer=Pacer(deps),
         policy=policy,
-        dnc=DoNotContact(store, clock, audit),
+        dnc=DoNotContact(deps),
         confirmer=confirmer,
         drafts=drafts,
-        sender=SendCoordinator(store, settings, clock, audit, drafts=drafts, confirmer=confirmer, policy=policy),
+        sender=SendCoordinator(deps, drafts=drafts, confirmer=confirmer, policy=policy),
     )
 
 

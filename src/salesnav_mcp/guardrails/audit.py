@@ -26,7 +26,7 @@ from typing import Any, Literal, TextIO
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
 from salesnav_mcp.redaction import redact
-from salesnav_mcp.store import AuditEntry, Store
+from salesnav_mcp.store import AuditEntry, Draft, Store
 
 KINDS = (
     "search.reserved",
@@ -125,6 +125,10 @@ class AuditLog:
             kind=kind,
             details=self.scrubber.value(details or {}),
         )
+
+    async def record_draft(self, kind: str, draft: Draft, *, actor: str | None = None, **details: Any) -> int:
+        """An entry about one draft: its account, its id first in the details."""
+        return await self.record(kind, account_id=draft.account_id, actor=actor, details={"draft_id": draft.id, **details})
 
     async def entries(self, **filters: Any) -> list[AuditEntry]:
         """All entries matching the store's list_audit filters (since, until, account_id, kinds)."""

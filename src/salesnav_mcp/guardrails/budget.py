@@ -41,11 +41,9 @@ from typing import Any
 
 import anyio
 
-from salesnav_mcp.clock import Clock
-from salesnav_mcp.config import Settings
-from salesnav_mcp.guardrails.audit import AuditLog
+from salesnav_mcp.guardrails.base import Deps, Guardrail
 from salesnav_mcp.guardrails.errors import BudgetConfirmationRequired, BudgetExhausted
-from salesnav_mcp.store import ReserveResult, SearchPage, SearchRecord, Store
+from salesnav_mcp.store import BudgetCounts, ReserveOutcome, ReserveResult, SearchPage, SearchRecord
 
 DEFAULT_RESERVATION_TIMEOUT = timedelta(minutes=10)
 # Stored result items are kept this long after a search last changed (at least the cache TTL).
@@ -66,6 +64,29 @@ def next_month_start(now: datetime) -> datetime:
 def confirmation_threshold(limit: int, ratio: float) -> int:
     """Number of searches from which a new one needs confirmation (rounding noise removed)."""
     return math.ceil(round(limit * ratio, 9))
+
+
+@dataclass(frozen=True)
+class BudgetRule:
+    """The budget's decision about one new search, made inside the store's transaction on its counts.
+
+    A committed identical search inside the cache window is served free, even when the budget is
+    used up. Otherwise searches charged plus those in flight are compared with the limit (refused
+    when reached) and with the confirmation threshold (refused until the user confirmed).
+    """
+
+    limit: int
+    confirm_from: int | None  # None: the user confirmed this search
+
+    def decide(self, counts: BudgetCounts, cached: SearchRecord | None) -> ReserveOutcome:
+        if cached is not None:
+            return "cached"
+        taken = counts.used + counts.pending
+        if taken >= self.limit:
+            return "exhausted"
+        if self.confirm_from is not None and taken >= self.confirm_from:
+            return "needs_confirmation"
+        return "reserved"
 
 
 @dataclass(frozen=True)
@@ -98,10 +119,7 @@ class SearchLease:
         self, budget: SearchBudget, search: SearchRecord, *, cached: bool, status: BudgetStatus, actor: str | None
     ):
         self._budget = budget
-        self.search = search
-        self.cached = cached
-        self.status = status
-        self.actor = actor
+        self.search, self.cached, self.status, self.actor = search, cached, status, actor
         self.charged = False
 
     @property
@@ -143,23 +161,17 @@ class SearchLease:
         return self.search
 
 
-class SearchBudget:
+class SearchBudget(Guardrail):
     def __init__(
         self,
-        store: Store,
-        settings: Settings,
-        clock: Clock,
-        audit: AuditLog,
+        deps: Deps,
         *,
         reservation_timeout: timedelta = DEFAULT_RESERVATION_TIMEOUT,
         result_retention: timedelta = DEFAULT_RESULT_RETENTION,
     ) -> None:
-        self._store = store
-        self._settings = settings
-        self._clock = clock
-        self._audit = audit
+        super().__init__(deps)
         self.reservation_timeout = reservation_timeout
-        self.result_retention = max(result_retention, settings.salesnav_search_cache_ttl)
+        self.result_retention = max(result_retention, deps.settings.salesnav_search_cache_ttl)
         self._last_purge: datetime | None = None
 
     @property
@@ -227,10 +239,9 @@ class SearchBudget:
             query_key=query_key,
             month=month_key(now),
             now=now,
-            limit=self.limit,
-            confirm_from=None if confirmed else threshold,
             cache_since=now - self._settings.salesnav_search_cache_ttl,
             stale_before=now - self.reservation_timeout,
+            decide=BudgetRule(self.limit, None if confirmed else threshold).decide,
         )
         await self._audit_expired(account_id, result)
         if result.outcome == "cached":

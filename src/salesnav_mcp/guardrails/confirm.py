@@ -33,12 +33,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from salesnav_mcp.clock import Clock
-from salesnav_mcp.config import Settings
-from salesnav_mcp.guardrails.audit import AuditLog
+from salesnav_mcp.guardrails.base import Deps, Guardrail
 from salesnav_mcp.guardrails.errors import ConfirmationRefused
 from salesnav_mcp.guardrails.policy import recipient_key
-from salesnav_mcp.store import Draft, Store
+from salesnav_mcp.store import Draft
 
 KEY_NAME = "confirm_key"
 _NONCE = 6
@@ -94,12 +92,9 @@ class VerifiedConfirmation:
     token_expires_at: datetime | None = None
 
 
-class Confirmer:
-    def __init__(self, store: Store, settings: Settings, clock: Clock, audit: AuditLog | None = None) -> None:
-        self._store = store
-        self._settings = settings
-        self._clock = clock
-        self._audit = audit
+class Confirmer(Guardrail):
+    def __init__(self, deps: Deps) -> None:
+        super().__init__(deps)
         self._key: bytes | None = None
 
     @property
@@ -117,8 +112,7 @@ class Confirmer:
                 value = configured.get_secret_value()
             else:
                 value = await self._store.kv_setdefault(KEY_NAME, secrets.token_urlsafe(32))
-            if self._audit is not None:
-                self._audit.scrubber.add(value)
+            self._audit.scrubber.add(value)
             self._key = value.encode("utf-8")
         return self._key
 

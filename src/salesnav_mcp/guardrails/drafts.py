@@ -16,13 +16,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from salesnav_mcp.clock import Clock
-from salesnav_mcp.config import Settings
-from salesnav_mcp.guardrails.audit import AuditLog
+from salesnav_mcp.guardrails.base import Deps, Guardrail
 from salesnav_mcp.guardrails.confirm import Confirmer, IssuedToken, sha256_hex
 from salesnav_mcp.guardrails.errors import DraftNotFound, InvalidDraft, SendRefused
 from salesnav_mcp.guardrails.policy import Policy, PolicyFinding, blocking, recipient_key
-from salesnav_mcp.store import CHANNELS, Draft, DraftState, Store
+from salesnav_mcp.store import CHANNELS, Draft, DraftState
 
 DEFAULT_SENDING_TIMEOUT = timedelta(minutes=5)
 
@@ -72,22 +70,11 @@ def _check_fields(account_id: str, recipient: str, channel: str, text: Any, atta
         raise InvalidDraft("attachments", "must be a list of attachment objects")
 
 
-class Drafts:
+class Drafts(Guardrail):
     def __init__(
-        self,
-        store: Store,
-        settings: Settings,
-        clock: Clock,
-        audit: AuditLog,
-        policy: Policy,
-        confirmer: Confirmer,
-        *,
-        sending_timeout: timedelta = DEFAULT_SENDING_TIMEOUT,
+        self, deps: Deps, policy: Policy, confirmer: Confirmer, *, sending_timeout: timedelta = DEFAULT_SENDING_TIMEOUT
     ) -> None:
-        self._store = store
-        self._settings = settings
-        self._clock = clock
-        self._audit = audit
+        super().__init__(deps)
         self._policy = policy
         self._confirmer = confirmer
         self.sending_timeout = sending_timeout
@@ -130,9 +117,7 @@ class Drafts:
         )
         await self._store.insert_draft(draft)
         result = await self._review(draft, inmail_credits)
-        await self._audit.record(
-            "draft.created", account_id=draft.account_id, actor=actor, details=_draft_details(draft, result)
-        )
+        await self._audit.record_draft("draft.created", draft, actor=actor, **_draft_details(draft, result))
         return result
 
     async def edit(
@@ -169,9 +154,7 @@ class Drafts:
             latest = await self.get(draft_id)
             raise SendRefused(_not_editable(latest), latest)
         result = await self._review(updated, inmail_credits)
-        await self._audit.record(
-            "draft.edited", account_id=updated.account_id, actor=actor, details=_draft_details(updated, result)
-        )
+        await self._audit.record_draft("draft.edited", updated, actor=actor, **_draft_details(updated, result))
         return result
 
     async def review(self, draft_id: str, *, inmail_credits: int | None = None) -> DraftResult:
@@ -223,10 +206,8 @@ class Drafts:
         )
         if moved is None:
             return await self._store.get_draft(draft.id) or draft
-        await self._audit.record(
-            "send.unknown",
-            account_id=moved.account_id,
-            details={"draft_id": moved.id, "reason": "stuck in sending", "started_at": draft.send_started_at},
+        await self._audit.record_draft(
+            "send.unknown", moved, reason="stuck in sending", started_at=draft.send_started_at
         )
         return moved
 
@@ -254,7 +235,6 @@ def _attachment_name(attachment: dict[str, Any]) -> str | None:
 
 def _draft_details(draft: Draft, result: DraftResult) -> dict[str, Any]:
     return {
-        "draft_id": draft.id,
         "recipient": draft.recipient,
         "channel": draft.channel,
         "subject": draft.subject,

@@ -10,11 +10,8 @@ rather than blocking a caller for hours.
 
 from __future__ import annotations
 
-from salesnav_mcp.clock import Clock
-from salesnav_mcp.config import Settings
-from salesnav_mcp.guardrails.audit import AuditLog
+from salesnav_mcp.guardrails.base import Deps, Guardrail
 from salesnav_mcp.guardrails.errors import PaceLimitReached
-from salesnav_mcp.store import Store
 
 MINUTE = 60.0
 # Upstream counts a call when it arrives, we when we grant its slot. When one call takes longer to get
@@ -25,15 +22,13 @@ DAY = 86_400.0
 MIN_WAIT = 0.001  # never spin on a slot that frees "now"
 
 
-class Pacer:
-    def __init__(self, store: Store, settings: Settings, clock: Clock, audit: AuditLog, *, kind: str = "search"):
-        self._store = store
-        self._clock = clock
-        self._audit = audit
+class Pacer(Guardrail):
+    def __init__(self, deps: Deps, *, kind: str = "search"):
+        super().__init__(deps)
         self.kind = kind
         self.windows: list[tuple[float, int]] = [
-            (MINUTE + MARGIN, settings.salesnav_search_per_minute),
-            (DAY, settings.salesnav_search_per_day),
+            (MINUTE + MARGIN, deps.settings.salesnav_search_per_minute),
+            (DAY, deps.settings.salesnav_search_per_day),
         ]
 
     async def acquire(self, account_id: str) -> float:

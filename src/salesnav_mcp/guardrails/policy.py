@@ -22,11 +22,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from salesnav_mcp.clock import Clock
-from salesnav_mcp.config import Settings
-from salesnav_mcp.guardrails.audit import AuditLog
+from salesnav_mcp.guardrails.base import Guardrail
 from salesnav_mcp.guardrails.errors import PolicyViolation, format_utc
-from salesnav_mcp.store import DncEntry, Draft, Store
+from salesnav_mcp.store import DncEntry, Draft
 
 CLASSIC_TEXT_MAX = 8000
 INMAIL_TEXT_MAX = 1900
@@ -51,6 +49,11 @@ def recipient_key(recipient: str) -> str:
     elif match := _PROFILE_URL.search(value):
         value = match.group(1)
     return value.lower()
+
+
+def over_daily_cap(new_conversations_today: int, cap: int) -> bool:
+    """The daily-cap rule: no new conversation once `cap` were started today (UTC)."""
+    return new_conversations_today >= cap
 
 
 def utf16_length(text: str) -> int:
@@ -117,12 +120,7 @@ def length_findings(channel: str, text: str, subject: str | None) -> list[Policy
     return findings
 
 
-class Policy:
-    def __init__(self, store: Store, settings: Settings, clock: Clock) -> None:
-        self._store = store
-        self._settings = settings
-        self._clock = clock
-
+class Policy(Guardrail):
     @property
     def daily_cap(self) -> int:
         return self._settings.salesnav_daily_new_conversations
@@ -199,7 +197,7 @@ class Policy:
         )
 
     def _cap_findings(self, count: int) -> list[PolicyFinding]:
-        if count >= self.daily_cap:
+        if over_daily_cap(count, self.daily_cap):
             return [self.cap_finding(count)]
         if self.daily_cap and count >= CAP_WARN_RATIO * self.daily_cap:
             return [
@@ -241,13 +239,8 @@ def _days(window: timedelta) -> str:
     return f"{days:g} days" if days >= 1 else f"{window.total_seconds() / 3600:g} hours"
 
 
-class DoNotContact:
+class DoNotContact(Guardrail):
     """The do-not-contact list (shared by every account); changes are audited."""
-
-    def __init__(self, store: Store, clock: Clock, audit: AuditLog) -> None:
-        self._store = store
-        self._clock = clock
-        self._audit = audit
 
     async def add(self, recipient: str, *, reason: str | None = None, actor: str | None = None) -> DncEntry:
         key = recipient_key(recipient)

@@ -33,9 +33,7 @@ from typing import Any, Literal
 
 import anyio
 
-from salesnav_mcp.clock import Clock
-from salesnav_mcp.config import Settings
-from salesnav_mcp.guardrails.audit import AuditLog
+from salesnav_mcp.guardrails.base import Deps, Guardrail
 from salesnav_mcp.guardrails.confirm import Confirmation, Confirmer, VerifiedConfirmation
 from salesnav_mcp.guardrails.drafts import Drafts
 from salesnav_mcp.guardrails.errors import (
@@ -46,8 +44,8 @@ from salesnav_mcp.guardrails.errors import (
     SendRefused,
     format_utc,
 )
-from salesnav_mcp.guardrails.policy import Policy, PolicyFinding, day_start
-from salesnav_mcp.store import BeginSendResult, Draft, Store
+from salesnav_mcp.guardrails.policy import Policy, PolicyFinding, day_start, over_daily_cap
+from salesnav_mcp.store import BeginSendResult, Draft, SendOutcome, SendStartFacts
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +67,32 @@ class SendFailure(Exception):
 
 
 @dataclass(frozen=True)
+class SendStartRule:
+    """Whether a confirmed send may start, decided inside the store's transaction that starts it.
+
+    In order: the draft must still be sendable and hold exactly the confirmed content; a token
+    (if one confirmed it) must be unused; a new conversation must fit under the daily cap; the
+    same text must not be on its way to the same person already.
+    """
+
+    content_hash: str  # what the human confirmed
+    daily_cap: int
+
+    def decide(self, facts: SendStartFacts) -> SendOutcome:
+        if facts.draft.state not in SENDABLE_STATES:
+            return "state"
+        if facts.draft.content_hash != self.content_hash:
+            return "changed"
+        if facts.token_used:
+            return "token_used"
+        if facts.new_conversations_today is not None and over_daily_cap(facts.new_conversations_today, self.daily_cap):
+            return "cap_reached"
+        if facts.duplicate_of is not None:
+            return "duplicate"
+        return "started"
+
+
+@dataclass(frozen=True)
 class SendResult:
     outcome: Literal["sent", "already_sent", "failed", "unknown", "dry_run"]
     draft: Draft
@@ -77,22 +101,9 @@ class SendResult:
     warnings: list[PolicyFinding] = field(default_factory=list)
 
 
-class SendCoordinator:
-    def __init__(
-        self,
-        store: Store,
-        settings: Settings,
-        clock: Clock,
-        audit: AuditLog,
-        *,
-        drafts: Drafts,
-        confirmer: Confirmer,
-        policy: Policy,
-    ) -> None:
-        self._store = store
-        self._settings = settings
-        self._clock = clock
-        self._audit = audit
+class SendCoordinator(Guardrail):
+    def __init__(self, deps: Deps, *, drafts: Drafts, confirmer: Confirmer, policy: Policy) -> None:
+        super().__init__(deps)
         self._drafts = drafts
         self._confirmer = confirmer
         self._policy = policy
@@ -126,35 +137,30 @@ class SendCoordinator:
         now = self._clock.now()
         begun = await self._store.begin_send(
             draft_id=draft.id,
-            from_states=SENDABLE_STATES,
-            content_hash=draft.content_hash,
             token_digest=verified.token_digest,
             token_expires_at=verified.token_expires_at,
             attempt_id=attempt_id,
             now=now,
-            new_conversation_cap=self._policy.daily_cap,
             day_start=day_start(now),
             duplicate_since=now - self._settings.salesnav_duplicate_window,
+            decide=SendStartRule(draft.content_hash, self._policy.daily_cap).decide,
         )
         if begun.outcome != "started":
             return await self._lost(begun, draft, verified, actor)
         started = begun.draft
         assert started is not None
         dry_run = self._settings.salesnav_dry_run
-        await self._audit.record(
+        await self._audit.record_draft(
             "send.attempt",
-            account_id=started.account_id,
+            started,
             actor=actor,
-            details={
-                "draft_id": started.id,
-                "attempt_id": attempt_id,
-                "recipient": started.recipient,
-                "channel": started.channel,
-                "content_hash": started.content_hash,
-                "confirmed_by": verified.method,
-                "mode": verified.mode,
-                "dry_run": dry_run,
-            },
+            attempt_id=attempt_id,
+            recipient=started.recipient,
+            channel=started.channel,
+            content_hash=started.content_hash,
+            confirmed_by=verified.method,
+            mode=verified.mode,
+            dry_run=dry_run,
         )
         if dry_run:
             return await self._dry_run(started, attempt_id, warnings, actor)
@@ -186,12 +192,7 @@ class SendCoordinator:
         if moved is None:
             latest = await self._drafts.get(draft_id)
             raise SendRefused(f"Draft {draft_id} changed state to {latest.state} meanwhile; check it again.", latest)
-        await self._audit.record(
-            "send.resolved",
-            account_id=moved.account_id,
-            actor=actor,
-            details={"draft_id": moved.id, "outcome": outcome, "note": note},
-        )
+        await self._audit.record_draft("send.resolved", moved, actor=actor, outcome=outcome, note=note)
         return moved
 
     # ---- steps ---------------------------------------------------------------------------------
@@ -200,29 +201,15 @@ class SendCoordinator:
         try:
             verified = await self._confirmer.verify(draft, confirmation)
         except ConfirmationRefused as exc:
-            await self._audit.record(
-                "confirm.refused",
-                account_id=draft.account_id,
-                actor=actor or getattr(confirmation, "actor", None),
-                details={
-                    "draft_id": draft.id,
-                    "mode": self._confirmer.mode,
-                    "method": method,
-                    "code": exc.code,
-                    "reason": exc.message,
-                },
-            )
+            await self._refused_confirmation(draft, actor or getattr(confirmation, "actor", None), method, exc)
             raise
-        await self._audit.record(
+        await self._audit.record_draft(
             "confirm.approved",
-            account_id=draft.account_id,
+            draft,
             actor=actor or verified.actor,
-            details={
-                "draft_id": draft.id,
-                "mode": verified.mode,
-                "method": verified.method,
-                "content_hash": draft.content_hash,
-            },
+            mode=verified.mode,
+            method=verified.method,
+            content_hash=draft.content_hash,
         )
         return verified
 
@@ -246,18 +233,7 @@ class SendCoordinator:
                 else "this confirmation token was already used (tokens are single use); get a new one",
                 code="changed" if begun.outcome == "changed" else "used",
             )
-            await self._audit.record(
-                "confirm.refused",
-                account_id=current.account_id,
-                actor=actor,
-                details={
-                    "draft_id": current.id,
-                    "mode": verified.mode,
-                    "method": verified.method,
-                    "code": exc.code,
-                    "reason": exc.message,
-                },
-            )
+            await self._refused_confirmation(current, actor, verified.method, exc)
             raise exc
         if begun.outcome == "cap_reached":
             finding = self._policy.cap_finding(begun.count or 0)
@@ -280,11 +256,8 @@ class SendCoordinator:
             back = await self._store.transition_draft(
                 draft.id, from_states=("sending",), to_state="draft", now=self._clock.now(), attempt_id=attempt_id
             )
-            await self._audit.record(
-                "send.dry_run",
-                account_id=draft.account_id,
-                actor=actor,
-                details={"draft_id": draft.id, "attempt_id": attempt_id, "note": "dry run: nothing was sent"},
+            await self._audit.record_draft(
+                "send.dry_run", draft, actor=actor, attempt_id=attempt_id, note="dry run: nothing was sent"
             )
         return SendResult("dry_run", back or draft, warnings=warnings)
 
@@ -352,38 +325,42 @@ class SendCoordinator:
                 result=result,
                 error=error,
             )
-            await self._audit.record(
-                f"send.{outcome}",
-                account_id=draft.account_id,
-                actor=actor,
-                details={"draft_id": draft.id, "attempt_id": attempt_id, "result": result, "error": error},
+            await self._audit.record_draft(
+                f"send.{outcome}", draft, actor=actor, attempt_id=attempt_id, result=result, error=error
             )
             current = moved or await self._store.get_draft(draft.id) or draft
         return SendResult(outcome, current, result=result, error=error, warnings=warnings)
 
     async def _already_sent(self, draft: Draft, actor: str | None) -> SendResult:
-        await self._audit.record(
-            "send.repeat",
-            account_id=draft.account_id,
-            actor=actor,
-            details={"draft_id": draft.id, "note": "already sent; returned the first result, nothing sent again"},
+        await self._audit.record_draft(
+            "send.repeat", draft, actor=actor, note="already sent; returned the first result, nothing sent again"
         )
         return SendResult("already_sent", draft, result=draft.result)
+
+    async def _refused_confirmation(
+        self, draft: Draft, actor: str | None, method: str | None, exc: ConfirmationRefused
+    ) -> None:
+        await self._audit.record_draft(
+            "confirm.refused",
+            draft,
+            actor=actor,
+            mode=self._confirmer.mode,
+            method=method,
+            code=exc.code,
+            reason=exc.message,
+        )
 
     async def _refused(
         self, draft: Draft, actor: str | None, reason: str, message: str, findings: list[PolicyFinding] | None = None
     ) -> None:
-        await self._audit.record(
+        await self._audit.record_draft(
             "send.refused",
-            account_id=draft.account_id,
+            draft,
             actor=actor,
-            details={
-                "draft_id": draft.id,
-                "state": draft.state,
-                "reason": reason,
-                "message": message,
-                "findings": [f.as_dict() for f in findings or []],
-            },
+            state=draft.state,
+            reason=reason,
+            message=message,
+            findings=[f.as_dict() for f in findings or []],
         )
 
 

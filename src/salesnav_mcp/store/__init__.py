@@ -1,9 +1,10 @@
-"""Persistence: one interface (`Store`), one implementation per database.
+"""Persistence: one `Store` whose every operation is written once, run by a SQLite or a PostgreSQL engine.
 
 Use `await open_store(settings)`; everything else talks to the `Store` interface.
 """
 
-from salesnav_mcp.store.base import Store, StoreError
+from salesnav_mcp.store.api import Store
+from salesnav_mcp.store.base import StoreError
 from salesnav_mcp.store.factory import open_store
 from salesnav_mcp.store.records import (
     CHANNELS,
@@ -18,9 +19,12 @@ from salesnav_mcp.store.records import (
     DraftState,
     PolicyFacts,
     RateDecision,
+    ReserveOutcome,
     ReserveResult,
     SearchPage,
     SearchRecord,
+    SendOutcome,
+    SendStartFacts,
     SsiSnapshot,
 )
 from salesnav_mcp.store.sqlite import DB_FILENAME, SQLiteStore
@@ -39,10 +43,13 @@ __all__ = [
     "DraftState",
     "PolicyFacts",
     "RateDecision",
+    "ReserveOutcome",
     "ReserveResult",
     "SQLiteStore",
     "SearchPage",
     "SearchRecord",
+    "SendOutcome",
+    "SendStartFacts",
     "SsiSnapshot",
     "Store",
     "StoreError",

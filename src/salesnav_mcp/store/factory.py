@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from salesnav_mcp.config import Settings
-from salesnav_mcp.store.base import Store, StoreError
+from salesnav_mcp.store.api import Store
+from salesnav_mcp.store.base import StoreError
 from salesnav_mcp.store.sqlite import DB_FILENAME, SQLiteStore
 
 

@@ -45,6 +45,9 @@ class SearchPage:
     items: list[dict[str, Any]]
 
 
+ReserveOutcome = Literal["reserved", "cached", "exhausted", "needs_confirmation"]
+
+
 @dataclass(frozen=True)
 class ReserveResult:
     """What `Store.reserve_search` decided, atomically.
@@ -58,7 +61,7 @@ class ReserveResult:
     expired_ids lists stale reservations this call expired (their process died).
     """
 
-    outcome: Literal["reserved", "cached", "exhausted", "needs_confirmation"]
+    outcome: ReserveOutcome
     search: SearchRecord | None
     used: int
     pending: int
@@ -104,6 +107,19 @@ class Draft:
     error: str | None = None  # why the last attempt failed or is unknown
 
 
+SendOutcome = Literal["started", "state", "changed", "token_used", "cap_reached", "duplicate", "missing"]
+
+
+@dataclass(frozen=True)
+class SendStartFacts:
+    """What the decision to start a send is made on, read inside the transaction that starts it."""
+
+    draft: Draft
+    token_used: bool  # the confirmation token's digest was consumed before
+    new_conversations_today: int | None  # other new conversations of the account today (new conversations only)
+    duplicate_of: str | None  # another draft with the same text to the same person inside the window
+
+
 @dataclass(frozen=True)
 class BeginSendResult:
     """Outcome of the atomic compare-and-set `Store.begin_send`.
@@ -118,7 +134,7 @@ class BeginSendResult:
       - "missing": no such draft.
     """
 
-    outcome: Literal["started", "state", "changed", "token_used", "cap_reached", "duplicate", "missing"]
+    outcome: SendOutcome
     draft: Draft | None
     count: int | None = None
     other_draft_id: str | None = None

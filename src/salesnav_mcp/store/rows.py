@@ -1,96 +1,52 @@
-"""Database rows -> store records, for both stores.
+"""Database rows -> store records, for both engines.
 
-A row is anything indexed by column name (sqlite3.Row or psycopg's dict rows). The
-dialect says how each database hands back times and days; everything else is the same.
+A row is anything indexed by column name (sqlite3.Row or psycopg's dict rows) whose columns
+are named like the record's fields. The record's field types say how to read each column:
+times and days through the engine's dialect, flags as booleans, JSON text as JSON.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any
+import types
+from collections.abc import Callable
+from dataclasses import fields
+from datetime import date, datetime
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
-from salesnav_mcp.store.queries import Dialect
-from salesnav_mcp.store.records import AuditEntry, CreditSnapshot, DncEntry, Draft, SearchRecord, SsiSnapshot
+from salesnav_mcp.store.script import Dialect
 
+R = TypeVar("R")
 Row = Any  # sqlite3.Row | dict[str, Any]
+Reader = Callable[[Any, Dialect], Any]
 
 
-def search_record(row: Row, d: Dialect) -> SearchRecord:
-    return SearchRecord(
-        id=row["id"],
-        account_id=row["account_id"],
-        query_key=row["query_key"],
-        month=row["month"],
-        status=row["status"],
-        created_at=d.dt(row["created_at"]),  # type: ignore[arg-type]
-        updated_at=d.dt(row["updated_at"]),  # type: ignore[arg-type]
-        committed_at=d.dt(row["committed_at"]),
-        total=row["total"],
-        complete=bool(row["complete"]),
-        item_count=row["item_count"],
-        next_offset=row["next_offset"],
-    )
+def dump_json(value: Any) -> str:
+    # Compact and stable: stored JSON round-trips byte for byte on both databases.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def draft_record(row: Row, d: Dialect) -> Draft:
-    return Draft(
-        id=row["id"],
-        account_id=row["account_id"],
-        recipient=row["recipient"],
-        recipient_key=row["recipient_key"],
-        channel=row["channel"],
-        subject=row["subject"],
-        text=row["text"],
-        attachments=json.loads(row["attachments"]),
-        conversation_urn=row["conversation_urn"],
-        is_new_conversation=bool(row["is_new_conversation"]),
-        state=row["state"],
-        content_hash=row["content_hash"],
-        text_hash=row["text_hash"],
-        created_at=d.dt(row["created_at"]),  # type: ignore[arg-type]
-        updated_at=d.dt(row["updated_at"]),  # type: ignore[arg-type]
-        created_by=row["created_by"],
-        send_started_at=d.dt(row["send_started_at"]),
-        attempt_id=row["attempt_id"],
-        result=None if row["result"] is None else json.loads(row["result"]),
-        error=row["error"],
-    )
+def _reader(hint: Any) -> Reader:
+    options = [a for a in get_args(hint) if a is not type(None)] if get_origin(hint) in (Union, types.UnionType) else [hint]
+    kind = get_origin(options[0]) or options[0]
+    if kind is datetime:
+        return lambda value, d: d.dt(value)
+    if kind is date:
+        return lambda value, d: d.day(value)
+    if kind is bool:
+        return lambda value, d: bool(value)
+    if kind in (dict, list):
+        return lambda value, d: None if value is None else json.loads(value)
+    return lambda value, d: value
 
 
-def dnc_entry(row: Row, d: Dialect) -> DncEntry:
-    return DncEntry(
-        recipient_key=row["recipient_key"],
-        recipient=row["recipient"],
-        reason=row["reason"],
-        added_at=d.dt(row["added_at"]),  # type: ignore[arg-type]
-        added_by=row["added_by"],
-    )
+@functools.cache
+def _readers(cls: type) -> tuple[tuple[str, Reader], ...]:
+    hints = get_type_hints(cls)
+    return tuple((f.name, _reader(hints[f.name])) for f in fields(cls))
 
 
-def audit_entry(row: Row, d: Dialect) -> AuditEntry:
-    return AuditEntry(
-        id=int(row["id"]),
-        at=d.dt(row["at"]),  # type: ignore[arg-type]
-        account_id=row["account_id"],
-        actor=row["actor"],
-        kind=row["kind"],
-        details=json.loads(row["details"]),
-    )
-
-
-def ssi_snapshot(row: Row, d: Dialect) -> SsiSnapshot:
-    return SsiSnapshot(
-        account_id=row["account_id"],
-        day=d.day(row["day"]),
-        payload=json.loads(row["payload"]),
-        recorded_at=d.dt(row["recorded_at"]),  # type: ignore[arg-type]
-    )
-
-
-def credit_snapshot(row: Row, d: Dialect) -> CreditSnapshot:
-    return CreditSnapshot(
-        account_id=row["account_id"],
-        day=d.day(row["day"]),
-        value=row["value"],
-        recorded_at=d.dt(row["recorded_at"]),  # type: ignore[arg-type]
-    )
+def record(cls: type[R], row: Row, d: Dialect) -> R:
+    """The record of type `cls` (a dataclass of store records) that `row` holds."""
+    return cls(**{name: read(row[name], d) for name, read in _readers(cls)})

@@ -1,17 +1,150 @@
-"""Schema-version bookkeeping both stores share: which migrations a database still needs."""
+"""The versioned schema, for both databases, and which migrations a database still needs.
+
+Each migration is (version, statements). Versions only grow; a released migration is never
+edited, a change is a new version. A version means the same logical schema on both databases:
+the statements are written once with the column types each database names differently, plus
+what only one of them has (engines pass it in: PostgreSQL's append-only trigger function, an
+index). Times are REAL unix seconds on SQLite and TIMESTAMPTZ on PostgreSQL; JSON is TEXT
+exactly as written on both, so stored values round-trip byte for byte. Tables are created
+unqualified (PostgreSQL: in the first schema of the search_path).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
 from salesnav_mcp.store.base import StoreError
+from salesnav_mcp.store.script import Lock, Script, one, run
 
 Migration = tuple[int, list[str]]  # (version, statements)
 
 
-def pending_migrations(migrations: list[Migration], current: int, *, remedy: str) -> list[Migration]:
+@dataclass(frozen=True)
+class ColumnTypes:
+    time: str
+    flag: str
+    false: str
+    day: str
+    serial_key: str  # an increasing integer primary key
+
+
+def _version_1(t: ColumnTypes) -> list[str]:
+    return [
+        "CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        f"""CREATE TABLE searches (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL,
+            query_key TEXT NOT NULL,
+            month TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('reserved', 'committed', 'released', 'expired')),
+            created_at {t.time} NOT NULL,
+            updated_at {t.time} NOT NULL,
+            committed_at {t.time},
+            total INTEGER,
+            complete {t.flag} NOT NULL DEFAULT {t.false},
+            item_count INTEGER NOT NULL DEFAULT 0,
+            next_offset INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX searches_budget ON searches (account_id, month, status)",
+        "CREATE INDEX searches_cache ON searches (account_id, query_key, status, committed_at)",
+        """CREATE TABLE search_items (
+            search_id TEXT NOT NULL REFERENCES searches (id),
+            position INTEGER NOT NULL,
+            item_key TEXT NOT NULL,
+            item TEXT NOT NULL,
+            PRIMARY KEY (search_id, position),
+            UNIQUE (search_id, item_key)
+        )""",
+        f"CREATE TABLE rate_events (account_id TEXT NOT NULL, kind TEXT NOT NULL, at {t.time} NOT NULL)",
+        "CREATE INDEX rate_events_window ON rate_events (account_id, kind, at)",
+        f"""CREATE TABLE drafts (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            recipient_key TEXT NOT NULL,
+            channel TEXT NOT NULL CHECK (channel IN ('linkedin_inbox', 'sales_navigator')),
+            subject TEXT,
+            text TEXT NOT NULL,
+            attachments TEXT NOT NULL,
+            conversation_urn TEXT,
+            is_new_conversation {t.flag} NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('draft', 'sending', 'sent', 'failed', 'unknown')),
+            content_hash TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            created_at {t.time} NOT NULL,
+            updated_at {t.time} NOT NULL,
+            created_by TEXT,
+            send_started_at {t.time},
+            attempt_id TEXT,
+            result TEXT,
+            error TEXT
+        )""",
+        "CREATE INDEX drafts_duplicates ON drafts (recipient_key, text_hash, state)",
+        "CREATE INDEX drafts_daily ON drafts (account_id, is_new_conversation, send_started_at)",
+        "CREATE INDEX drafts_account ON drafts (account_id, created_at)",
+        f"""CREATE TABLE used_tokens (
+            digest TEXT PRIMARY KEY,
+            draft_id TEXT NOT NULL,
+            used_at {t.time} NOT NULL,
+            expires_at {t.time} NOT NULL
+        )""",
+        f"""CREATE TABLE dnc (
+            recipient_key TEXT PRIMARY KEY,
+            recipient TEXT NOT NULL,
+            reason TEXT,
+            added_at {t.time} NOT NULL,
+            added_by TEXT
+        )""",
+        f"""CREATE TABLE audit (
+            id {t.serial_key},
+            at {t.time} NOT NULL,
+            account_id TEXT,
+            actor TEXT,
+            kind TEXT NOT NULL,
+            details TEXT NOT NULL
+        )""",
+        "CREATE INDEX audit_at ON audit (at)",
+        _daily_snapshots(t, "ssi_snapshots", "payload TEXT"),
+        _daily_snapshots(t, "inmail_credit_snapshots", "value INTEGER"),
+    ]
+
+
+def _daily_snapshots(t: ColumnTypes, table: str, value_column: str) -> str:
+    """One value per account and UTC day."""
+    return f"""CREATE TABLE {table} (
+            account_id TEXT NOT NULL,
+            day {t.day} NOT NULL,
+            {value_column} NOT NULL,
+            recorded_at {t.time} NOT NULL,
+            PRIMARY KEY (account_id, day)
+        )"""
+
+
+def migrations(types: ColumnTypes, own: dict[int, list[str]]) -> list[Migration]:
+    """Every migration for a database with these column types; `own` adds its own statements per version."""
+    return [(1, _version_1(types) + own.get(1, []))]
+
+
+LATEST_VERSION = 1
+
+
+def migrate(types: ColumnTypes, own: dict[int, list[str]], *, remedy: str) -> Script[None]:
+    """Bring the schema to the latest version; processes starting together apply each migration once."""
+    yield Lock(("salesnav-mcp/migrations",))
+    yield run(f"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at {types.time} NOT NULL)")
+    current = (yield one("SELECT COALESCE(MAX(version), 0) AS v FROM schema_version"))["v"]
+    for version, statements in pending_migrations(migrations(types, own), current, remedy=remedy):
+        for statement in statements:
+            yield run(statement)
+        yield run("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", version, datetime.now(UTC))
+
+
+def pending_migrations(all_migrations: list[Migration], current: int, *, remedy: str) -> list[Migration]:
     """The migrations newer than `current`, in order; refuses a schema newer than any we know."""
-    latest = migrations[-1][0]
+    latest = all_migrations[-1][0]
     if current > latest:
         raise StoreError(
             f"The database schema is version {current}, newer than this program knows ({latest}). {remedy}"
         )
-    return [(version, statements) for version, statements in migrations if version > current]
+    return [(version, statements) for version, statements in all_migrations if version > current]

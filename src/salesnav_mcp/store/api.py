@@ -1,0 +1,11 @@
+"""The store's whole interface: every operation, written once, grouped by what it keeps."""
+
+from __future__ import annotations
+
+from salesnav_mcp.store.history import History
+from salesnav_mcp.store.outreach import Outreach
+from salesnav_mcp.store.searches import Searches
+
+
+class Store(Searches, Outreach, History):
+    """Searches and pacing, drafts and sends, history; an engine supplies the transactions."""

@@ -1,0 +1,125 @@
+"""Transaction scripts: every store operation is written once and run by either database.
+
+An operation is a generator that yields what it needs the database to do (a statement, a batch,
+a lock) and receives the answer; the engine (store/sqlite.py, store/postgres.py) runs the whole
+generator inside one transaction of its own. So the logic of each operation exists once, and each
+engine keeps only what truly differs: connections, transactions, locking and parameter style.
+
+Statements use `?` for parameters; engines adapt aware datetimes and dates to their column
+types. Rows are read by column name.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Generator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
+
+T = TypeVar("T")
+P = ParamSpec("P")
+S = TypeVar("S")
+
+Fetch = Literal["none", "one", "all", "rowcount"]
+
+
+@dataclass(frozen=True)
+class Sql:
+    """One statement and what to hand back: nothing, one row (or None), all rows, or the row count."""
+
+    text: str
+    args: tuple[Any, ...] = ()
+    fetch: Fetch = "none"
+    lock_rows: bool = False  # PostgreSQL: FOR UPDATE (SQLite's write transactions lock the whole file)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One statement run for each argument tuple (executemany); hands back nothing."""
+
+    text: str
+    rows: Sequence[tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class Lock:
+    """Serialize, across processes, the transactions that decide about the same thing.
+
+    PostgreSQL takes a transaction-level advisory lock on the name; SQLite's write transactions
+    (`BEGIN IMMEDIATE`) are already serialized, so it has nothing to do.
+    """
+
+    name: tuple[str, ...]
+
+
+Request = Sql | Batch | Lock
+Script = Generator[Request, Any, T]
+
+
+def one(text: str, *args: Any, lock_rows: bool = False) -> Sql:
+    return Sql(text, args, "one", lock_rows)
+
+
+def all_rows(text: str, *args: Any) -> Sql:
+    return Sql(text, args, "all")
+
+
+def run(text: str, *args: Any) -> Sql:
+    """A statement whose answer is the number of rows it changed."""
+    return Sql(text, args, "rowcount")
+
+
+def aware(value: datetime) -> datetime:
+    """`value` in UTC; a time without a zone is refused (every store time is an instant)."""
+    if value.tzinfo is None:
+        raise ValueError("store times must be timezone-aware (UTC)")
+    return value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a database hands back times and days (rows.py turns them into records)."""
+
+    dt: Callable[[Any], datetime | None]  # a stored time (or None) -> an aware UTC datetime
+    day: Callable[[Any], date]  # a stored day -> a date
+
+
+def _transaction(write: bool) -> Callable[[Callable[Concatenate[S, P], Script[T]]], Callable[Concatenate[S, P], Awaitable[T]]]:
+    def wrap(fn: Callable[Concatenate[S, P], Script[T]]) -> Callable[Concatenate[S, P], Awaitable[T]]:
+        @functools.wraps(fn)
+        async def operation(self: S, *args: P.args, **kwargs: P.kwargs) -> T:
+            return await self._run(fn(self, *args, **kwargs), write=write)  # type: ignore[attr-defined]
+
+        return operation
+
+    return wrap
+
+
+reads = _transaction(write=False)
+"""Declare a store operation that only reads: it runs as a read transaction."""
+
+writes = _transaction(write=True)
+"""Declare a store operation that writes: it runs as a write transaction (locks taken up front on SQLite)."""
+
+
+@dataclass
+class Where:
+    """AND-ed conditions of a WHERE clause and their arguments, in order."""
+
+    conditions: list[str] = field(default_factory=list)
+    args: list[Any] = field(default_factory=list)
+
+    def compare(self, column: str, op: str, value: Any) -> Where:
+        self.conditions.append(f"{column} {op} ?")
+        self.args.append(value)
+        return self
+
+    def one_of(self, column: str, values: Sequence[Any]) -> Where:
+        self.conditions.append(f"{column} IN ({', '.join('?' for _ in values)})")
+        self.args.extend(values)
+        return self
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.conditions) or "1 = 1"

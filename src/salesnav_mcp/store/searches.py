@@ -1,0 +1,236 @@
+"""The search budget's reservations, the stored results of searches, and the pacing windows."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from salesnav_mcp.store.base import StoreBase, StoreError
+from salesnav_mcp.store.records import (
+    BudgetCounts,
+    RateDecision,
+    ReserveOutcome,
+    ReserveResult,
+    SearchPage,
+    SearchRecord,
+)
+from salesnav_mcp.store.rows import dump_json
+from salesnav_mcp.store.script import Batch, Lock, Script, Where, all_rows, one, reads, run, writes
+
+ReserveDecision = Callable[[BudgetCounts, SearchRecord | None], ReserveOutcome]
+
+
+class Searches(StoreBase):
+    def _search(self, search_id: str, *, lock: bool = False) -> Script[SearchRecord | None]:
+        row = yield one("SELECT * FROM searches WHERE id = ?", search_id, lock_rows=lock)
+        return None if row is None else self._record(SearchRecord, row)
+
+    @staticmethod
+    def _counts(account_id: str, month: str, stale_before: datetime) -> Script[BudgetCounts]:
+        row = yield one(
+            """SELECT COUNT(*) FILTER (WHERE status = 'committed') AS used,
+                      COUNT(*) FILTER (WHERE status = 'reserved' AND created_at >= ?) AS pending
+               FROM searches WHERE account_id = ? AND month = ?""",
+            stale_before,
+            account_id,
+            month,
+        )
+        return BudgetCounts(used=row["used"], pending=row["pending"])
+
+    @writes
+    def reserve_search(
+        self,
+        *,
+        account_id: str,
+        query_key: str,
+        month: str,
+        now: datetime,
+        cache_since: datetime,
+        stale_before: datetime,
+        decide: ReserveDecision,
+    ) -> Script[ReserveResult]:
+        """Atomically: expire stale reservations, then do what `decide` says about this query.
+
+        `decide` gets the month's counts (stale reservations not counted) and the newest search of the
+        same account and query key committed at or after `cache_since` (None without one). On
+        "reserved" a reservation is created and counts as pending. Reservations created before
+        `stale_before` and still reserved are marked expired first (their process died).
+        """
+        yield Lock(("budget", account_id))
+        expired_rows = yield all_rows(
+            """UPDATE searches SET status = 'expired', updated_at = ?
+               WHERE account_id = ? AND status = 'reserved' AND created_at < ? RETURNING id, created_at""",
+            now,
+            account_id,
+            stale_before,
+        )
+        expired = tuple(r["id"] for r in sorted(expired_rows, key=lambda r: (r["created_at"], r["id"])))
+        counts = yield from self._counts(account_id, month, stale_before)
+        hit = yield one(
+            """SELECT * FROM searches
+               WHERE account_id = ? AND query_key = ? AND status = 'committed' AND committed_at >= ?
+               ORDER BY committed_at DESC LIMIT 1""",
+            account_id,
+            query_key,
+            cache_since,
+        )
+        cached = None if hit is None else self._record(SearchRecord, hit)
+        outcome = decide(counts, cached)
+        search = cached if outcome == "cached" else None
+        if outcome == "reserved":
+            row = yield one(
+                """INSERT INTO searches (id, account_id, query_key, month, status, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, 'reserved', ?, ?) RETURNING *""",
+                "s_" + secrets.token_hex(8),
+                account_id,
+                query_key,
+                month,
+                now,
+                now,
+            )
+            search = self._record(SearchRecord, row)
+        return ReserveResult(outcome, search, counts.used, counts.pending, expired)
+
+    @writes
+    def record_search_page(
+        self,
+        search_id: str,
+        items: Sequence[tuple[str, dict[str, Any]]],
+        *,
+        next_offset: int,
+        total: int | None,
+        complete: bool,
+        now: datetime,
+        commit: bool,
+    ) -> Script[SearchRecord]:
+        """Append (key, item) pairs in order, skipping keys already stored; update metadata.
+
+        With `commit=True` the search is also charged (reserved/expired -> committed) in the same
+        transaction, so a crash after upstream answered can never leave it uncharged.
+        `next_offset` only moves forward. Raises StoreError for an unknown id.
+        """
+        # The row lock orders concurrent appends to one search: positions stay dense and ordered.
+        if (yield from self._search(search_id, lock=True)) is None:
+            raise StoreError(f"Unknown search id {search_id!r}.")
+        fresh: dict[str, dict[str, Any]] = {}
+        for key, item in items:
+            fresh.setdefault(key, item)  # the first occurrence of a key within the page wins
+        if fresh:
+            where = Where().compare("search_id", "=", search_id).one_of("item_key", list(fresh))
+            for row in (yield all_rows(f"SELECT item_key FROM search_items WHERE {where.sql}", *where.args)):
+                del fresh[row["item_key"]]
+        base = (yield one("SELECT COALESCE(MAX(position), -1) + 1 AS p FROM search_items WHERE search_id = ?", search_id))["p"]
+        yield Batch(
+            "INSERT INTO search_items (search_id, position, item_key, item) VALUES (?, ?, ?, ?)",
+            [(search_id, base + i, key, dump_json(item)) for i, (key, item) in enumerate(fresh.items())],
+        )
+        yield run(
+            """UPDATE searches SET
+                 item_count = item_count + ?,
+                 next_offset = CASE WHEN next_offset > ? THEN next_offset ELSE ? END,
+                 total = COALESCE(CAST(? AS INTEGER), total),
+                 complete = (complete OR ?),
+                 updated_at = ?,
+                 status = CASE WHEN ? THEN 'committed' ELSE status END,
+                 committed_at = CASE WHEN ? AND status <> 'committed' THEN ? ELSE committed_at END
+               WHERE id = ?""",
+            len(fresh),
+            next_offset,
+            next_offset,
+            total,
+            complete,
+            now,
+            commit,
+            commit,
+            now,
+            search_id,
+        )
+        return (yield from self._search(search_id))
+
+    @writes
+    def release_search(self, search_id: str, *, now: datetime) -> Script[SearchRecord | None]:
+        """reserved/expired -> released (never charged). No-op for committed. None if unknown id."""
+        yield run(
+            "UPDATE searches SET status = 'released', updated_at = ? WHERE id = ? AND status IN ('reserved', 'expired')",
+            now,
+            search_id,
+        )
+        return (yield from self._search(search_id))
+
+    @reads
+    def get_search(self, search_id: str) -> Script[SearchRecord | None]:
+        return (yield from self._search(search_id))
+
+    @reads
+    def get_search_page(self, search_id: str, offset: int, limit: int) -> Script[SearchPage | None]:
+        """Stored items [offset, offset+limit) in stored order; None if unknown id."""
+        if offset < 0 or limit < 0:
+            raise ValueError("offset and limit must be >= 0")
+        search = yield from self._search(search_id)
+        if search is None:
+            return None
+        rows = yield all_rows(
+            "SELECT item FROM search_items WHERE search_id = ? ORDER BY position LIMIT ? OFFSET ?",
+            search_id,
+            limit,
+            offset,
+        )
+        return SearchPage(search=search, offset=offset, items=[json.loads(r["item"]) for r in rows])
+
+    @writes
+    def purge_search_results(self, *, before: datetime) -> Script[int]:
+        """Delete stored items of searches last updated before `before` and zero their item_count,
+        next_offset and complete; keep the searches themselves (the budget's history).
+        Return how many items were deleted."""
+        deleted = yield run(
+            "DELETE FROM search_items WHERE search_id IN (SELECT id FROM searches WHERE updated_at < ?)", before
+        )
+        # Keep each record truthful: nothing is stored any more, nothing was read upstream for it.
+        yield run(
+            """UPDATE searches SET item_count = 0, next_offset = 0, complete = FALSE
+               WHERE updated_at < ? AND item_count > 0""",
+            before,
+        )
+        return deleted
+
+    @reads
+    def budget_counts(self, *, account_id: str, month: str, stale_before: datetime) -> Script[BudgetCounts]:
+        """Read-only counts; stale reservations are not counted (and not modified)."""
+        return (yield from self._counts(account_id, month, stale_before))
+
+    # ---- pacing --------------------------------------------------------------------------------
+    @writes
+    def take_rate_slot(
+        self, *, account_id: str, kind: str, now: datetime, windows: Sequence[tuple[float, int]]
+    ) -> Script[RateDecision]:
+        """Atomically record a call at `now` if every (window_seconds, max_calls) sliding window has room.
+
+        When refused, report the longest full window and the instant its oldest relevant call
+        leaves it. Events older than the longest window are pruned.
+        """
+        if not windows:
+            raise ValueError("at least one rate window is needed")
+        # Longest first, so a full day window is reported rather than a full minute inside it.
+        ordered = sorted(windows, key=lambda w: w[0], reverse=True)
+        starts = [now - timedelta(seconds=seconds) for seconds, _ in ordered]
+        yield Lock(("pace", account_id, kind))
+        yield run("DELETE FROM rate_events WHERE account_id = ? AND kind = ? AND at <= ?", account_id, kind, starts[0])
+        counted = ", ".join(f"COUNT(*) FILTER (WHERE at > ?) AS w{i}" for i in range(len(ordered)))
+        counts = yield one(f"SELECT {counted} FROM rate_events WHERE account_id = ? AND kind = ?", *starts, account_id, kind)
+        for i, ((seconds, max_calls), since) in enumerate(zip(ordered, starts, strict=True)):
+            count = counts[f"w{i}"]
+            if count >= max_calls:
+                # The window has room again once the call that makes it full gets `seconds` old.
+                oldest = yield one(
+                    "SELECT at FROM rate_events WHERE account_id = ? AND kind = ? AND at > ? ORDER BY at LIMIT 1 OFFSET ?",
+                    account_id,
+                    kind,
+                    since,
+                    count - max_calls,
+                )
+                return RateDecision(False, seconds, self.dialect.dt(oldest["at"]) + timedelta(seconds=seconds))  # type: ignore[operator]
+        yield run("INSERT INTO rate_events (account_id, kind, at) VALUES (?, ?, ?)", account_id, kind, now)
+        return RateDecision(True)
