@@ -2,8 +2,9 @@
 
 Each subcommand is one `Command` in `COMMANDS`: a function that declares its arguments and a
 function that runs it and returns the exit status, both from the command's own module. Adding
-a subcommand is adding a module and an entry. The command modules import what only they need
-inside their functions, so starting one command never pays for another.
+a subcommand is adding a module and an entry. Every command module is imported for every
+command, so each imports its heavy dependencies (server, store, sandbox, MCP client) inside
+its functions: `serve` starts without loading what only the other commands use.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """`salesnav-mcp serve`: run the MCP server on stdio, or on streamable HTTP with `--http`.
 
-The server and its transports are imported inside the functions: `--help` and the other
-commands do not pay for building a server.
+What builds the server is imported inside the functions: `--help` and the other commands
+do not pay for it.
 """
 
 from __future__ import annotations
