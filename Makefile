@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 $(NODE_STAMP): $(NODE_TOOLS)/package.json $(NODE_TOOLS)/package-lock.json scripts/install-node-tools.sh
 	scripts/install-node-tools.sh $@
 
-.PHONY: install node-tools demo test lint bench
+.PHONY: install node-tools demo test test-fast lint bench
 install: $(STAMP)
 
 node-tools: $(NODE_STAMP)
@@ -29,9 +29,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
 # pytest exits 5 when it collected nothing: that is a broken suite, not a pass.
-test: lint node-tools
-	$(BIN)/python -m pytest -q; rc=$$?; \
+PYTEST = $(BIN)/python -m pytest -q $(1); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+# Every test, as CI runs it.
+test: lint node-tools
+	$(call PYTEST)
+
+# The inner loop: no subprocesses and no Node tools (markers slow and node); `make test` runs those too.
+test-fast: lint
+	$(call PYTEST,-m "not slow and not node")
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

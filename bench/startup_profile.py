@@ -32,7 +32,7 @@ def main() -> None:
     import mcp.server.mcpserver  # noqa: F401  (the floor imports this as well)
 
     lap("import mcp SDK (floor pays it too)")
-    from salesnav_mcp import cli
+    from salesnav_mcp.cli.common import resume_gc
 
     lap("import salesnav_mcp.cli (+ settings: pydantic_settings)")
     gc.disable()  # what cli.main() does first
@@ -74,7 +74,7 @@ def main() -> None:
     app_module.build_server(settings)
     lap(f"build_server ({tool_count} tools)")
     Tool.from_function = original  # type: ignore[method-assign]
-    cli.resume_gc()
+    resume_gc()
     lap("resume_gc (freeze what start-up built)")
 
     import anyio

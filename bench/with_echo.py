@@ -18,16 +18,17 @@ async def echo(text: str = "pong") -> str:
 
 def main(argv: list[str]) -> int:
     from salesnav_mcp import cli
+    from salesnav_mcp.cli import serve
 
     # Wrapping the CLI's build step (not importing the server here) keeps start-up as `serve` has it.
-    build = cli._build
+    build = serve._build
 
     def build_with_echo(*args: Any, **kwargs: Any) -> Any:
         server = build(*args, **kwargs)
         server.tool()(echo)
         return server
 
-    cli._build = build_with_echo
+    serve._build = build_with_echo
     return cli.main(argv)
 
 

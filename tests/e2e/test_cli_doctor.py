@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from salesnav_mcp.cli import main
-from salesnav_mcp.server.doctor import _public_url
+from salesnav_mcp.cli.doctor import _public_url
 
 from .processes import Running, isolated_env, sandbox_server
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from salesnav_mcp.cli import main
-from salesnav_mcp.server.install import claude_config_path
+from salesnav_mcp.cli.install import claude_config_path
 
 SECRET = "sk-install-canary-93f1"
 EXISTING = {

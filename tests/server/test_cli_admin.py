@@ -13,8 +13,8 @@ import anyio
 import pytest
 
 from salesnav_mcp.cli import main
+from salesnav_mcp.cli.admin import open_guardrails
 from salesnav_mcp.config import Settings
-from salesnav_mcp.server.admin import open_guardrails
 
 CANARY = "sk-canary-1f2e3d4c5b6a"
 

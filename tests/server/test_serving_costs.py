@@ -16,7 +16,8 @@ import pytest
 from pydantic import BaseModel
 
 import salesnav_mcp.sandbox
-from salesnav_mcp.cli import configure_logging, main, resume_gc
+from salesnav_mcp.cli import main
+from salesnav_mcp.cli.common import configure_logging, resume_gc
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.sandbox import SandboxConfig
 from salesnav_mcp.server.schema import compact_schema, inline_refs

@@ -7,16 +7,20 @@ accepted. Nothing leaves the machine: the server runs on the sandbox with a thro
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
 import tempfile
 import textwrap
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from mcp import Client
-from mcp.client.stdio import StdioServerParameters
-from mcp_types import ElicitResult
+from salesnav_mcp.cli.common import configure_logging
+
+# The MCP client is imported when the demo runs: the CLI imports this module for every command.
+if TYPE_CHECKING:
+    from mcp import Client
+    from mcp_types import ElicitResult
 
 ICP = {
     "seniority": ["VP"],
@@ -56,6 +60,8 @@ class DemoHuman:
         self.asked = 0
 
     async def __call__(self, context: Any, params: Any) -> ElicitResult:
+        from mcp_types import ElicitResult
+
         self.asked += 1
         self.transcript.say("  ┌─ dialog shown to the user ─────────────────────────")
         self.transcript.say(textwrap.indent(params.message, "  │ ", lambda line: True))
@@ -73,7 +79,10 @@ async def _call(client: Client, transcript: Transcript, name: str, arguments: di
     return result.structured_content or {}
 
 
-async def run_demo(out: TextIO = sys.stdout) -> int:
+async def play_session(out: TextIO = sys.stdout) -> int:
+    from mcp import Client
+    from mcp.client.stdio import StdioServerParameters
+
     transcript = Transcript(out)
     human = DemoHuman(transcript)
     with tempfile.TemporaryDirectory(prefix="salesnav-demo-") as data_dir:
@@ -139,3 +148,14 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
         "APIs. Add the server to Claude Desktop with: salesnav-mcp install claude"
     )
     return 0
+
+
+def configure_demo(parser: argparse.ArgumentParser) -> None:
+    """No options: the demo always runs on the embedded sandbox with a throwaway data dir."""
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    import anyio
+
+    configure_logging("WARNING")
+    return anyio.run(play_session)

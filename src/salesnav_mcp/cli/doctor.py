@@ -7,6 +7,7 @@ never any part of its value; as a last guard every configured secret value is ma
 
 from __future__ import annotations
 
+import argparse
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -15,10 +16,10 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-import anyio
 from pydantic import SecretStr
 
 from salesnav_mcp import __version__
+from salesnav_mcp.cli.common import EXIT_FAILURE, EXIT_OK, load_settings
 from salesnav_mcp.config import Settings
 
 Status = Literal["ok", "info", "warn", "FAIL"]
@@ -129,6 +130,8 @@ def _data_dir_status(path: Path) -> tuple[Status, str]:
 
 
 async def _timed(call: Callable[[], Awaitable[str]], seconds: float) -> tuple[Status, str]:
+    import anyio
+
     started = time.perf_counter()
     try:
         with anyio.fail_after(seconds):
@@ -179,3 +182,16 @@ async def run_checks(settings: Settings, seconds_per_check: float = 10.0) -> Rep
     _check_configuration(settings, report)
     await _check_upstream(settings, report, seconds_per_check)
     return report
+
+
+def configure_doctor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per upstream check (default 10)")
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    import anyio
+
+    settings = load_settings()
+    report = anyio.run(run_checks, settings, args.timeout)
+    print(report.render())
+    return EXIT_OK if report.ok else EXIT_FAILURE

@@ -1,4 +1,4 @@
-"""Register the server in Claude Desktop's `claude_desktop_config.json`.
+"""`salesnav-mcp install claude`: register the server in Claude Desktop's `claude_desktop_config.json`.
 
 The entry is merged into `mcpServers`, every other key is kept, the previous file is copied to a
 timestamped backup first, and running it twice changes nothing. Secrets are written only when
@@ -7,6 +7,7 @@ given explicitly with `--env KEY=VALUE`; the printed report shows env keys, neve
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from salesnav_mcp.cli.common import EXIT_OK, CommandError, parse_toolsets
 
 CONFIG_FILENAME = "claude_desktop_config.json"
 _INFINITIVE = {"added": "add", "updated": "update"}
@@ -182,3 +185,34 @@ def install_claude(
         result.backup = _backup(path, now or datetime.now(UTC))
     _write(path, config, holds_secrets=bool(entry.get("env")))
     return result
+
+
+def configure_install(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", choices=["claude"], help="the client to register the server with")
+    parser.add_argument("--config", metavar="PATH", help="config file (default: the platform's Claude Desktop config)")
+    parser.add_argument("--name", default="salesnav-mcp", help="server name in the config (default salesnav-mcp)")
+    parser.add_argument(
+        "--env",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="environment for the server (repeatable); the only way secrets get written",
+    )
+    parser.add_argument("--read-only", action="store_true", help="install the server in read-only mode")
+    parser.add_argument("--toolsets", metavar="A,B", help="install the server with only these toolsets")
+    parser.add_argument("--dry-run", action="store_true", help="show the change without writing anything")
+
+
+def run_install(args: argparse.Namespace) -> int:
+    try:
+        env = parse_env_pairs(args.env)
+        serve_args = ["--read-only"] if args.read_only else []
+        toolsets = parse_toolsets(args.toolsets)
+        if toolsets:
+            serve_args += ["--toolsets", ",".join(toolsets)]
+        path = Path(args.config).expanduser() if args.config else claude_config_path()
+        result = install_claude(path, name=args.name, env=env, serve_args=serve_args, dry_run=args.dry_run)
+    except InstallError as exc:
+        raise CommandError(str(exc)) from None
+    print(result.report())
+    return EXIT_OK

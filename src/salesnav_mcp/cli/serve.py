@@ -1,0 +1,144 @@
+"""`salesnav-mcp serve`: run the MCP server on stdio, or on streamable HTTP with `--http`.
+
+What builds the server is imported inside the functions: `--help` and the other commands
+do not pay for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from salesnav_mcp.cli.common import (
+    EXIT_OK,
+    CommandError,
+    configure_logging,
+    listen,
+    load_settings,
+    logger,
+    parse_toolsets,
+    resume_gc,
+    tcp_port,
+)
+from salesnav_mcp.config import Settings
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
+
+
+def configure_serve(parser: argparse.ArgumentParser) -> None:
+    from salesnav_mcp.server.transports import DEFAULT_HOST, DEFAULT_PORT
+
+    parser.add_argument("--http", action="store_true", help="serve streamable HTTP at /mcp instead of stdio")
+    parser.add_argument(
+        "--host", help=f"HTTP bind address (default {DEFAULT_HOST}); anything but loopback requires SALESNAV_HTTP_TOKEN"
+    )
+    parser.add_argument("--port", type=tcp_port, help=f"HTTP port (default {DEFAULT_PORT}; 0 picks a free one)")
+    parser.add_argument("--stateless", action="store_true", help="stateless HTTP with JSON responses (no sessions)")
+    parser.add_argument("--read-only", action="store_true", help="register only tools that change nothing")
+    parser.add_argument("--toolsets", metavar="A,B", help="register only these toolsets (comma-separated)")
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from salesnav_mcp.server.transports import DEFAULT_HOST, DEFAULT_PORT
+
+    if not args.http and (args.stateless or args.host is not None or args.port is not None):
+        raise CommandError("--host, --port and --stateless apply to HTTP: add --http")
+    settings = load_settings()
+    toolsets = parse_toolsets(args.toolsets)
+    if args.http:
+        args.host = args.host or DEFAULT_HOST
+        args.port = DEFAULT_PORT if args.port is None else args.port
+        return _serve_http(settings, args, toolsets)
+    return _serve_stdio(settings, args, toolsets)
+
+
+def _build(settings: Settings, args: argparse.Namespace, toolsets: list[str] | None, **kwargs: Any) -> MCPServer:
+    from salesnav_mcp.server.app import build_server
+    from salesnav_mcp.server.registry import UnknownToolsetError
+    from salesnav_mcp.server.state import StateKeyError
+
+    try:
+        server = build_server(settings, toolsets=toolsets, read_only=args.read_only, **kwargs)
+    except UnknownToolsetError as exc:
+        raise CommandError(f"--toolsets: {exc}") from None
+    except StateKeyError as exc:
+        raise CommandError(str(exc)) from None
+    resume_gc()
+    return server
+
+
+def _serve_stdio(settings: Settings, args: argparse.Namespace, toolsets: list[str] | None) -> int:
+    import anyio
+
+    from salesnav_mcp.server.transports import serve_stdio, startup_line
+
+    configure_logging(args.log_level)
+    server = _build(settings, args, toolsets)
+    logger.info(startup_line("on stdio", settings.mode_summary()))
+    anyio.run(serve_stdio, server)
+    return EXIT_OK
+
+
+def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str] | None) -> int:
+    import anyio
+
+    from salesnav_mcp.server.auth import http_auth
+    from salesnav_mcp.server.transports import (
+        HttpOptions,
+        InsecureBindError,
+        require_safe_bind,
+        serve_http,
+        server_url,
+        startup_line,
+        transport_security,
+    )
+
+    token = settings.salesnav_http_token
+    users = _load_users(settings)  # named users' tokens replace the single token
+    try:
+        if users is None:
+            require_safe_bind(args.host, token)
+    except InsecureBindError as exc:
+        raise CommandError(str(exc)) from None
+    configure_logging(args.log_level)
+    sock = listen(args.host, args.port)
+    port = sock.getsockname()[1]
+    url = server_url(args.host, port)
+    try:
+        if users is not None:
+            from salesnav_mcp.server.users import users_http_auth
+
+            auth_pair = users_http_auth(users, url)
+        else:
+            auth_pair = http_auth(token, url) if token else None
+        server = _build(settings, args, toolsets, http_auth=auth_pair)
+        options = HttpOptions(host=args.host, port=port, stateless=args.stateless)
+        security = transport_security(args.host, port)
+    except BaseException:
+        sock.close()
+        raise
+    kind = "stateless, JSON responses" if args.stateless else "stateful sessions"
+    auth = "bearer token required" if token else "no auth: loopback only"
+    if users is not None:
+        auth = f"bearer tokens of {len(users)} named users required"
+    logger.info(startup_line(f"streamable HTTP at {url} ({kind}; {auth})", settings.mode_summary()))
+    anyio.run(serve_http, server, sock, options, security)
+    return EXIT_OK
+
+
+def _load_users(settings: Settings) -> list[Any] | None:
+    """The users of SALESNAV_USERS_FILE, or None when it is unset."""
+    if settings.salesnav_users_file is None:
+        return None
+    from salesnav_mcp.server.users import UsersFileError, load_users
+
+    if settings.salesnav_http_token is not None:
+        raise CommandError(
+            "SALESNAV_USERS_FILE and SALESNAV_HTTP_TOKEN are both set: with named users every token lives in the "
+            "users file; unset SALESNAV_HTTP_TOKEN (or give that token to a user in the file)"
+        )
+    try:
+        return load_users(settings.salesnav_users_file)
+    except UsersFileError as exc:
+        raise CommandError(str(exc)) from None
