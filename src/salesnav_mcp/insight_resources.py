@@ -14,8 +14,9 @@ from datetime import timedelta
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError
 
+from salesnav_mcp.operations.services import Services
+from salesnav_mcp.tools._runtime import refusals_as_resource_errors
 from salesnav_mcp.tools.insights import read_inmail_credits
-from salesnav_mcp.tools.services import Services
 from salesnav_mcp.tools.ssi_history import DEFAULT_DAYS, MAX_DAYS, load_ssi_history
 from salesnav_mcp.upstream.errors import UpstreamError
 
@@ -56,6 +57,7 @@ def register_insight_resources(server: MCPServer) -> None:
         ),
         mime_type=JSON,
     )
+    @refusals_as_resource_errors
     async def ssi_history(account_id: str, ctx: Context, days: str | None = None) -> str:
         svc = _services(ctx)
         aid, period = svc.require_account(_account(account_id)), _days(days)
@@ -74,6 +76,7 @@ def register_insight_resources(server: MCPServer) -> None:
         description="The InMail balance stored for each UTC day of the period (default 30 days, ?days=1..365).",
         mime_type=JSON,
     )
+    @refusals_as_resource_errors
     async def inmail_history(account_id: str, ctx: Context, days: str | None = None) -> str:
         svc = _services(ctx)
         aid, period = svc.require_account(_account(account_id)), _days(days)

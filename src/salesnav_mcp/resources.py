@@ -16,8 +16,9 @@ from mcp.server.mcpserver.exceptions import ResourceError
 from mcp_types import Completion, CompletionArgument, PromptReference, ResourceTemplateReference
 
 from salesnav_mcp import salesnav_ids
+from salesnav_mcp.operations.services import Services
+from salesnav_mcp.tools._runtime import refusals_as_resource_errors
 from salesnav_mcp.tools.search import budget_out
-from salesnav_mcp.tools.services import Services
 
 JSON = "application/json"
 ACCOUNT_ARGUMENTS = {"account_id"}
@@ -65,6 +66,7 @@ def register_resources(server: MCPServer, get_services: Callable[[], Services]) 
         title="Sales Navigator search budget of one account",
         mime_type=JSON,
     )
+    @refusals_as_resource_errors
     async def account_budget(account_id: str) -> str:
         svc = get_services()
         return _dump(budget_out(await svc.guardrails.budget.status(svc.require_account(account_id))).model_dump())
@@ -103,6 +105,7 @@ def register_resources(server: MCPServer, get_services: Callable[[], Services]) 
         description="The results a search_leads/search_accounts call stored (up to 1,000); no upstream call.",
         mime_type=JSON,
     )
+    @refusals_as_resource_errors
     async def search_results(search_id: str, ctx: Context) -> str:
         svc: Services = ctx.request_context.lifespan_context
         page = await svc.guardrails.budget.page(search_id, 0, 1000)

@@ -21,11 +21,11 @@ from mcp_types import CallToolResult
 from pydantic import Field
 
 from salesnav_mcp.models.common import epoch_to_datetime
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools._partner import export_store, reply_with_file
-from salesnav_mcp.tools._runtime import ToolOutput
 from salesnav_mcp.tools.export_summary import ExportSummary, summarize, top_items
 from salesnav_mcp.tools.exports import ExportKind, JobRecord, StoredExport
-from salesnav_mcp.tools.services import Services
 from salesnav_mcp.upstream.errors import NotFoundError, UpstreamError
 
 logger = logging.getLogger("salesnav_mcp.tools.partner")
@@ -56,7 +56,7 @@ MaxWait = Annotated[
 JobId = Annotated[int, Field(ge=1, description="The export job id returned when the job was started.")]
 
 
-class ExportJobOut(ToolOutput):
+class ExportJobOut(Result):
     job_id: int
     export_type: str = Field(description="seat | activity | activity_outcome | crm_validation")
     source: str = Field(description="The contract (analytics) or CRM instance (validation) URN.")

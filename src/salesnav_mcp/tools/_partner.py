@@ -11,9 +11,9 @@ from mcp_types import CallToolResult, ResourceLink, TextContent
 from pydantic import BaseModel, Field
 
 from salesnav_mcp.models.snap import Contract
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools._runtime import Toolset
 from salesnav_mcp.tools.exports import ExportStore, StoredExport
-from salesnav_mcp.tools.services import Services
 
 toolset = Toolset(
     "partner",

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
+
+from salesnav_mcp.operations.identity import AccountNotGranted
 
 if TYPE_CHECKING:
-    from salesnav_mcp.tools.services import Services
+    from salesnav_mcp.operations.services import Services
 
 logger = logging.getLogger("salesnav_mcp.tools")
 
@@ -33,16 +35,6 @@ _USER_FACING: list[type[BaseException]] = []
 def user_facing(*exc_types: type[BaseException]) -> None:
     """Declare exception types whose message is safe and useful to show as a tool error."""
     _USER_FACING.extend(exc_types)
-
-
-class ToolOutput(BaseModel):
-    """Base of every tool's structured output."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    sandbox: bool = Field(
-        description="True when served by the embedded sandbox (simulated data; nothing reaches LinkedIn)."
-    )
 
 
 def reply(summary: str, data: BaseModel) -> CallToolResult:
@@ -74,6 +66,19 @@ def _translate_errors(fn: F) -> F:
                 raise
             first = _first_leaf(facing)
             raise ToolError(str(first)) from group
+
+    return wrapper  # type: ignore[return-value]
+
+
+def refusals_as_resource_errors(fn: F) -> F:
+    """A resource read refused for an account not granted to the user says so (the SDK hides other errors)."""
+
+    @functools.wraps(fn)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await fn(*args, **kwargs)
+        except AccountNotGranted as exc:
+            raise ResourceError(str(exc)) from exc
 
     return wrapper  # type: ignore[return-value]
 

@@ -8,7 +8,8 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
-from salesnav_mcp.tools._runtime import ToolOutput, Toolset, reply, services
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.tools._runtime import Toolset, reply, services
 
 toolset = Toolset("accounts", "Connected LinkedIn accounts and their status.")
 
@@ -22,12 +23,12 @@ class AccountOut(BaseModel):
     api_seat_allocated: bool | None = None
 
 
-class AccountsOut(ToolOutput):
+class AccountsOut(Result):
     accounts: list[AccountOut]
     default_account_id: str | None = Field(description="The account used when a tool is called without account_id.")
 
 
-class AccountStatusOut(ToolOutput):
+class AccountStatusOut(Result):
     account_id: str
     status: str | None = Field(description="AVAILABLE | IN_USE | ERROR")
     usable: bool

@@ -28,7 +28,9 @@ from pydantic import BaseModel, Field
 from salesnav_mcp.guardrails.budget import next_month_start
 from salesnav_mcp.guardrails.policy import day_start, recipient_key
 from salesnav_mcp.models.connectsafely import Account
-from salesnav_mcp.tools._runtime import ToolOutput, reply, services
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.operations.services import Services
+from salesnav_mcp.tools._runtime import reply, services
 from salesnav_mcp.tools.insights import read_inmail_credits, toolset
 from salesnav_mcp.tools.outreach_state import (
     display_name,
@@ -37,7 +39,6 @@ from salesnav_mcp.tools.outreach_state import (
     roster,
     seat_from_premium,
 )
-from salesnav_mcp.tools.services import Services
 from salesnav_mcp.upstream.errors import UpstreamError
 
 ChannelName = Literal["linkedin_inbox", "sales_navigator"]
@@ -101,7 +102,7 @@ class AccountCapacity(BaseModel):
     error: str | None = Field(default=None, description="Why this account could not be planned")
 
 
-class CapacityOut(ToolOutput):
+class CapacityOut(Result):
     requested: ChannelCounts
     refused_everywhere: list[Refusal]
     accounts: list[AccountCapacity]

@@ -13,9 +13,10 @@ from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
 from salesnav_mcp.models.connectsafely import SsiGroupScore, SsiResponse
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools._params import AccountId
-from salesnav_mcp.tools._runtime import ToolOutput, Toolset, reply, services
-from salesnav_mcp.tools.services import Services
+from salesnav_mcp.tools._runtime import Toolset, reply, services
 
 toolset = Toolset(
     "insights", "Social Selling Index and its history, InMail credits, account overview, outreach capacity."
@@ -42,7 +43,7 @@ class GroupRankOut(BaseModel):
     average_overall: float | None = None
 
 
-class SsiOut(ToolOutput):
+class SsiOut(Result):
     account_id: str
     overall: float | None = Field(description="0-100")
     pillars: list[PillarOut]
@@ -52,7 +53,7 @@ class SsiOut(ToolOutput):
     active_seat: bool | None = None
 
 
-class InMailCreditsOut(ToolOutput):
+class InMailCreditsOut(Result):
     account_id: str
     available: int
     total: int | None = None

@@ -23,12 +23,13 @@ from pydantic import BaseModel, Field
 
 from salesnav_mcp.guardrails import Draft, DraftResult, ElicitedApproval, SendResult, TokenConfirmation
 from salesnav_mcp.models.connectsafely import AttachmentRef
+from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.sending import upstream_send
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools._elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, outcome_value
 from salesnav_mcp.tools._params import AccountId
-from salesnav_mcp.tools._runtime import ToolOutput, Toolset, reply, services
+from salesnav_mcp.tools._runtime import Toolset, reply, services
 from salesnav_mcp.tools.outreach_state import seat_from_premium
-from salesnav_mcp.tools.services import Services
 from salesnav_mcp.upstream.errors import NoSeatError
 
 toolset = Toolset("messaging", "Conversations, drafts and confirmed sends.")
@@ -57,7 +58,7 @@ class ConversationOut(BaseModel):
     latest_sender: str | None = None
 
 
-class ConversationsOut(ToolOutput):
+class ConversationsOut(Result):
     account_id: str
     conversations: list[ConversationOut]
     next_cursor: str | None
@@ -74,7 +75,7 @@ class MessageOut(BaseModel):
     attachments: int = 0
 
 
-class MessagesOut(ToolOutput):
+class MessagesOut(Result):
     account_id: str
     conversation_urn: str
     messages: list[MessageOut]
@@ -96,7 +97,7 @@ class FindingOut(BaseModel):
     field: str | None = None
 
 
-class DraftOut(ToolOutput):
+class DraftOut(Result):
     draft_id: str
     state: str = Field(description="draft | sending | sent | failed | unknown")
     account_id: str
@@ -115,7 +116,7 @@ class DraftOut(ToolOutput):
     token_expires_at: str | None = None
 
 
-class SendOut(ToolOutput):
+class SendOut(Result):
     draft_id: str
     outcome: Literal["sent", "already_sent", "failed", "unknown", "dry_run"]
     state: str
@@ -127,11 +128,11 @@ class SendOut(ToolOutput):
     warnings: list[FindingOut] = []
 
 
-class DraftsOut(ToolOutput):
+class DraftsOut(Result):
     drafts: list[DraftOut]
 
 
-class AttachmentOut(ToolOutput):
+class AttachmentOut(Result):
     attachment: AttachmentIn
 
 
@@ -660,7 +661,7 @@ class DncEntryOut(BaseModel):
     added_at: str
 
 
-class DncOut(ToolOutput):
+class DncOut(Result):
     entries: list[DncEntryOut]
     changed: bool = Field(description="Whether this call changed the list.")
 

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 
 from salesnav_mcp.guardrails.policy import day_start
 from salesnav_mcp.models.connectsafely import Account
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.store import Draft
-from salesnav_mcp.tools.services import Services
 
 # Premium types that never carry a Sales Navigator seat (UNKNOWN and new types stay undecided).
 NO_SEAT_PREMIUM_TYPES = frozenset({"FREE", "BUSINESS_PREMIUM", "RECRUITER"})

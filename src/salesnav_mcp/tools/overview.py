@@ -17,8 +17,10 @@ from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
 from salesnav_mcp.models.connectsafely import Account
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.store import Draft
-from salesnav_mcp.tools._runtime import ToolOutput, reply, services
+from salesnav_mcp.tools._runtime import reply, services
 from salesnav_mcp.tools.insights import PILLAR_NAMES, read_inmail_credits, toolset
 from salesnav_mcp.tools.outreach_state import (
     display_name,
@@ -29,7 +31,6 @@ from salesnav_mcp.tools.outreach_state import (
     seat_from_premium,
 )
 from salesnav_mcp.tools.search import BudgetOut, budget_out
-from salesnav_mcp.tools.services import Services
 from salesnav_mcp.tools.ssi_history import DEFAULT_DAYS, MAX_DAYS, SsiHistoryOut, load_ssi_history
 from salesnav_mcp.upstream.errors import UpstreamError
 
@@ -94,7 +95,7 @@ class AccountOverview(BaseModel):
     error: str | None = Field(default=None, description="Why upstream facts are missing for this account")
 
 
-class OverviewOut(ToolOutput):
+class OverviewOut(Result):
     days: int = Field(description="Trend period in days")
     accounts: list[AccountOverview]
 

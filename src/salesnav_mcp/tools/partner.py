@@ -32,12 +32,13 @@ from mcp.shared.uri_template import UriTemplate
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools import partner_crm, partner_exports
 from salesnav_mcp.tools._partner import ContractOut, contract_out, export_store, toolset
-from salesnav_mcp.tools._runtime import ToolOutput, reply, services
+from salesnav_mcp.tools._runtime import reply, services
 from salesnav_mcp.tools.exports import ExportKind, StoredExport
 from salesnav_mcp.tools.partner_crm import CrmRecord
-from salesnav_mcp.tools.services import Services
 from salesnav_mcp.upstream.errors import UpstreamError
 
 __all__ = ["partner_crm", "partner_exports", "register_partner_resources", "toolset"]
@@ -74,7 +75,7 @@ _WIDGET_NAMES = {
 # ----------------------------------------------------------------------------- contracts
 
 
-class ContractsOut(ToolOutput):
+class ContractsOut(Result):
     contracts: list[ContractOut]
     reporting_contract: str | None = Field(
         description="The contract analytics exports use when none is named (the only one with reporting access)."
@@ -112,7 +113,7 @@ def embed_url(fields: dict[str, str | None], token: str | None = None) -> str:
     return f"{EMBED_BASE}?{urlencode(query, quote_via=quote)}"
 
 
-class ProfileEmbedOut(ToolOutput):
+class ProfileEmbedOut(Result):
     embed_url_without_token: str = Field(
         description="The iframe URL; it uses the viewer's own LinkedIn session in the browser."
     )
@@ -209,7 +210,7 @@ class StoredExportOut(BaseModel):
     range_end: str | None = None
 
 
-class ExportsOut(ToolOutput):
+class ExportsOut(Result):
     exports: list[StoredExportOut]
     total: int = Field(description="Stored exports of the asked kind (this list shows the newest).")
 

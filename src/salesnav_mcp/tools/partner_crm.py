@@ -27,6 +27,8 @@ from salesnav_mcp.models.snap import (
     ProfileAssociationKey,
     crm_instance_urn,
 )
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools._export_jobs import (
     ExportJobOut,
     JobId,
@@ -42,10 +44,9 @@ from salesnav_mcp.tools._export_jobs import (
     store_file,
 )
 from salesnav_mcp.tools._partner import export_store, job_lock, reply_with_file, toolset
-from salesnav_mcp.tools._runtime import ToolOutput, reply, services
+from salesnav_mcp.tools._runtime import reply, services
 from salesnav_mcp.tools.export_summary import merge_csv
 from salesnav_mcp.tools.exports import JobRecord, StoredExport
-from salesnav_mcp.tools.services import Services
 from salesnav_mcp.upstream.errors import (
     AuthenticationError,
     ConflictError,
@@ -241,11 +242,11 @@ class MatchOut(BaseModel):
     error: str | None = None
 
 
-class MatchOneOut(ToolOutput):
+class MatchOneOut(Result):
     match: MatchOut
 
 
-class MatchManyOut(ToolOutput):
+class MatchManyOut(Result):
     records: int = Field(description="Distinct records looked up.")
     duplicates_ignored: int
     matched: int

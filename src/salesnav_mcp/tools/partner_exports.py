@@ -23,6 +23,7 @@ from mcp_types import CallToolResult
 from pydantic import Field
 
 from salesnav_mcp.models.snap import MAX_EXPORT_RANGE_DAYS, AnalyticsExportAction, AnalyticsExportJob
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools._export_jobs import (
     ExportJobOut,
     JobId,
@@ -52,7 +53,6 @@ from salesnav_mcp.tools._partner import (
 from salesnav_mcp.tools._runtime import services
 from salesnav_mcp.tools.export_summary import read_rows
 from salesnav_mcp.tools.exports import JobRecord
-from salesnav_mcp.tools.services import Services
 from salesnav_mcp.upstream.errors import (
     ConflictError,
     DownloadExpiredError,

@@ -21,6 +21,8 @@ from pydantic import BaseModel, Field, ValidationError
 from pydantic.json_schema import SkipJsonSchema
 
 from salesnav_mcp.guardrails import BudgetConfirmationRequired, BudgetStatus, SearchLease
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.salesnav_url import (
     AccountFilters,
     LeadFilters,
@@ -32,8 +34,7 @@ from salesnav_mcp.salesnav_url import (
 )
 from salesnav_mcp.tools._elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, outcome_value
 from salesnav_mcp.tools._params import AccountId
-from salesnav_mcp.tools._runtime import ToolOutput, Toolset, reply, services
-from salesnav_mcp.tools.services import Services
+from salesnav_mcp.tools._runtime import Toolset, reply, services
 
 toolset = Toolset("search", "Sales Navigator lead and account search, geo lookup, search budget.")
 
@@ -92,7 +93,7 @@ class CompanyOut(BaseModel):
     company_url: str | None = None
 
 
-class SearchOut(ToolOutput):
+class SearchOut(Result):
     search_id: str
     kind: Literal["people", "company"]
     sales_navigator_url: str = Field(description="Open this URL to see the same search in Sales Navigator.")
@@ -108,17 +109,17 @@ class SearchOut(ToolOutput):
     budget: BudgetOut
 
 
-class BudgetStatusOut(ToolOutput):
+class BudgetStatusOut(Result):
     budget: BudgetOut
     warn_ratio: float
 
 
-class GeoOut(ToolOutput):
+class GeoOut(Result):
     geo_id: str
     name: str | None
 
 
-class SearchUrlOut(ToolOutput):
+class SearchUrlOut(Result):
     kind: Literal["people", "company"]
     sales_navigator_url: str
     filters: dict[str, Any] = Field(description="The search's filters, as lead or account filters take them.")

@@ -15,11 +15,12 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.store import SsiSnapshot
 from salesnav_mcp.tools._params import AccountId
-from salesnav_mcp.tools._runtime import ToolOutput, reply, services
+from salesnav_mcp.tools._runtime import reply, services
 from salesnav_mcp.tools.insights import PILLAR_NAMES, read_ssi, toolset
-from salesnav_mcp.tools.services import Services
 from salesnav_mcp.upstream.errors import NoSeatError, UpstreamError
 
 DEFAULT_DAYS = 30
@@ -63,7 +64,7 @@ class RankTrend(BaseModel):
     movement: float | None = Field(description="Points climbed (positive = better rank; first - last)")
 
 
-class SsiHistoryOut(ToolOutput):
+class SsiHistoryOut(Result):
     account_id: str
     days: int = Field(description="Length of the period in days, ending today (UTC)")
     since: date

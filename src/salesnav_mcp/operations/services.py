@@ -1,4 +1,4 @@
-"""The running server's services, shared by every tool call."""
+"""The running server's services, shared by every tool call, and which account a call acts on."""
 
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ import anyio
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
 from salesnav_mcp.guardrails import Guardrails
-from salesnav_mcp.tools.identity import AccountNotGranted, User, current_user
+from salesnav_mcp.operations.identity import AccountNotGranted, User
 from salesnav_mcp.upstream.connectsafely import ConnectSafelyClient
 from salesnav_mcp.upstream.errors import ValidationError
 from salesnav_mcp.upstream.snap import SnapClient
+
+
+def no_user() -> User | None:
+    return None
 
 
 @dataclass
@@ -26,6 +30,8 @@ class Services:
     guardrails: Guardrails
     # The embedded sandbox app when any API is simulated (tests and the demo inspect its world).
     sandbox_app: Any | None = None
+    # The named user of the request being served (the server layer knows where a request keeps it).
+    current_user: Callable[[], User | None] = field(default=no_user, repr=False)
     _default_account: str | None = field(default=None, repr=False)
     _last_kept: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
     _account_lock: anyio.Lock = field(default_factory=anyio.Lock, repr=False)
@@ -41,23 +47,19 @@ class Services:
         await write()
         self._last_kept[key] = value
 
-    def user(self) -> User | None:
-        """The named user of the current request (None: no users file, or not over HTTP)."""
-        return current_user()
-
     def actor(self) -> str | None:
         """Who the audit trail names for the current request."""
-        user = current_user()
+        user = self.current_user()
         return None if user is None else user.name
 
     def may_use(self, account_id: str) -> bool:
         """Whether the current user may act on (or see) this account."""
-        user = current_user()
+        user = self.current_user()
         return user is None or user.may_use(account_id)
 
     def require_account(self, account_id: str) -> str:
         """`account_id` if the current user may act on it; AccountNotGranted otherwise."""
-        user = current_user()
+        user = self.current_user()
         if user is not None and not user.may_use(account_id):
             raise AccountNotGranted(user, account_id)
         return account_id
@@ -71,7 +73,7 @@ class Services:
         """
         if requested:
             return self.require_account(requested.strip())
-        user = current_user()
+        user = self.current_user()
         if user is not None and user.accounts is not None:
             configured = self.settings.salesnav_account_id
             if configured and user.may_use(configured):
