@@ -16,9 +16,10 @@ from mcp.server.mcpserver.exceptions import ResourceError
 from mcp_types import Completion, CompletionArgument, PromptReference, ResourceTemplateReference
 
 from salesnav_mcp import salesnav_ids
+from salesnav_mcp.operations import search
+from salesnav_mcp.operations.search import budget_out
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools._runtime import refusals_as_resource_errors
-from salesnav_mcp.tools.search import budget_out
 
 JSON = "application/json"
 ACCOUNT_ARGUMENTS = {"account_id"}
@@ -107,17 +108,15 @@ def register_resources(server: MCPServer, get_services: Callable[[], Services]) 
     )
     @refusals_as_resource_errors
     async def search_results(search_id: str, ctx: Context) -> str:
-        svc: Services = ctx.request_context.lifespan_context
-        page = await svc.guardrails.budget.page(search_id, 0, 1000)
+        page = await search.stored_page(ctx.request_context.lifespan_context, search_id, 0, search.RESULT_CAP)
         if page is None:
             raise ResourceError(f"No stored search {search_id!r}: it expired or never existed.")
         record = page.search
-        svc.require_account(record.account_id)
         return _dump(
             {
                 "search_id": search_id,
                 "account_id": record.account_id,
-                "sales_navigator_url": record.query_key.split("|", 1)[1],
+                "sales_navigator_url": page.url,
                 "total": record.total,
                 "complete": record.complete,
                 "results": page.items,

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from salesnav_mcp.models.connectsafely import Account
 from salesnav_mcp.operations.results import Result
+from salesnav_mcp.operations.search import BudgetOut, budget_out
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.store import Draft
 from salesnav_mcp.tools._runtime import reply, services
@@ -30,7 +31,6 @@ from salesnav_mcp.tools.outreach_state import (
     roster,
     seat_from_premium,
 )
-from salesnav_mcp.tools.search import BudgetOut, budget_out
 from salesnav_mcp.tools.ssi_history import DEFAULT_DAYS, MAX_DAYS, SsiHistoryOut, load_ssi_history
 from salesnav_mcp.upstream.errors import UpstreamError
 

@@ -9,19 +9,27 @@ without further upstream calls.
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Annotated, Any, Literal
 
-import anyio
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field, ValidationError
 from pydantic.json_schema import SkipJsonSchema
 
-from salesnav_mcp.guardrails import BudgetConfirmationRequired, BudgetStatus, SearchLease
+from salesnav_mcp.guardrails import BudgetConfirmationRequired
+from salesnav_mcp.operations import search
 from salesnav_mcp.operations.results import Result
+from salesnav_mcp.operations.search import (
+    RESULT_CAP,
+    BudgetOut,
+    CompanyOut,
+    LeadOut,
+    SearchKind,
+    budget_out,
+    canonical_query,
+)
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.salesnav_url import (
     AccountFilters,
@@ -38,11 +46,6 @@ from salesnav_mcp.tools._runtime import Toolset, reply, services
 
 toolset = Toolset("search", "Sales Navigator lead and account search, geo lookup, search budget.")
 
-RESULT_CAP = 1000  # results one search may bring back (upstream cap)
-UPSTREAM_PAGE = 100  # largest page upstream serves
-WAVE = 3  # pages fetched at once
-
-
 # ----------------------------------------------------------------------------- input models
 
 
@@ -57,40 +60,6 @@ class AccountSearchFilters(AccountFilters):
 
 
 # ----------------------------------------------------------------------------- output models
-
-
-class BudgetOut(BaseModel):
-    account_id: str
-    used: int
-    limit: int
-    remaining: int
-    resets_at: str = Field(description="ISO-8601 UTC; the first instant of next month")
-    needs_confirmation: bool = Field(
-        description="New searches need the user's confirmation (warning threshold reached)."
-    )
-
-
-class LeadOut(BaseModel):
-    name: str
-    title: str | None = None
-    company: str | None = None
-    company_id: str | None = None
-    location: str | None = None
-    degree: str | None = Field(default=None, description="1st | 2nd | 3rd+")
-    profile_id: str | None = None
-    profile_urn: str | None = None
-    profile_url: str | None = None
-    open_to_work: bool | None = None
-
-
-class CompanyOut(BaseModel):
-    name: str
-    company_id: str | None = None
-    industry: str | None = None
-    location: str | None = None
-    followers: int | None = None
-    headline: str | None = None
-    company_url: str | None = None
 
 
 class SearchOut(Result):
@@ -128,37 +97,8 @@ class SearchUrlOut(Result):
 # ----------------------------------------------------------------------------- helpers
 
 
-def budget_out(status: BudgetStatus) -> BudgetOut:
-    return BudgetOut(
-        account_id=status.account_id,
-        used=status.used,
-        limit=status.limit,
-        remaining=status.remaining,
-        resets_at=status.resets_at.isoformat(),
-        needs_confirmation=status.warn,
-    )
-
-
 def budget_line(b: BudgetOut) -> str:
     return f"Budget: {b.used}/{b.limit} searches used this month, {b.remaining} left (resets {b.resets_at[:10]})."
-
-
-def canonical_query(query: SearchQuery) -> SearchQuery:
-    """The query without session parts and with filters in a fixed order: one identity per search."""
-    filters = tuple(
-        sorted(
-            (
-                f.model_copy(
-                    update={
-                        "values": tuple(sorted(f.values, key=lambda v: (v.selection_type, v.id or "", v.text or "")))
-                    }
-                )
-                for f in query.filters
-            ),
-            key=lambda f: (f.type, f.sub_filter or ""),
-        )
-    )
-    return SearchQuery(kind=query.kind, keywords=(query.keywords or "").strip() or None, filters=filters)
 
 
 def query_from(kind: Literal["people", "company"], filters: BaseModel | None, url: str | None) -> SearchQuery:
@@ -170,50 +110,6 @@ def query_from(kind: Literal["people", "company"], filters: BaseModel | None, ur
     if not query.keywords and not query.filters:
         raise ToolError("'filters' is empty: give at least keywords or one filter.")
     return canonical_query(query)
-
-
-def encode_cursor(search_id: str, offset: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([search_id, offset]).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[str, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        search_id, offset = json.loads(base64.urlsafe_b64decode(padded))
-        if not isinstance(search_id, str) or not isinstance(offset, int) or offset < 0:
-            raise ValueError
-        return search_id, offset
-    except (ValueError, TypeError) as exc:
-        raise ToolError("'cursor' is not a cursor from a search result; pass next_cursor exactly as returned.") from exc
-
-
-def lead_from(person: Any) -> LeadOut:
-    position = person.current_position if isinstance(person.current_position, dict) else {}
-    name = " ".join(p for p in (person.first_name, person.last_name) if p) or person.profile_id or "(unknown)"
-    return LeadOut(
-        name=name,
-        title=position.get("title") or person.headline,
-        company=position.get("companyName"),
-        company_id=position.get("companyId"),
-        location=person.location,
-        degree=person.connection_degree,
-        profile_id=person.profile_id,
-        profile_urn=person.profile_urn,
-        profile_url=person.profile_url,
-        open_to_work=person.is_open_to_work,
-    )
-
-
-def company_from(company: Any) -> CompanyOut:
-    return CompanyOut(
-        name=company.name or company.universal_name or company.company_id or "(unknown)",
-        company_id=company.company_id,
-        industry=company.industry,
-        location=company.location,
-        followers=company.follower_count,
-        headline=company.headline,
-        company_url=company.company_url,
-    )
 
 
 def lead_line(i: int, lead: dict[str, Any]) -> str:
@@ -237,58 +133,6 @@ def company_line(i: int, company: dict[str, Any]) -> str:
 
 
 # ----------------------------------------------------------------------------- running a search
-
-
-async def _fetch_page(
-    svc: Services, kind: str, account_id: str, url: str, start: int, count: int
-) -> tuple[list[dict[str, Any]], int | None, bool]:
-    await svc.guardrails.pacer.acquire(account_id)
-    if kind == "people":
-        people = await svc.connectsafely.search_people(account_id=account_id, url=url, start=start, count=count)
-        items = [lead_from(p).model_dump(mode="json") for p in people.people]
-        return items, people.pagination.total, people.has_more
-    companies = await svc.connectsafely.search_companies(account_id=account_id, url=url, start=start, count=count)
-    items = [company_from(c).model_dump(mode="json") for c in companies.companies]
-    return items, companies.pagination.total, companies.has_more
-
-
-def _item_key(item: dict[str, Any]) -> str:
-    return str(item.get("profile_urn") or item.get("profile_id") or item.get("company_id") or item.get("name"))
-
-
-async def fill_search(ctx: Context, svc: Services, lease: SearchLease, kind: str, url: str, want: int) -> None:
-    """Fetch pages until `want` results are stored (or upstream has no more), reporting progress.
-
-    A fresh search's first page goes alone (it tells the total); later pages go in waves of
-    WAVE concurrent calls, each paced. Pages are recorded in order as each wave completes, so
-    a cancelled search keeps what it fetched.
-    """
-    account_id = lease.search.account_id
-    while not lease.search.complete and lease.search.item_count < want:
-        target = min(want, RESULT_CAP, RESULT_CAP if lease.search.total is None else lease.search.total)
-        start = lease.search.next_offset
-        if start >= target:
-            break  # duplicates across pages left fewer results than offsets walked
-        width = 1 if start == 0 else WAVE
-        starts = list(range(start, target, UPSTREAM_PAGE))[:width]
-        pages: dict[int, tuple[list[dict[str, Any]], int | None, bool]] = {}
-
-        async def fetch(page_start: int, count: int, pages: dict = pages) -> None:
-            pages[page_start] = await _fetch_page(svc, kind, account_id, url, page_start, count)
-
-        async with anyio.create_task_group() as tg:
-            for page_start in starts:
-                tg.start_soon(fetch, page_start, min(UPSTREAM_PAGE, target - page_start))
-        for page_start in starts:
-            items, total, has_more = pages[page_start]
-            count = min(UPSTREAM_PAGE, target - page_start)
-            next_offset = page_start + count
-            complete = not has_more or len(items) < count or next_offset >= RESULT_CAP
-            await lease.record_page(items, key=_item_key, next_offset=next_offset, total=total, complete=complete)
-            if complete:
-                break
-        stored = lease.search.item_count
-        await ctx.report_progress(min(stored, target), target, f"{stored} results stored")
 
 
 class SpendSearch(BaseModel):
@@ -325,7 +169,7 @@ ConfirmSpend = Annotated[
 
 async def run_search(
     ctx: Context,
-    kind: Literal["people", "company"],
+    kind: SearchKind,
     query: SearchQuery,
     account_id: str | None,
     max_results: int,
@@ -342,13 +186,9 @@ async def run_search(
         raise ToolError(f"Search not run: the user did not agree to spend a search. {budget_line(budget_out(status))}")
     confirmed = confirm_spend or isinstance(decision, SpendSearch)
     try:
-        async with svc.guardrails.budget.search(
-            account, f"{kind}|{url}", confirmed=confirmed, actor=svc.actor()
-        ) as lease:
-            await fill_search(ctx, svc, lease, kind, url, max_results)
-            charged = lease.charged
-            cached = lease.cached
-            search_id = lease.search_id
+        run = await search.run_search(
+            svc, kind, url, account, max_results=max_results, confirmed=confirmed, progress=ctx.report_progress
+        )
     except BudgetConfirmationRequired as exc:
         status = exc.status
         can_ask = "" if decision == NO_ELICITATION else " (or accept the confirmation dialog)"
@@ -357,49 +197,42 @@ async def run_search(
             f"account {status.account_id} ({status.remaining} left, resets {status.resets_at:%Y-%m-%d}). "
             f"Ask the user; if they agree, call again with confirm_spend=true{can_ask}."
         ) from exc
-    return await page_reply(svc, search_id, 0, page_size, charged=charged, cached=cached)
+    return await page_reply(svc, run.search_id, 0, page_size, charged=run.charged, cached=run.cached)
 
 
 async def page_reply(
     svc: Services, search_id: str, offset: int, limit: int, *, charged: bool = False, cached: bool = False
 ) -> CallToolResult:
-    page = await svc.guardrails.budget.page(search_id, offset, limit)
-    if page is not None:
-        svc.require_account(page.search.account_id)
+    page = await search.stored_page(svc, search_id, offset, limit)
     if page is None:
         raise ToolError(f"No stored search {search_id!r}: it expired or never existed. Run the search again.")
     record = page.search
-    kind = "people" if record.query_key.startswith("people|") else "company"
-    url = record.query_key.split("|", 1)[1]
-    status = await svc.guardrails.budget.status(record.account_id)
-    next_offset = offset + len(page.items)
-    more = next_offset < record.item_count
-    budget = budget_out(status)
+    budget = budget_out(await svc.guardrails.budget.status(record.account_id))
     out = SearchOut(
         search_id=search_id,
-        kind=kind,
-        sales_navigator_url=url,
+        kind=page.kind,
+        sales_navigator_url=page.url,
         total=record.total,
         fetched=record.item_count,
         complete=record.complete,
         offset=offset,
-        leads=[LeadOut(**i) for i in page.items] if kind == "people" else None,
-        companies=[CompanyOut(**i) for i in page.items] if kind == "company" else None,
-        next_cursor=encode_cursor(search_id, next_offset) if more else None,
+        leads=[LeadOut(**i) for i in page.items] if page.kind == "people" else None,
+        companies=[CompanyOut(**i) for i in page.items] if page.kind == "company" else None,
+        next_cursor=search.encode_cursor(search_id, page.next_offset) if page.more else None,
         cached=cached,
         charged=charged,
         budget=budget,
         sandbox=svc.connectsafely.sandbox,
     )
-    line = lead_line if kind == "people" else company_line
-    noun = "leads" if kind == "people" else "accounts"
+    line = lead_line if page.kind == "people" else company_line
+    noun = "leads" if page.kind == "people" else "accounts"
     total = f" of {record.total} matches" if record.total is not None else ""
-    head = f"{noun.capitalize()} {offset + 1}-{next_offset} ({record.item_count} stored{total}); search {search_id}."
+    head = f"{noun.capitalize()} {offset + 1}-{page.next_offset} ({record.item_count} stored{total}); search {search_id}."
     if not page.items:
         head = f"No {noun} {'found' if offset == 0 else 'on this page'}; search {search_id}."
     cost = " Served from cache (free)." if cached else (" Spent 1 search." if charged else "")
     lines = [head + cost] + [line(offset + i + 1, item) for i, item in enumerate(page.items)]
-    if more:
+    if page.more:
         lines.append(f"More: get_search_page(cursor={out.next_cursor!r}).")
     lines.append(budget_line(budget) + (" [sandbox]" if out.sandbox else ""))
     return reply("\n".join(lines), out)
@@ -468,7 +301,7 @@ async def get_search_page(
     page_size: PageSize = 25,
 ) -> Annotated[CallToolResult, SearchOut]:
     """Read more results of a search already run, from storage: no upstream call, no budget spent."""
-    search_id, offset = decode_cursor(cursor)
+    search_id, offset = search.decode_cursor(cursor)
     return await page_reply(services(ctx), search_id, offset, page_size)
 
 
