@@ -7,6 +7,7 @@ exports and CRM): importing them here is what declares their tools.
 from __future__ import annotations
 
 from salesnav_mcp.guardrails import GuardrailError
+from salesnav_mcp.operations.errors import OperationError
 from salesnav_mcp.salesnav_url import SalesNavUrlError
 from salesnav_mcp.tools import (  # noqa: F401 - modules that declare tools
     accounts,
@@ -21,7 +22,7 @@ from salesnav_mcp.tools import (  # noqa: F401 - modules that declare tools
 from salesnav_mcp.tools._runtime import Toolset, user_facing
 from salesnav_mcp.upstream.errors import UpstreamError
 
-user_facing(UpstreamError, GuardrailError, SalesNavUrlError)
+user_facing(UpstreamError, GuardrailError, SalesNavUrlError, OperationError)
 
 TOOLSETS: dict[str, Toolset] = {
     module.toolset.name: module.toolset for module in (search, insights, accounts, messaging, partner)

@@ -28,17 +28,17 @@ from pydantic import BaseModel, Field
 from salesnav_mcp.guardrails.budget import next_month_start
 from salesnav_mcp.guardrails.policy import day_start, recipient_key
 from salesnav_mcp.models.connectsafely import Account
-from salesnav_mcp.operations.results import Result
-from salesnav_mcp.operations.services import Services
-from salesnav_mcp.tools._runtime import reply, services
-from salesnav_mcp.tools.insights import read_inmail_credits, toolset
-from salesnav_mcp.tools.outreach_state import (
+from salesnav_mcp.operations.outreach import (
     display_name,
     new_conversations_today,
     pending_work,
     roster,
     seat_from_premium,
 )
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.operations.services import Services
+from salesnav_mcp.tools._runtime import reply, services
+from salesnav_mcp.tools.insights import read_inmail_credits, toolset
 from salesnav_mcp.upstream.errors import UpstreamError
 
 ChannelName = Literal["linkedin_inbox", "sales_navigator"]

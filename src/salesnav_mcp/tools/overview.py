@@ -17,13 +17,7 @@ from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
 from salesnav_mcp.models.connectsafely import Account
-from salesnav_mcp.operations.results import Result
-from salesnav_mcp.operations.search import BudgetOut, budget_out
-from salesnav_mcp.operations.services import Services
-from salesnav_mcp.store import Draft
-from salesnav_mcp.tools._runtime import reply, services
-from salesnav_mcp.tools.insights import PILLAR_NAMES, read_inmail_credits, toolset
-from salesnav_mcp.tools.outreach_state import (
+from salesnav_mcp.operations.outreach import (
     display_name,
     new_conversations_today,
     next_day_start,
@@ -31,6 +25,12 @@ from salesnav_mcp.tools.outreach_state import (
     roster,
     seat_from_premium,
 )
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.operations.search import BudgetOut, budget_out
+from salesnav_mcp.operations.services import Services
+from salesnav_mcp.store import Draft
+from salesnav_mcp.tools._runtime import reply, services
+from salesnav_mcp.tools.insights import PILLAR_NAMES, read_inmail_credits, toolset
 from salesnav_mcp.tools.ssi_history import DEFAULT_DAYS, MAX_DAYS, SsiHistoryOut, load_ssi_history
 from salesnav_mcp.upstream.errors import UpstreamError
 
