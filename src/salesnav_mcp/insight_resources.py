@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError
 
+from salesnav_mcp.operations.insights import credit_history, ssi_read_today
 from salesnav_mcp.operations.services import Services
+from salesnav_mcp.operations.ssi_history import DEFAULT_DAYS, MAX_DAYS, load_ssi_history
 from salesnav_mcp.tools._runtime import refusals_as_resource_errors
-from salesnav_mcp.tools.insights import read_inmail_credits
-from salesnav_mcp.tools.ssi_history import DEFAULT_DAYS, MAX_DAYS, load_ssi_history
 from salesnav_mcp.upstream.errors import UpstreamError
 
 JSON = "application/json"
@@ -61,8 +60,7 @@ def register_insight_resources(server: MCPServer) -> None:
     async def ssi_history(account_id: str, ctx: Context, days: str | None = None) -> str:
         svc = _services(ctx)
         aid, period = svc.require_account(_account(account_id)), _days(days)
-        today = svc.clock.now().date()
-        has_today = bool(await svc.guardrails.store.list_ssi_snapshots(aid, since=today))
+        has_today = await ssi_read_today(svc, aid)
         try:
             history = await load_ssi_history(svc, aid, days=period, refresh=not has_today)
         except UpstreamError as exc:
@@ -80,25 +78,8 @@ def register_insight_resources(server: MCPServer) -> None:
     async def inmail_history(account_id: str, ctx: Context, days: str | None = None) -> str:
         svc = _services(ctx)
         aid, period = svc.require_account(_account(account_id)), _days(days)
-        today = svc.clock.now().date()
-        store = svc.guardrails.store
-        current = None
-        if not await store.list_inmail_credits(aid, since=today):
-            try:
-                current = await read_inmail_credits(svc, aid)
-            except UpstreamError as exc:
-                raise ResourceError(str(exc)) from exc
-        points = await store.list_inmail_credits(aid, since=today - timedelta(days=period))
-        return json.dumps(
-            {
-                "account_id": aid,
-                "days": period,
-                "since": (today - timedelta(days=period)).isoformat(),
-                "until": today.isoformat(),
-                "premium_type": current.premium_type if current else None,
-                "points": [{"day": p.day.isoformat(), "value": p.value} for p in points],
-                "change": points[-1].value - points[0].value if len(points) > 1 else None,
-                "sandbox": svc.connectsafely.sandbox,
-            },
-            indent=2,
-        )
+        try:
+            history = await credit_history(svc, aid, period)
+        except UpstreamError as exc:
+            raise ResourceError(str(exc)) from exc
+        return json.dumps(history, indent=2)

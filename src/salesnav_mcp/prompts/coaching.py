@@ -1,25 +1,20 @@
-"""SSI coaching: a brief built from the account's SSI history, for the model to coach the rep with.
+"""SSI coaching: the prompt text built from a coaching brief (operations.coaching), for the model to coach the rep with.
 
-The brief carries the numbers (read now and kept, like every SSI read), names the pillar to
-work on, and asks for concrete weekly actions per pillar. It never fails on an expected
-condition (no seat, unknown account, upstream trouble): it says what happened instead, so the
-prompt still renders and the model can explain it.
+The text carries the numbers (read now and kept, like every SSI read), names the pillar to
+work on, and asks for concrete weekly actions per pillar. When the brief has nothing to coach
+on (no seat, unknown account, upstream trouble) it says what happened, so the prompt still
+renders and the model can explain it.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import timedelta
-
 from mcp.server.mcpserver import Context
 
+from salesnav_mcp.operations.coaching import coaching_brief
+from salesnav_mcp.operations.insights import PILLAR_NAMES
+from salesnav_mcp.operations.ssi_history import SsiHistoryOut
 from salesnav_mcp.tools._runtime import services
-from salesnav_mcp.tools.insights import PILLAR_NAMES
-from salesnav_mcp.tools.ssi_history import SsiHistoryOut, focus_pillar, load_ssi_history, rank_detail
-from salesnav_mcp.upstream.errors import UpstreamError
-
-COACHING_DAYS = 90
-_ACCOUNT_ID = re.compile(r"^[0-9a-fA-F]{24}$")
+from salesnav_mcp.tools.ssi_history import rank_detail
 
 # Starting points per pillar; the model adapts them to the rep's numbers and market.
 WEEKLY_ACTIONS: dict[str, tuple[str, ...]] = {
@@ -56,18 +51,7 @@ def _signed(value: float | None) -> str:
     return "" if value is None else f" ({value:+.1f})"
 
 
-def _week_change(history: SsiHistoryOut) -> float | None:
-    """Overall change over the last 7 days, from the first reading inside that week to the latest."""
-    if len(history.points) < 2:
-        return None
-    week_start = history.until - timedelta(days=7)
-    inside = [p for p in history.points if p.day >= week_start and p.overall is not None]
-    if len(inside) < 2:
-        return None
-    return round(inside[-1].overall - inside[0].overall, 2)  # type: ignore[operator]
-
-
-def _data_lines(history: SsiHistoryOut, focus: str | None) -> list[str]:
+def _data_lines(history: SsiHistoryOut, focus: str | None, week: float | None) -> list[str]:
     assert history.overall is not None
     first_day, last_day = history.points[0].day, history.points[-1].day
     lines = [
@@ -80,7 +64,6 @@ def _data_lines(history: SsiHistoryOut, focus: str | None) -> list[str]:
             else ""
         ),
     ]
-    week = _week_change(history)
     if week is not None:
         lines.append(f"- Last 7 days: {week:+.1f}")
     for p in history.pillars:
@@ -144,20 +127,11 @@ If I have several LinkedIn accounts, get_account_overview shows which ones have 
 
 async def ssi_coaching_brief(ctx: Context, account_id: str | None) -> str:
     """The coaching prompt text for one account (the default account when `account_id` is None)."""
-    requested = (account_id or "").strip() or None
-    label = f" for account {requested}" if requested else ""
-    if requested and not _ACCOUNT_ID.match(requested):
-        return _unavailable(label, "the account id must be 24 hexadecimal characters (see list_accounts).")
-    svc = services(ctx)
-    try:
-        resolved = await svc.account_id(requested)
-        label = f" for account {resolved}"
-        history = await load_ssi_history(svc, resolved, days=COACHING_DAYS, refresh=True)
-    except UpstreamError as exc:
-        return _unavailable(label, str(exc))
-    if not history.points:
-        return _unavailable(label, history.note or "no SSI reading is available.")
-    focus = focus_pillar(history)
+    brief = await coaching_brief(services(ctx), account_id)
+    label = f" for account {brief.account_id}" if brief.account_id else ""
+    if brief.unavailable is not None or brief.history is None:
+        return _unavailable(label, brief.unavailable or "no SSI reading is available.")
+    history, focus = brief.history, brief.focus
     focus_line = (
         f"Focus pillar: {PILLAR_NAMES[focus]}, because {_focus_reason(history, focus)}."
         if focus
@@ -168,7 +142,7 @@ async def ssi_coaching_brief(ctx: Context, account_id: str | None) -> str:
         [
             f"Coach me on my LinkedIn Social Selling Index (SSI){label}.",
             "",
-            *_data_lines(history, focus),
+            *_data_lines(history, focus, brief.week_change),
             "",
             focus_line + note,
             "",
