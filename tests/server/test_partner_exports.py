@@ -21,12 +21,12 @@ from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.config import Settings
+from salesnav_mcp.operations.partner.files import ExportStore, JobRecord
+from salesnav_mcp.operations.partner.summary import parse_created_at
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import SandboxConfig
 from salesnav_mcp.sandbox.config import FaultRule
 from salesnav_mcp.server.app import build_server
-from salesnav_mcp.tools.export_summary import parse_created_at
-from salesnav_mcp.tools.exports import ExportStore, JobRecord
 from salesnav_mcp.tools.partner import register_partner_resources
 
 from .conftest import world
@@ -424,8 +424,8 @@ async def test_cancelling_a_run_stops_polling_and_leaves_the_job(
                 stopped.set()
 
     signal = StoppedSignal()
-    logging.getLogger("salesnav_mcp.tools.partner").addHandler(signal)
-    caplog.set_level(logging.WARNING, logger="salesnav_mcp.tools.partner")
+    logging.getLogger("salesnav_mcp.operations.partner").addHandler(signal)
+    caplog.set_level(logging.WARNING, logger="salesnav_mcp.operations.partner")
     try:
         async with (
             open_services(settings, clock=clock, sandbox_config=sandbox_config) as svc,
@@ -448,7 +448,7 @@ async def test_cancelling_a_run_stops_polling_and_leaves_the_job(
             resumed = await call(client, "get_analytics_export", {"job_id": job.id})
             assert resumed.structured_content["status"] == "PROCESSING"
     finally:
-        logging.getLogger("salesnav_mcp.tools.partner").removeHandler(signal)
+        logging.getLogger("salesnav_mcp.operations.partner").removeHandler(signal)
 
 
 # ----------------------------------------------------------------------------- CRM data validation

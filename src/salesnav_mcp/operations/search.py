@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -20,12 +19,12 @@ from pydantic import BaseModel, Field
 
 from salesnav_mcp.guardrails import BudgetStatus, SearchLease
 from salesnav_mcp.operations.errors import OperationError
+from salesnav_mcp.operations.progress import ReportProgress
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.salesnav_url import SearchQuery
 from salesnav_mcp.store import SearchRecord
 
 SearchKind = Literal["people", "company"]
-ProgressFn = Callable[[float, float, str], Awaitable[None]]
 
 RESULT_CAP = 1000  # results one search may bring back (upstream cap)
 UPSTREAM_PAGE = 100  # largest page upstream serves
@@ -179,7 +178,7 @@ def _item_key(item: dict[str, Any]) -> str:
 
 
 async def fill_search(
-    svc: Services, lease: SearchLease, kind: SearchKind, url: str, want: int, progress: ProgressFn
+    svc: Services, lease: SearchLease, kind: SearchKind, url: str, want: int, progress: ReportProgress
 ) -> None:
     """Fetch pages until `want` results are stored (or upstream has no more), reporting progress.
 
@@ -230,7 +229,7 @@ async def run_search(
     *,
     max_results: int,
     confirmed: bool,
-    progress: ProgressFn,
+    progress: ReportProgress,
 ) -> SearchRun:
     """Run (or reuse) the search of this canonical URL under the monthly budget.
 

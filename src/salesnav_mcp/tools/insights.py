@@ -19,6 +19,7 @@ toolset = Toolset(
     "insights", "Social Selling Index and its history, InMail credits, account overview, outreach capacity."
 )
 
+
 def ssi_summary(out: SsiOut) -> str:
     pillars = ", ".join(f"{p.name} {p.score:.1f}/25" for p in out.pillars if p.score is not None)
     ranks = "; ".join(f"top {r.rank_top_percent:g}% of {r.group.lower()}" for r in out.ranks if r.rank_top_percent)

@@ -3,20 +3,11 @@
 The export and CRM tools of the same toolset live in `partner_exports` (analytics) and
 `partner_crm` (data validation, profile matching); importing this module declares them all.
 
-Embedded profile URL. LinkedIn's Display Services iframe (documented at
-learn.microsoft.com/linkedin/sales/display-services/embedding-the-iframe):
-
-    https://www.linkedin.com/sales/widget/profile-matching?apiKey=<LinkedIn app Client ID>
-        &firstName=..&lastName=..&email=..&companyName=..
-        &crmRecordId=<record id>&crmOrgId=<CRM instance id>&crmSourceType=<partner>
-        &modules=TopCard2,RelatedLeads&version=2.1&isInlineMode=false&sat=<sales access token>
-
-every value URL-encoded. Without `sat` the iframe uses the viewer's own linkedin.com session
-(a sign-in button when there is none). The sales access token grants the viewer's session for
-30 minutes, so it is kept out of the conversation: `get_profile_embed_url` returns it (and the
-URL carrying it) only with reveal_token=true; otherwise it returns the URL without `sat` and a
-resource URI whose read returns the signed-in URL with a fresh token, for the host application
-that renders the iframe. The token is never logged or put in an error message.
+The embedded profile (operations.partner.embed): the sales access token that signs the viewer in
+grants their session for 30 minutes, so it is kept out of the conversation: `get_profile_embed_url`
+returns it (and the URL carrying it) only with reveal_token=true; otherwise it returns the URL
+without it and a resource URI whose read returns the signed-in URL with a fresh token, for the
+host application that renders the iframe.
 """
 
 from __future__ import annotations
@@ -24,7 +15,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
@@ -32,44 +22,21 @@ from mcp.shared.uri_template import UriTemplate
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
+from salesnav_mcp.operations.partner.crm_matching import CrmRecord
+from salesnav_mcp.operations.partner.embed import EMBED_FIELDS, embed_url, iframe_client_id, sales_access_token
+from salesnav_mcp.operations.partner.files import ExportKind, StoredExport, export_store
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools import partner_crm, partner_exports
-from salesnav_mcp.tools._partner import ContractOut, contract_out, export_store, toolset
+from salesnav_mcp.tools._partner import ContractOut, contract_out, toolset
 from salesnav_mcp.tools._runtime import reply, services
-from salesnav_mcp.tools.exports import ExportKind, StoredExport
-from salesnav_mcp.tools.partner_crm import CrmRecord
 from salesnav_mcp.upstream.errors import UpstreamError
 
 __all__ = ["partner_crm", "partner_exports", "register_partner_resources", "toolset"]
 
-EMBED_BASE = "https://www.linkedin.com/sales/widget/profile-matching"
-EMBED_MODULES = "TopCard2,RelatedLeads"
-EMBED_VERSION = "2.1"
-SANDBOX_CLIENT_ID = "sandbox-app"
 EXPORTS_URI = "salesnav://exports"
 EXPORT_TEMPLATE = EXPORTS_URI + "/{export_id}"
-EMBED_FIELDS = (
-    "api_key",
-    "first_name",
-    "last_name",
-    "email",
-    "company_name",
-    "crm_record_id",
-    "crm_org_id",
-    "crm_source_type",
-)
 EMBED_TEMPLATE = "salesnav://profile-embed{?" + ",".join(EMBED_FIELDS) + "}"
-_WIDGET_NAMES = {
-    "api_key": "apiKey",
-    "first_name": "firstName",
-    "last_name": "lastName",
-    "email": "email",
-    "company_name": "companyName",
-    "crm_record_id": "crmRecordId",
-    "crm_org_id": "crmOrgId",
-    "crm_source_type": "crmSourceType",
-}
 
 
 # ----------------------------------------------------------------------------- contracts
@@ -104,15 +71,6 @@ async def list_contracts(ctx: Context) -> Annotated[CallToolResult, ContractsOut
 # ----------------------------------------------------------------------------- embedded profile
 
 
-def embed_url(fields: dict[str, str | None], token: str | None = None) -> str:
-    """The Display Services iframe URL for these fields (see the module docstring)."""
-    query = {_WIDGET_NAMES[name]: value for name in EMBED_FIELDS if (value := fields.get(name))}
-    query.update(modules=EMBED_MODULES, version=EMBED_VERSION, isInlineMode="false")
-    if token:
-        query["sat"] = token
-    return f"{EMBED_BASE}?{urlencode(query, quote_via=quote)}"
-
-
 class ProfileEmbedOut(Result):
     embed_url_without_token: str = Field(
         description="The iframe URL; it uses the viewer's own LinkedIn session in the browser."
@@ -124,11 +82,6 @@ class ProfileEmbedOut(Result):
     embed_url: str | None = Field(default=None, description="The URL with sat=<token>; only with reveal_token.")
     token: str | None = Field(default=None, description="The sales access token; only with reveal_token.")
     token_expires_at: str | None = None
-
-
-async def _token(svc: Services) -> tuple[str, str]:
-    sat = await svc.snap.get_sales_access_token()
-    return sat.token, sat.expires_at.isoformat().replace("+00:00", "Z")
 
 
 @toolset.tool(title="Embeddable Sales Navigator profile", read_only=True)
@@ -155,11 +108,7 @@ async def get_profile_embed_url(
     svc = services(ctx)
     if crm_record is None and not email and not (first_name and last_name):
         raise ToolError("Say whose profile to embed: give crm_record, email, or first_name and last_name.")
-    client_id = (
-        (app_client_id or "").strip()
-        or svc.settings.linkedin_client_id
-        or (SANDBOX_CLIENT_ID if svc.snap.sandbox else None)
-    )
+    client_id = iframe_client_id(svc, app_client_id)
     if not client_id:
         raise ToolError(
             "The embedded profile needs the LinkedIn application's Client ID as its apiKey: pass app_client_id "
@@ -189,7 +138,7 @@ async def get_profile_embed_url(
             "(the token stays out of this conversation)."
         )
         return reply(text, out)
-    token, expires = await _token(svc)
+    token, expires = await sales_access_token(svc)
     out.embed_url, out.token, out.token_expires_at = embed_url(fields, token), token, expires
     return reply(f"Embeddable profile, signed in until {expires}: {out.embed_url}", out)
 
@@ -320,7 +269,7 @@ def register_partner_resources(server: MCPServer, get_services: Callable[[], Ser
                 "This profile embed URI lacks api_key or the person; get one from get_profile_embed_url."
             )
         try:
-            token, _expires = await _token(services(ctx))
+            token, _expires = await sales_access_token(services(ctx))
         except UpstreamError as exc:
             raise ResourceError(str(exc)) from None
         return embed_url(fields, token) + "\r\n"

@@ -227,7 +227,9 @@ async def page_reply(
     line = lead_line if page.kind == "people" else company_line
     noun = "leads" if page.kind == "people" else "accounts"
     total = f" of {record.total} matches" if record.total is not None else ""
-    head = f"{noun.capitalize()} {offset + 1}-{page.next_offset} ({record.item_count} stored{total}); search {search_id}."
+    head = (
+        f"{noun.capitalize()} {offset + 1}-{page.next_offset} ({record.item_count} stored{total}); search {search_id}."
+    )
     if not page.items:
         head = f"No {noun} {'found' if offset == 0 else 'on this page'}; search {search_id}."
     cost = " Served from cache (free)." if cached else (" Spent 1 search." if charged else "")

@@ -25,9 +25,10 @@ import anyio
 from pydantic import BaseModel, Field
 
 from salesnav_mcp.config import Settings
+from salesnav_mcp.operations.services import Services
 
 ExportKind = Literal["seat", "activity", "activity_outcome", "crm_validation", "crm_matches"]
-JobKind = Literal["analytics", "crm"]
+JobFamily = Literal["analytics", "crm"]  # analytics exports or CRM data validation exports
 PollingState = Literal["active", "stopped", "done"]
 
 EXPORT_URI_PREFIX = "salesnav://exports/"
@@ -57,7 +58,7 @@ class StoredExport(BaseModel):
 class JobRecord(BaseModel):
     """An export job started from this server."""
 
-    kind: JobKind
+    kind: JobFamily
     job_id: int
     export_type: str  # seat | activity | activity_outcome | crm_validation
     source: str  # contract URN (analytics) or CRM instance URN (crm)
@@ -163,7 +164,7 @@ class ExportStore:
 
     # ------------------------------------------------------------------ job records
 
-    def _job_path(self, kind: JobKind, job_id: int, sandbox: bool) -> Path:
+    def _job_path(self, kind: JobFamily, job_id: int, sandbox: bool) -> Path:
         return self.root / "jobs" / f"{'sandbox' if sandbox else 'live'}-{kind}-{int(job_id)}.json"
 
     async def save_job(self, record: JobRecord) -> None:
@@ -176,7 +177,7 @@ class ExportStore:
 
         await anyio.to_thread.run_sync(write)
 
-    async def get_job(self, kind: JobKind, job_id: int, *, sandbox: bool) -> JobRecord | None:
+    async def get_job(self, kind: JobFamily, job_id: int, *, sandbox: bool) -> JobRecord | None:
         path = self._job_path(kind, job_id, sandbox)
 
         def read() -> JobRecord | None:
@@ -187,7 +188,7 @@ class ExportStore:
 
         return await anyio.to_thread.run_sync(read)
 
-    async def jobs(self, kind: JobKind, *, sandbox: bool) -> list[JobRecord]:
+    async def jobs(self, kind: JobFamily, *, sandbox: bool) -> list[JobRecord]:
         prefix = f"{'sandbox' if sandbox else 'live'}-{kind}-"
 
         def read_all() -> list[JobRecord]:
@@ -201,3 +202,7 @@ class ExportStore:
             return sorted(found, key=lambda j: j.created_at)
 
         return await anyio.to_thread.run_sync(read_all)
+
+
+def export_store(svc: Services) -> ExportStore:
+    return ExportStore.for_settings(svc.settings)
