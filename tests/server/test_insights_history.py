@@ -11,7 +11,6 @@ from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.config import Settings
-from salesnav_mcp.insight_resources import register_insight_resources
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.operations.ssi_history import focus_pillar, summarize
 from salesnav_mcp.sandbox.data import BUSINESS_ACCOUNT_ID, DEFAULT_ACCOUNT_ID, SECOND_SALES_NAV_ACCOUNT_ID
@@ -32,7 +31,6 @@ def clock(manual_clock: ManualClock) -> ManualClock:
 @pytest.fixture
 def server(settings: Settings, services: Services) -> MCPServer:
     server = build_server(settings, services=services)
-    register_insight_resources(server)
     return server
 
 

@@ -27,7 +27,6 @@ from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import SandboxConfig
 from salesnav_mcp.sandbox.config import FaultRule
 from salesnav_mcp.server.app import build_server
-from salesnav_mcp.tools.partner import register_partner_resources
 
 from .conftest import world
 
@@ -56,7 +55,6 @@ def sandbox_config(request: pytest.FixtureRequest) -> SandboxConfig:
 @pytest.fixture
 def server(settings: Settings, services: Services) -> MCPServer:
     built = build_server(settings, services=services)
-    register_partner_resources(built)
     return built
 
 
@@ -518,7 +516,6 @@ async def test_export_resources_are_listed_and_guarded(mcp_client: Client, setti
 
 async def test_export_list_resource_with_running_services(settings: Settings, services: Services) -> None:
     built = build_server(settings, services=services)
-    register_partner_resources(built, lambda: services)
     async with Client(built) as client:
         assert json.loads((await client.read_resource("salesnav://exports")).contents[0].text) == []
         run = await call(client, "run_analytics_export", {"export_type": "seat"})

@@ -1,4 +1,4 @@
-"""SSI history tool: the trend of the Social Selling Index over a period, from the kept daily readings."""
+"""The Social Selling Index now and over time; every read keeps the day's reading (operations.insights)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,27 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 from pydantic import Field
 
-from salesnav_mcp.operations.insights import PILLAR_NAMES
+from salesnav_mcp.operations.insights import PILLAR_NAMES, SsiOut, read_ssi
 from salesnav_mcp.operations.ssi_history import DEFAULT_DAYS, MAX_DAYS, RankTrend, SsiHistoryOut, load_ssi_history
-from salesnav_mcp.tools._params import AccountId
-from salesnav_mcp.tools._runtime import reply, services
-from salesnav_mcp.tools.insights import toolset
+from salesnav_mcp.tools.params import AccountId
+from salesnav_mcp.tools.runtime import reply, services, tool
 
-# ----------------------------------------------------------------------------- text
+
+def ssi_summary(out: SsiOut) -> str:
+    pillars = ", ".join(f"{p.name} {p.score:.1f}/25" for p in out.pillars if p.score is not None)
+    ranks = "; ".join(f"top {r.rank_top_percent:g}% of {r.group.lower()}" for r in out.ranks if r.rank_top_percent)
+    weakest = PILLAR_NAMES.get(out.weakest_pillar or "", out.weakest_pillar)
+    overall = f"{out.overall:.1f}" if out.overall is not None else "n/a"
+    return f"SSI {overall}/100 ({pillars}). Weakest: {weakest}.{' ' + ranks + '.' if ranks else ''}"
+
+
+@tool(title="Social Selling Index", read_only=True)
+async def get_ssi(ctx: Context, account_id: AccountId = None) -> Annotated[CallToolResult, SsiOut]:
+    """Read the Social Selling Index (0-100) with its four pillars (0-25 each), the weakest pillar, and the
+    rank in industry and network. Needs a Sales Navigator seat."""
+    svc = services(ctx)
+    out = await read_ssi(svc, await svc.account_id(account_id))
+    return reply(ssi_summary(out), out)
 
 
 def _signed(value: float | None, unit: str = "") -> str:
@@ -67,12 +81,10 @@ def history_summary(out: SsiHistoryOut) -> str:
     return "\n".join(lines)
 
 
-# ----------------------------------------------------------------------------- tool
-
 Days = Annotated[int, Field(description="Length of the period in days, ending today (UTC).", ge=1, le=MAX_DAYS)]
 
 
-@toolset.tool(title="SSI history and trend", read_only=True)
+@tool(title="SSI history and trend", read_only=True)
 async def get_ssi_history(
     ctx: Context,
     account_id: AccountId = None,

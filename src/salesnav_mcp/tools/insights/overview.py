@@ -12,8 +12,7 @@ from salesnav_mcp.operations.insights import PILLAR_NAMES
 from salesnav_mcp.operations.overview import AccountOverview, account_overviews
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.ssi_history import DEFAULT_DAYS, MAX_DAYS
-from salesnav_mcp.tools._runtime import reply, services
-from salesnav_mcp.tools.insights import toolset
+from salesnav_mcp.tools.runtime import reply, services, tool
 
 
 class OverviewOut(Result):
@@ -51,7 +50,7 @@ def overview_line(o: AccountOverview, days: int) -> str:
     return " | ".join(parts)
 
 
-@toolset.tool(title="Account overview", read_only=True)
+@tool(title="Account overview", read_only=True)
 async def get_account_overview(
     ctx: Context,
     account_id: Annotated[

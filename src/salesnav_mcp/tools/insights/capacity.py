@@ -13,8 +13,7 @@ from mcp_types import CallToolResult
 from pydantic import Field
 
 from salesnav_mcp.operations.capacity import AccountCapacity, CapacityOut, plan_capacity
-from salesnav_mcp.tools._runtime import reply, services
-from salesnav_mcp.tools.insights import toolset
+from salesnav_mcp.tools.runtime import reply, services, tool
 
 MAX_RECIPIENTS = 2000
 MAX_ACCOUNTS = 25
@@ -66,7 +65,7 @@ def capacity_summary(out: CapacityOut) -> str:
     return "\n".join(lines)
 
 
-@toolset.tool(title="Plan outreach capacity", read_only=True)
+@tool(title="Plan outreach capacity", read_only=True)
 async def plan_outreach_capacity(
     ctx: Context,
     inbox_recipients: Annotated[

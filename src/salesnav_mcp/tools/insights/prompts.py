@@ -1,4 +1,4 @@
-"""SSI coaching: the prompt text built from a coaching brief (operations.coaching), for the model to coach the rep with.
+"""Insights prompt: SSI coaching, written from a coaching brief (operations.coaching) for the model to coach the rep with.
 
 The text carries the numbers (read now and kept, like every SSI read), names the pillar to
 work on, and asks for concrete weekly actions per pillar. When the brief has nothing to coach
@@ -13,8 +13,9 @@ from mcp.server.mcpserver import Context
 from salesnav_mcp.operations.coaching import coaching_brief
 from salesnav_mcp.operations.insights import PILLAR_NAMES
 from salesnav_mcp.operations.ssi_history import SsiHistoryOut
-from salesnav_mcp.tools._runtime import services
-from salesnav_mcp.tools.ssi_history import rank_detail
+from salesnav_mcp.tools.insights.ssi import rank_detail
+from salesnav_mcp.tools.params import PromptAccountId
+from salesnav_mcp.tools.runtime import prompt, services
 
 # Starting points per pillar; the model adapts them to the rep's numbers and market.
 WEEKLY_ACTIONS: dict[str, tuple[str, ...]] = {
@@ -125,8 +126,12 @@ right people, engaging with insights, building relationships), with two concrete
 If I have several LinkedIn accounts, get_account_overview shows which ones have a Sales Navigator seat."""
 
 
-async def ssi_coaching_brief(ctx: Context, account_id: str | None) -> str:
-    """The coaching prompt text for one account (the default account when `account_id` is None)."""
+@prompt(
+    title="Coach my Social Selling Index",
+    uses=("get_ssi_history", "get_account_overview", "get_search_budget"),
+)
+async def ssi_coaching(ctx: Context, account_id: PromptAccountId = None) -> str:
+    """Coach the Social Selling Index: what moved, the pillar to work on, weekly actions."""
     brief = await coaching_brief(services(ctx), account_id)
     label = f" for account {brief.account_id}" if brief.account_id else ""
     if brief.unavailable is not None or brief.history is None:

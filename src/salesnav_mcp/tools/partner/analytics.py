@@ -1,4 +1,4 @@
-"""Analytics export tools (seat, activity, activity outcome data) on the partner API."""
+"""Analytics export tools (seat, activity, activity outcome data): run and wait, or start and check."""
 
 from __future__ import annotations
 
@@ -11,22 +11,33 @@ from pydantic import Field
 
 from salesnav_mcp.operations.partner import analytics
 from salesnav_mcp.operations.partner.analytics import ANALYTICS, DEFAULT_RANGE_DAYS, ExportType
-from salesnav_mcp.tools._export_jobs import ExportJobOut, JobId, MaxWait, job_reply
-from salesnav_mcp.tools._partner import ContractParam, toolset
-from salesnav_mcp.tools._runtime import services
+from salesnav_mcp.tools.partner.job_replies import ExportJobOut, JobId, MaxWait, job_reply
+from salesnav_mcp.tools.runtime import services, tool
+
+ContractParam = Annotated[
+    str | None,
+    Field(
+        default=None,
+        description="Sales Navigator contract: its URN (urn:li:salesContract:12345) or number, from list_contracts. "
+        "Omit to use the only contract with reporting access.",
+        pattern=r"^\s*(urn:li:salesContract:)?[A-Za-z0-9_-]{1,64}\s*$",
+    ),
+]
 
 TypeParam = Annotated[
     ExportType,
     Field(description="seat (seat holders, status, SSI), activity (searches, views, messages...), activity_outcome."),
 ]
+
 StartDate = Annotated[
     date | None,
     Field(description=f"First day (UTC, YYYY-MM-DD), inclusive. Default: {DEFAULT_RANGE_DAYS} days up to end_date."),
 ]
+
 EndDate = Annotated[date | None, Field(description="Last day (UTC, YYYY-MM-DD), inclusive. Default: today.")]
 
 
-@toolset.tool(title="Run an analytics export", read_only=False, destructive=False, idempotent=False)
+@tool(title="Run an analytics export", read_only=False, destructive=False, idempotent=False)
 async def run_analytics_export(
     ctx: Context,
     export_type: TypeParam,
@@ -46,7 +57,7 @@ async def run_analytics_export(
     return job_reply(svc, ANALYTICS, view)
 
 
-@toolset.tool(title="Start an analytics export", read_only=False, destructive=False, idempotent=False)
+@tool(title="Start an analytics export", read_only=False, destructive=False, idempotent=False)
 async def start_analytics_export(
     ctx: Context,
     export_type: TypeParam,
@@ -62,7 +73,7 @@ async def start_analytics_export(
     return job_reply(svc, ANALYTICS, view)
 
 
-@toolset.tool(title="Check an analytics export", read_only=True)
+@tool(title="Check an analytics export", read_only=True)
 async def get_analytics_export(
     ctx: Context, job_id: JobId, contract: ContractParam = None
 ) -> Annotated[CallToolResult, ExportJobOut]:

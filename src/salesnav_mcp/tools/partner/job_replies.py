@@ -13,12 +13,13 @@ from salesnav_mcp.operations.partner.jobs import TYPE_NAMES, JobKind, JobView
 from salesnav_mcp.operations.partner.summary import ExportSummary, top_items
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.services import Services
-from salesnav_mcp.tools._partner import reply_with_file
+from salesnav_mcp.tools.runtime import reply_with_file
 
 MaxWait = Annotated[
     int,
     Field(ge=10, le=3600, description="Seconds to keep polling before returning the job as still running."),
 ]
+
 JobId = Annotated[int, Field(ge=1, description="The export job id returned when the job was started.")]
 
 

@@ -1,21 +1,17 @@
-"""Search toolset: Sales Navigator lead and account search, paged, budgeted and paced.
+"""Lead and account search tools: one budgeted search per distinct query, its pages served from storage.
 
-Filters (or a pasted Sales Navigator URL) become one canonical Sales Navigator URL; that URL
-is the search's identity for the monthly budget, so the same query asked twice inside the
-cache window costs one search. Pages are fetched in small concurrent waves, each call paced
-to the account's upstream limits, stored as they arrive, and served back through cursors
-without further upstream calls.
+The running of a search (canonical query, paged waves, cursors) is operations.search; these tools
+check the input, ask the user before spending past the budget warning, and shape the reply.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from salesnav_mcp.guardrails import BudgetConfirmationRequired
@@ -40,13 +36,10 @@ from salesnav_mcp.salesnav_url import (
     parse_search_url,
     validate_search_url,
 )
-from salesnav_mcp.tools._elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, outcome_value
-from salesnav_mcp.tools._params import AccountId
-from salesnav_mcp.tools._runtime import Toolset, reply, services
-
-toolset = Toolset("search", "Sales Navigator lead and account search, geo lookup, search budget.")
-
-# ----------------------------------------------------------------------------- input models
+from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, outcome_value
+from salesnav_mcp.tools.params import AccountId
+from salesnav_mcp.tools.runtime import reply, services, tool
+from salesnav_mcp.tools.search.budget import budget_line
 
 
 class LeadSearchFilters(LeadFilters):
@@ -57,9 +50,6 @@ class LeadSearchFilters(LeadFilters):
 
 class AccountSearchFilters(AccountFilters):
     other_filters: SkipJsonSchema[list[UrlFilter]] = Field(default_factory=list)
-
-
-# ----------------------------------------------------------------------------- output models
 
 
 class SearchOut(Result):
@@ -76,29 +66,6 @@ class SearchOut(Result):
     cached: bool = Field(description="Served from a search run in the cache window (free).")
     charged: bool = Field(description="This call spent one search from the monthly budget.")
     budget: BudgetOut
-
-
-class BudgetStatusOut(Result):
-    budget: BudgetOut
-    warn_ratio: float
-
-
-class GeoOut(Result):
-    geo_id: str
-    name: str | None
-
-
-class SearchUrlOut(Result):
-    kind: Literal["people", "company"]
-    sales_navigator_url: str
-    filters: dict[str, Any] = Field(description="The search's filters, as lead or account filters take them.")
-
-
-# ----------------------------------------------------------------------------- helpers
-
-
-def budget_line(b: BudgetOut) -> str:
-    return f"Budget: {b.used}/{b.limit} searches used this month, {b.remaining} left (resets {b.resets_at[:10]})."
 
 
 def query_from(kind: Literal["people", "company"], filters: BaseModel | None, url: str | None) -> SearchQuery:
@@ -132,9 +99,6 @@ def company_line(i: int, company: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-# ----------------------------------------------------------------------------- running a search
-
-
 class SpendSearch(BaseModel):
     spend: bool = Field(
         title="Spend one Sales Navigator search", description="Run this search and spend one from this month's budget."
@@ -161,6 +125,7 @@ async def _spend_gate(ctx: Context, account_id: str | None, confirm_spend: bool)
 
 
 SpendGate = Annotated[ElicitationResult[SpendSearch], Resolve(_spend_gate)]
+
 ConfirmSpend = Annotated[
     bool,
     Field(description="Set true only after the user agreed to spend a search past the budget warning threshold."),
@@ -243,15 +208,13 @@ async def page_reply(
 MaxResults = Annotated[
     int, Field(ge=1, le=RESULT_CAP, description="How many results to fetch and store (default 25, at most 1,000).")
 ]
+
 PageSize = Annotated[
     int, Field(ge=1, le=100, description="Results shown in this reply (default 25); the rest via cursor.")
 ]
 
 
-# ----------------------------------------------------------------------------- tools
-
-
-@toolset.tool(title="Search leads (Sales Navigator)", read_only=False, destructive=False, idempotent=True)
+@tool(title="Search leads (Sales Navigator)", read_only=False, destructive=False, idempotent=True)
 async def search_leads(
     ctx: Context,
     gate: SpendGate,
@@ -274,7 +237,7 @@ async def search_leads(
     return await run_search(ctx, "people", query, account_id, max_results, page_size, gate, confirm_spend)
 
 
-@toolset.tool(title="Search accounts (Sales Navigator)", read_only=False, destructive=False, idempotent=True)
+@tool(title="Search accounts (Sales Navigator)", read_only=False, destructive=False, idempotent=True)
 async def search_accounts(
     ctx: Context,
     gate: SpendGate,
@@ -296,7 +259,7 @@ async def search_accounts(
     return await run_search(ctx, "company", query, account_id, max_results, page_size, gate, confirm_spend)
 
 
-@toolset.tool(title="Next page of a search", read_only=True, open_world=False)
+@tool(title="Next page of a search", read_only=True, open_world=False)
 async def get_search_page(
     ctx: Context,
     cursor: Annotated[str, Field(description="next_cursor from a search result.", min_length=4, max_length=200)],
@@ -305,70 +268,3 @@ async def get_search_page(
     """Read more results of a search already run, from storage: no upstream call, no budget spent."""
     search_id, offset = search.decode_cursor(cursor)
     return await page_reply(services(ctx), search_id, offset, page_size)
-
-
-@toolset.tool(title="Search budget", read_only=True, open_world=False)
-async def get_search_budget(ctx: Context, account_id: AccountId = None) -> Annotated[CallToolResult, BudgetStatusOut]:
-    """Show this month's Sales Navigator search budget (used, limit, remaining, reset date) without spending."""
-    svc = services(ctx)
-    status = await svc.guardrails.budget.status(await svc.account_id(account_id))
-    out = BudgetStatusOut(
-        budget=budget_out(status), warn_ratio=svc.settings.salesnav_budget_warn_ratio, sandbox=svc.connectsafely.sandbox
-    )
-    note = " New searches need the user's confirmation." if status.warn and status.remaining else ""
-    return reply(budget_line(out.budget) + note, out)
-
-
-@toolset.tool(title="Look up a place's geo id", read_only=True)
-async def lookup_geo(
-    ctx: Context,
-    place: Annotated[
-        str, Field(description="Place name, e.g. 'Munich' or 'Greater Boston'.", min_length=2, max_length=100)
-    ],
-) -> Annotated[CallToolResult, GeoOut]:
-    """Find the LinkedIn geo id of a place, for the regions filter when the place is not a listed region."""
-    svc = services(ctx)
-    geo = await svc.connectsafely.lookup_geo(place.strip())
-    return reply(
-        f"{geo.name or place}: geo id {geo.geo_id}",
-        GeoOut(geo_id=geo.geo_id, name=geo.name, sandbox=svc.connectsafely.sandbox),
-    )
-
-
-@toolset.tool(title="Build a Sales Navigator URL", read_only=True, open_world=False, name="build_search_url")
-async def build_search_url_tool(
-    ctx: Context,
-    kind: Annotated[
-        Literal["people", "company"], Field(description="people: lead search; company: account search.")
-    ] = "people",
-    filters: Annotated[
-        dict[str, Any] | None,
-        Field(description="The same filters search_leads (people) or search_accounts (company) take."),
-    ] = None,
-    url: Annotated[str | None, Field(description="Or a Sales Navigator URL to read back into filters.")] = None,
-) -> Annotated[CallToolResult, SearchUrlOut]:
-    """Turn filters into a Sales Navigator search URL, or a URL back into filters. No upstream call, no budget."""
-    if (filters is None) == (url is None):
-        raise ToolError("Give exactly one of 'filters' or 'url'.")
-    sandbox = services(ctx).connectsafely.sandbox
-    if url is not None:
-        query = parse_search_url(url)
-        typed = LeadFilters.from_query(query) if query.kind == "people" else AccountFilters.from_query(query)
-        shown = typed.model_dump(mode="json", exclude_defaults=True)
-        out = SearchUrlOut(
-            kind=query.kind,
-            sales_navigator_url=build_search_url(canonical_query(query)),
-            filters=shown,
-            sandbox=sandbox,
-        )
-        return reply(f"{query.kind} search filters: {json.dumps(shown, ensure_ascii=False)}", out)
-    model = LeadSearchFilters if kind == "people" else AccountSearchFilters
-    try:
-        typed_filters = model.model_validate(filters)
-    except ValidationError as exc:
-        problems = "; ".join(f"filters.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ToolError(f"Invalid {kind} filters: {problems}") from None
-    link = build_search_url(query_from(kind, typed_filters, None))
-    shown = typed_filters.model_dump(mode="json", exclude_defaults=True)
-    out = SearchUrlOut(kind=kind, sales_navigator_url=link, filters=shown, sandbox=sandbox)
-    return reply(link, out)

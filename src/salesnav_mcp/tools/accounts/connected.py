@@ -1,4 +1,4 @@
-"""Accounts toolset: which LinkedIn accounts are connected and whether they are usable."""
+"""Connected LinkedIn accounts and whether they are usable right now."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
 from salesnav_mcp.operations.results import Result
-from salesnav_mcp.tools._runtime import Toolset, reply, services
-
-toolset = Toolset("accounts", "Connected LinkedIn accounts and their status.")
+from salesnav_mcp.tools.runtime import reply, services, tool
 
 
 class AccountOut(BaseModel):
@@ -34,7 +32,7 @@ class AccountStatusOut(Result):
     usable: bool
 
 
-@toolset.tool(title="List LinkedIn accounts", read_only=True)
+@tool(title="List LinkedIn accounts", read_only=True)
 async def list_accounts(
     ctx: Context,
     query: Annotated[str | None, Field(description="Filter by name.", max_length=100)] = None,
@@ -62,7 +60,7 @@ async def list_accounts(
     )
 
 
-@toolset.tool(title="Account status", read_only=True)
+@tool(title="Account status", read_only=True)
 async def get_account_status(
     ctx: Context,
     account_id: Annotated[
