@@ -16,7 +16,8 @@ from salesnav_mcp.tools.runtime import Toolset
 
 toolset = Toolset(
     "partner",
-    "LinkedIn partner API: contracts, analytics exports, CRM profile matching, CRM data validation, embedded profiles.",
+    "LinkedIn partner API: contracts, analytics exports (create, poll with progress, download, summarise), CRM "
+    "profile matching (any size, batched), CRM data validation, embedded profiles.",
     tools=[
         list_contracts,
         run_analytics_export,

@@ -9,7 +9,7 @@ from salesnav_mcp.tools.search.searches import get_search_page, search_accounts,
 
 toolset = Toolset(
     "search",
-    "Sales Navigator lead and account search, geo lookup, search budget.",
+    "Sales Navigator lead and account search (typed filters or a pasted Sales Navigator URL), geo lookup, search budget.",
     tools=[search_leads, search_accounts, get_search_page, build_search_url_tool, lookup_geo, get_search_budget],
     resources=[budget, account_budget, search_results, filter_values],
     prompts=[prospecting, account_research],
