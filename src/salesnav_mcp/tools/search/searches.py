@@ -6,9 +6,9 @@ check the input, ask the user before spending past the budget warning, and shape
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from mcp.server.mcpserver import Context, ElicitationResult, Resolve
+from mcp.server.mcpserver import Context, Elicit, ElicitationResult, Resolve
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
@@ -54,7 +54,7 @@ class AccountSearchFilters(AccountFilters):
 
 class SearchOut(Result):
     search_id: str
-    kind: Literal["people", "company"]
+    kind: SearchKind
     sales_navigator_url: str = Field(description="Open this URL to see the same search in Sales Navigator.")
     total: int | None = Field(description="Matches upstream reported (Sales Navigator caps what it serves at 1,000).")
     fetched: int = Field(description="Results stored for this search so far.")
@@ -68,7 +68,7 @@ class SearchOut(Result):
     budget: BudgetOut
 
 
-def query_from(kind: Literal["people", "company"], filters: BaseModel | None, url: str | None) -> SearchQuery:
+def query_from(kind: SearchKind, filters: BaseModel | None, url: str | None) -> SearchQuery:
     if (filters is None) == (url is None):
         raise ToolError("Give exactly one of 'filters' or 'url' (a Sales Navigator search URL).")
     if url is not None:
@@ -115,8 +115,6 @@ async def _spend_gate(ctx: Context, account_id: str | None, confirm_spend: bool)
         return NOT_NEEDED  # below the threshold, or at the limit (the budget refuses by itself)
     if not can_elicit(ctx):
         return NO_ELICITATION
-    from mcp.server.mcpserver import Elicit
-
     return Elicit(
         f"Sales Navigator search budget for account {status.account_id}: {status.used} of {status.limit} used this "
         f"month, {status.remaining} left (resets {status.resets_at:%Y-%m-%d}). Spend one more on this search?",
@@ -132,7 +130,7 @@ ConfirmSpend = Annotated[
 ]
 
 
-async def run_search(
+async def search_and_reply(
     ctx: Context,
     kind: SearchKind,
     query: SearchQuery,
@@ -234,7 +232,7 @@ async def search_leads(
     Spends one search from the monthly budget per distinct query (repeats within 24 h are free); returns
     the first page and a cursor for the rest."""
     query = query_from("people", filters, url)
-    return await run_search(ctx, "people", query, account_id, max_results, page_size, gate, confirm_spend)
+    return await search_and_reply(ctx, "people", query, account_id, max_results, page_size, gate, confirm_spend)
 
 
 @tool(title="Search accounts (Sales Navigator)", read_only=False, destructive=False, idempotent=True)
@@ -256,7 +254,7 @@ async def search_accounts(
     """Find companies with Sales Navigator Account Search by headcount, revenue, industry and HQ location.
     Spends one search from the monthly budget per distinct query (repeats within 24 h are free)."""
     query = query_from("company", filters, url)
-    return await run_search(ctx, "company", query, account_id, max_results, page_size, gate, confirm_spend)
+    return await search_and_reply(ctx, "company", query, account_id, max_results, page_size, gate, confirm_spend)
 
 
 @tool(title="Next page of a search", read_only=True, open_world=False)
