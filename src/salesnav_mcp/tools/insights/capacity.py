@@ -1,6 +1,6 @@
 """Outreach capacity tool: before a campaign, how many recipients each account can reach, and when.
 
-The rules are in operations.capacity (and, short, in the tool's description, which is what the model reads).
+The planning rules are operations.capacity's; the tool's description states them briefly for the model.
 """
 
 from __future__ import annotations
