@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 $(NODE_STAMP): $(NODE_TOOLS)/package.json $(NODE_TOOLS)/package-lock.json scripts/install-node-tools.sh
 	scripts/install-node-tools.sh $@
 
-.PHONY: install node-tools demo test test-fast lint bench
+.PHONY: install node-tools demo test test-fast lint bench readme
 install: $(STAMP)
 
 node-tools: $(NODE_STAMP)
@@ -42,3 +42,7 @@ test-fast: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The README's tool table, generated from the toolsets.
+readme: $(STAMP)
+	$(BIN)/python -m salesnav_mcp.server.readme README.md

@@ -22,11 +22,11 @@ from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import SandboxConfig, create_app
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID
 from salesnav_mcp.server.app import build_server
 from salesnav_mcp.server.wiring import SANDBOX_HOST, open_services
-from salesnav_mcp.tools.services import Services
 
 
 def quiet_logging() -> None:

@@ -69,7 +69,7 @@ def main() -> None:
     lap("first MCPServer() (floor pays it too)")
 
     Tool.from_function = timed_from_function  # type: ignore[method-assign]
-    tool_count = len(registry.select_tools())
+    tool_count = len(registry.select().tools)
     mark = time.perf_counter()
     app_module.build_server(settings)
     lap(f"build_server ({tool_count} tools)")

@@ -16,10 +16,10 @@ from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp.clock import Clock, ManualClock
 from salesnav_mcp.config import Settings
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import SandboxConfig
 from salesnav_mcp.server.app import build_server
 from salesnav_mcp.server.wiring import open_services
-from salesnav_mcp.tools.services import Services
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from mcp import Client
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.guardrails import ElicitedApproval
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import ssi as sandbox_ssi
-from salesnav_mcp.tools.services import Services
 from salesnav_mcp.upstream.errors import UnknownOutcomeError
 
 from .conftest import world

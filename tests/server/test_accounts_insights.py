@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from mcp import Client
 
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox.data import BUSINESS_ACCOUNT_ID, DEFAULT_ACCOUNT_ID, SECOND_SALES_NAV_ACCOUNT_ID
-from salesnav_mcp.tools.services import Services
 
 pytestmark = pytest.mark.anyio
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from mcp.server.mcpserver import MCPServer
 
-from salesnav_mcp.tools.services import Services
+from salesnav_mcp.operations.services import Services
 
 from .conftest import make_settings, world
 from .elicit import ScriptedHuman

@@ -10,14 +10,14 @@ from mcp import Client
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.config import Settings
+from salesnav_mcp.operations.capacity import plan_account
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox.data import (
     BUSINESS_ACCOUNT_ID,
     DEFAULT_ACCOUNT_ID,
     FREE_ACCOUNT_ID,
     SECOND_SALES_NAV_ACCOUNT_ID,
 )
-from salesnav_mcp.tools.capacity import plan_account
-from salesnav_mcp.tools.services import Services
 
 from .conftest import make_settings
 from .insights_helpers import start_new_conversation

@@ -6,9 +6,9 @@ import pytest
 from mcp import Client
 
 from salesnav_mcp.clock import ManualClock
+from salesnav_mcp.operations.insights import PILLAR_NAMES
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox.data import BUSINESS_ACCOUNT_ID, DEFAULT_ACCOUNT_ID, SECOND_SALES_NAV_ACCOUNT_ID
-from salesnav_mcp.tools.insights import PILLAR_NAMES
-from salesnav_mcp.tools.services import Services
 
 from .insights_helpers import read_ssi_daily, sandbox_member_score
 

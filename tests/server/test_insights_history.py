@@ -11,12 +11,11 @@ from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.config import Settings
-from salesnav_mcp.insight_resources import register_insight_resources
+from salesnav_mcp.operations.services import Services
+from salesnav_mcp.operations.ssi_history import focus_pillar, summarize
 from salesnav_mcp.sandbox.data import BUSINESS_ACCOUNT_ID, DEFAULT_ACCOUNT_ID, SECOND_SALES_NAV_ACCOUNT_ID
 from salesnav_mcp.server.app import build_server
 from salesnav_mcp.store import SsiSnapshot
-from salesnav_mcp.tools.services import Services
-from salesnav_mcp.tools.ssi_history import focus_pillar, summarize
 
 from .conftest import world
 from .insights_helpers import pillar_scores, read_ssi_daily, sandbox_member_score, sandbox_ranks
@@ -32,7 +31,6 @@ def clock(manual_clock: ManualClock) -> ManualClock:
 @pytest.fixture
 def server(settings: Settings, services: Services) -> MCPServer:
     server = build_server(settings, services=services)
-    register_insight_resources(server)
     return server
 
 

@@ -8,6 +8,7 @@ import pytest
 from mcp import Client
 
 from salesnav_mcp.clock import ManualClock
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox.config import FaultRule
 from salesnav_mcp.sandbox.data import (
     BUSINESS_ACCOUNT_ID,
@@ -15,7 +16,6 @@ from salesnav_mcp.sandbox.data import (
     FREE_ACCOUNT_ID,
     SECOND_SALES_NAV_ACCOUNT_ID,
 )
-from salesnav_mcp.tools.services import Services
 
 from .conftest import world
 from .insights_helpers import new_draft, read_ssi_daily, sandbox_member_score, start_new_conversation

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from mcp.server.mcpserver import MCPServer
 
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import FaultRule, SandboxConfig
-from salesnav_mcp.tools.services import Services
 
 from .conftest import make_settings
 from .elicit import ScriptedHuman

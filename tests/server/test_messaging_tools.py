@@ -8,10 +8,10 @@ import pytest
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import SandboxConfig
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID
 from salesnav_mcp.server.app import build_server
-from salesnav_mcp.tools.services import Services
 
 from .conftest import make_settings, world
 from .elicit import ScriptedHuman

@@ -21,13 +21,12 @@ from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.config import Settings
+from salesnav_mcp.operations.partner.files import ExportStore, JobRecord
+from salesnav_mcp.operations.partner.summary import parse_created_at
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import SandboxConfig
 from salesnav_mcp.sandbox.config import FaultRule
 from salesnav_mcp.server.app import build_server
-from salesnav_mcp.tools.export_summary import parse_created_at
-from salesnav_mcp.tools.exports import ExportStore, JobRecord
-from salesnav_mcp.tools.partner import register_partner_resources
-from salesnav_mcp.tools.services import Services
 
 from .conftest import world
 
@@ -56,7 +55,6 @@ def sandbox_config(request: pytest.FixtureRequest) -> SandboxConfig:
 @pytest.fixture
 def server(settings: Settings, services: Services) -> MCPServer:
     built = build_server(settings, services=services)
-    register_partner_resources(built)
     return built
 
 
@@ -424,8 +422,8 @@ async def test_cancelling_a_run_stops_polling_and_leaves_the_job(
                 stopped.set()
 
     signal = StoppedSignal()
-    logging.getLogger("salesnav_mcp.tools.partner").addHandler(signal)
-    caplog.set_level(logging.WARNING, logger="salesnav_mcp.tools.partner")
+    logging.getLogger("salesnav_mcp.operations.partner").addHandler(signal)
+    caplog.set_level(logging.WARNING, logger="salesnav_mcp.operations.partner")
     try:
         async with (
             open_services(settings, clock=clock, sandbox_config=sandbox_config) as svc,
@@ -448,7 +446,7 @@ async def test_cancelling_a_run_stops_polling_and_leaves_the_job(
             resumed = await call(client, "get_analytics_export", {"job_id": job.id})
             assert resumed.structured_content["status"] == "PROCESSING"
     finally:
-        logging.getLogger("salesnav_mcp.tools.partner").removeHandler(signal)
+        logging.getLogger("salesnav_mcp.operations.partner").removeHandler(signal)
 
 
 # ----------------------------------------------------------------------------- CRM data validation
@@ -518,7 +516,6 @@ async def test_export_resources_are_listed_and_guarded(mcp_client: Client, setti
 
 async def test_export_list_resource_with_running_services(settings: Settings, services: Services) -> None:
     built = build_server(settings, services=services)
-    register_partner_resources(built, lambda: services)
     async with Client(built) as client:
         assert json.loads((await client.read_resource("salesnav://exports")).contents[0].text) == []
         run = await call(client, "run_analytics_export", {"export_type": "seat"})

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from salesnav_mcp.tools.export_summary import MAX_KEYS, merge_csv, summarize
-from salesnav_mcp.tools.exports import ExportStore, JobRecord
+from salesnav_mcp.operations.partner.files import ExportStore, JobRecord
+from salesnav_mcp.operations.partner.summary import MAX_KEYS, merge_csv, summarize
 
 pytestmark = pytest.mark.anyio
 

@@ -14,12 +14,11 @@ from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.config import Settings
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import SandboxConfig
 from salesnav_mcp.sandbox.config import FaultRule
 from salesnav_mcp.sandbox.jobs import record_digest, record_matches
 from salesnav_mcp.server.app import build_server
-from salesnav_mcp.tools.partner import register_partner_resources
-from salesnav_mcp.tools.services import Services
 
 from .conftest import world
 
@@ -44,7 +43,6 @@ def sandbox_config(request: pytest.FixtureRequest) -> SandboxConfig:
 @pytest.fixture
 def server(settings: Settings, services: Services) -> MCPServer:
     built = build_server(settings, services=services)
-    register_partner_resources(built)
     return built
 
 

@@ -6,8 +6,8 @@ import anyio
 import pytest
 from mcp import Client
 
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import SandboxConfig
-from salesnav_mcp.tools.services import Services
 
 from .conftest import world
 

@@ -5,9 +5,9 @@ from typing import Any
 import pytest
 from mcp import Client
 
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox.data import BUSINESS_ACCOUNT_ID
 from salesnav_mcp.sandbox.gazetteer import gazetteer
-from salesnav_mcp.tools.services import Services
 
 from .conftest import world
 

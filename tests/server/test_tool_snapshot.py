@@ -1,6 +1,7 @@
-"""Every tool's published contract (name, title, description, schemas, annotations) is kept in the repo.
+"""Every tool's published contract (name, title, description, schemas, annotations) is kept in the repo,
+one file per tool: `__toolsnaps__/<tool>.json`, so a change to a tool shows in review as a change to its file.
 
-A change to any of it fails this test until the snapshot is updated on purpose:
+A change to any of it fails this test, naming the tool, until the snapshot is updated on purpose:
 UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/server/test_tool_snapshot.py
 """
 
@@ -9,13 +10,14 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mcp import Client
 
 pytestmark = pytest.mark.anyio
 
-SNAPSHOT = Path(__file__).parent / "snapshots" / "tools.json"
+SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
 
 
 @pytest.fixture
@@ -23,20 +25,35 @@ def mode() -> str:
     return "auto"
 
 
-async def test_tool_contracts_match_the_snapshot(mcp_client: Client) -> None:
-    tools = (await mcp_client.list_tools()).tools
+def render(contract: dict[str, Any]) -> str:
+    return json.dumps(contract, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_snapshots(current: dict[str, dict[str, Any]]) -> None:
+    SNAPSHOTS.mkdir(exist_ok=True)
+    for stale in set(SNAPSHOTS.glob("*.json")) - {SNAPSHOTS / f"{name}.json" for name in current}:
+        stale.unlink()
+    for name, contract in current.items():
+        path = SNAPSHOTS / f"{name}.json"
+        if not path.exists() or path.read_text(encoding="utf-8") != render(contract):
+            path.write_text(render(contract), encoding="utf-8")
+
+
+async def test_tool_contracts_match_their_snapshots(mcp_client: Client) -> None:
     current = {
         tool.name: tool.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"meta", "icons"})
-        for tool in sorted(tools, key=lambda t: t.name)
+        for tool in (await mcp_client.list_tools()).tools
     }
-    rendered = json.dumps(current, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     if os.environ.get("UPDATE_SNAPSHOTS"):
-        SNAPSHOT.write_text(rendered, encoding="utf-8")
-    stored = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+        write_snapshots(current)
+    stored = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in SNAPSHOTS.glob("*.json")}
     added, removed = sorted(set(current) - set(stored)), sorted(set(stored) - set(current))
-    assert not added and not removed, f"tools added {added}, removed {removed}: update the snapshot on purpose"
-    changed = [name for name in current if current[name] != stored[name]]
-    assert not changed, f"contracts changed for {changed}: update the snapshot on purpose"
+    assert not added and not removed, f"tools added {added}, removed {removed}: update the snapshots on purpose"
+    changed = sorted(name for name in current if current[name] != stored[name])
+    assert not changed, (
+        f"contracts changed for {changed} (see {', '.join(f'__toolsnaps__/{n}.json' for n in changed)}): "
+        "update the snapshots on purpose"
+    )
 
 
 async def test_every_tool_declares_schemas_and_annotations(mcp_client: Client) -> None:

@@ -16,13 +16,13 @@ from mcp.server.transport_security import TransportSecuritySettings
 
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
+from salesnav_mcp.operations.search import encode_cursor
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import SandboxConfig
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID, SECOND_SALES_NAV_ACCOUNT_ID
 from salesnav_mcp.server.app import build_server
 from salesnav_mcp.server.users import parse_users, users_http_auth
 from salesnav_mcp.server.wiring import open_services
-from salesnav_mcp.tools.search import encode_cursor
-from salesnav_mcp.tools.services import Services
 
 pytestmark = pytest.mark.anyio
 

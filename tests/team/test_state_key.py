@@ -23,12 +23,12 @@ from pydantic import SecretStr
 
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import SandboxConfig
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID
 from salesnav_mcp.server.app import SERVER_NAME, build_server
 from salesnav_mcp.server.state import StateKeyError, request_state_security
 from salesnav_mcp.server.wiring import open_services
-from salesnav_mcp.tools.services import Services
 
 pytestmark = pytest.mark.anyio
 

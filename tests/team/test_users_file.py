@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from salesnav_mcp.operations.identity import User
+from salesnav_mcp.server.identity import USER_CLIENT_ID, user_from_token
 from salesnav_mcp.server.users import UsersFileError, UsersTokenVerifier, load_users, parse_users
-from salesnav_mcp.tools.identity import USER_CLIENT_ID, User, user_from_token
 
 DANA_TOKEN = "dana-token-4f1c9a7e2b"
 OPS_TOKEN = "ops-token-8d2e6b1f0c"

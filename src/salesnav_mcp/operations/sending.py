@@ -1,7 +1,7 @@
-"""The send adapter: an upstream send call as the guardrails' send function.
+"""Sending a confirmed draft upstream, through the guardrails' send coordinator.
 
 The guardrails decide what a failed send means from `SendFailure.proven_not_sent`; only this
-layer knows upstream's errors, so it is the one that translates them.
+layer knows upstream's errors, so it is the one that translates them (`upstream_send`).
 """
 
 from __future__ import annotations
@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from salesnav_mcp.guardrails import Draft, SendFailure
+from salesnav_mcp.guardrails import Confirmation, Draft, SendFailure, SendResult
 from salesnav_mcp.guardrails.send import SendFn
+from salesnav_mcp.models.connectsafely import AttachmentRef
+from salesnav_mcp.operations.outreach import inmail_preflight
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.upstream.errors import UpstreamError, proves_not_sent
 
 
@@ -24,3 +27,52 @@ def upstream_send(call: Callable[[Draft], Awaitable[Mapping[str, Any]]]) -> Send
             raise SendFailure(str(exc), proven_not_sent=proves_not_sent(exc)) from exc
 
     return send
+
+
+def _recipient_fields(recipient: str) -> dict[str, str]:
+    if recipient.startswith("urn:li:"):
+        return {"recipient_profile_urn": recipient}
+    return {"recipient_profile_id": recipient}
+
+
+def draft_sender(svc: Services, *, copy_to_crm: bool) -> SendFn:
+    """The upstream call that sends one draft: Sales Navigator's own send when the CRM gets a copy."""
+
+    async def send(draft: Draft) -> dict[str, Any]:
+        attachments = [AttachmentRef(file=a) for a in draft.attachments] or None  # type: ignore[arg-type]
+        if copy_to_crm and draft.channel == "sales_navigator":
+            thread_id = (draft.conversation_urn or "").rsplit(":", 1)[-1] if draft.conversation_urn else None
+            result = await svc.connectsafely.send_sales_nav_message(
+                account_id=draft.account_id,
+                body=draft.text,
+                subject=draft.subject,
+                thread_id=thread_id,
+                recipients=None if thread_id else [draft.recipient],
+                copy_to_crm=True,
+                attachments=attachments,
+            )
+        else:
+            result = await svc.connectsafely.send_message(
+                account_id=draft.account_id,
+                conversation_urn=draft.conversation_urn,
+                message=draft.text,
+                subject=draft.subject,
+                attachments=attachments,
+                messaging_channel=draft.channel,
+                **_recipient_fields(draft.recipient),
+            )
+        return result.model_dump(mode="json", exclude_none=True)
+
+    return upstream_send(send)
+
+
+async def send_draft(
+    svc: Services, draft_id: str, confirmation: Confirmation | None, *, copy_to_crm: bool
+) -> SendResult:
+    """Send a draft of an account the user may use, at most once; an unsent InMail draft checks credits first."""
+    draft = await svc.guardrails.drafts.get(draft_id)
+    svc.require_account(draft.account_id)
+    credits = await inmail_preflight(svc, draft) if draft.state in ("draft", "failed") else None
+    return await svc.guardrails.sender.send(
+        draft.id, confirmation, draft_sender(svc, copy_to_crm=copy_to_crm), inmail_credits=credits, actor=svc.actor()
+    )

@@ -1,9 +1,9 @@
-"""Build the MCP server: toolsets, prompts, resources and the lifespan that owns the services."""
+"""Build the MCP server: what the registry selected (tools, resources, prompts) and the lifespan that owns the services."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -13,12 +13,10 @@ from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp import __version__
 from salesnav_mcp.config import Settings
-from salesnav_mcp.insight_resources import register_insight_resources
-from salesnav_mcp.prompts.workflows import register_prompts
-from salesnav_mcp.resources import register_resources
-from salesnav_mcp.server.registry import build_tools, select_tools
+from salesnav_mcp.server.completions import register_completions
+from salesnav_mcp.server.registry import build_tools, select
 from salesnav_mcp.server.state import request_state_security
-from salesnav_mcp.tools.partner import register_partner_resources
+from salesnav_mcp.tools.runtime import PromptSpec, ResourceSpec
 
 logger = logging.getLogger("salesnav_mcp")
 
@@ -49,7 +47,7 @@ def build_server(
     `http_auth` protects the HTTP transport with a bearer token (see `server.auth.http_auth`).
     """
     settings = settings or Settings()
-    current: list[Any] = [services]  # the services of the running lifespan (static resources read them)
+    current: list[Any] = [services]  # the services of the running lifespan (static resources and completion read them)
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer) -> AsyncIterator[Any]:
@@ -70,20 +68,40 @@ def build_server(
             raise RuntimeError("the server's services are not running")
         return current[0]
 
+    selected = select(toolsets, read_only=read_only)
     server = MCPServer(
         SERVER_NAME,
         title="LinkedIn Sales Navigator",
         version=__version__,
         instructions=instructions(settings),
         lifespan=lifespan,
-        tools=build_tools(select_tools(toolsets, read_only=read_only)),
+        tools=build_tools(selected.tools),
         token_verifier=http_auth[0] if http_auth else None,
         auth=http_auth[1] if http_auth else None,
         # SALESNAV_STATE_KEY: replicas share the key, so a dialog started on one completes on another.
         request_state_security=request_state_security(settings, SERVER_NAME),
     )
-    register_prompts(server)
-    register_resources(server, get_services)
-    register_insight_resources(server)
-    register_partner_resources(server, get_services)
+    for resource in selected.resources:
+        add_resource(server, resource, get_services)
+    for prompt in selected.prompts:
+        add_prompt(server, prompt)
+    register_completions(server, get_services)
     return server
+
+
+def add_resource(server: MCPServer, spec: ResourceSpec, get_services: Callable[[], Any]) -> None:
+    """Register a resource; a static one reads the running services (the SDK gives it no request context)."""
+    handler = spec.fn
+    if spec.static:
+
+        async def read_static() -> str:
+            return await spec.fn(get_services())
+
+        handler = read_static
+    server.resource(spec.uri, name=spec.name, title=spec.title, description=spec.description, mime_type=spec.mime_type)(
+        handler
+    )
+
+
+def add_prompt(server: MCPServer, spec: PromptSpec) -> None:
+    server.prompt(name=spec.name, title=spec.title, description=spec.description)(spec.fn)

@@ -14,7 +14,7 @@
 JSON has the same shape: {"users": [{"name": ..., "token_sha256": ..., "accounts": [...] or "*"}]}.
 A presented bearer token is hashed and compared with every user's hash in constant time, so
 neither timing nor logs reveal tokens or which user almost matched. The verified identity
-travels with the request as an `AccessToken` (tools.identity reads it); it never holds the token.
+travels with the request as an `AccessToken` (server.identity reads it); it never holds the token.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ from typing import Any
 from mcp.server.auth.provider import AccessToken, TokenVerifier
 from mcp.server.auth.settings import AuthSettings
 
-from salesnav_mcp.tools.identity import ALL_ACCOUNTS, USER_CLIENT_ID, User
+from salesnav_mcp.operations.identity import User
+from salesnav_mcp.server.identity import ALL_ACCOUNTS, USER_CLIENT_ID, user_claims
 
 MIN_TOKEN_LENGTH = 16
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
@@ -153,7 +154,7 @@ class UsersTokenVerifier(TokenVerifier):
             client_id=USER_CLIENT_ID,
             subject=user.name,
             scopes=[],
-            claims=user.claims(),
+            claims=user_claims(user),
         )
 
 

@@ -16,8 +16,9 @@ import httpx2
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
 from salesnav_mcp.guardrails import build_guardrails
+from salesnav_mcp.operations.services import Services
+from salesnav_mcp.server.identity import request_user
 from salesnav_mcp.store import open_store
-from salesnav_mcp.tools.services import Services
 from salesnav_mcp.upstream.connectsafely import ConnectSafelyClient
 from salesnav_mcp.upstream.snap import SnapClient
 
@@ -114,4 +115,5 @@ async def open_services(
             snap=snap,
             guardrails=build_guardrails(store, settings, clock),
             sandbox_app=sandbox_app,
+            current_user=request_user,
         )

@@ -1,28 +1,13 @@
-"""MCP tools, one module per toolset; `TOOLSETS` is what the server registry reads.
+"""MCP tools, resources and prompts, one package per toolset; `TOOLSETS` is what the server registry reads.
 
-A toolset may span several modules (insights: SSI history, overview, capacity; partner:
-exports and CRM): importing them here is what declares their tools.
+Each toolset's `__init__` lists what it holds; its modules only declare (`tools.runtime`).
 """
 
 from __future__ import annotations
 
-from salesnav_mcp.guardrails import GuardrailError
-from salesnav_mcp.salesnav_url import SalesNavUrlError
-from salesnav_mcp.tools import (  # noqa: F401 - modules that declare tools
-    accounts,
-    capacity,
-    insights,
-    messaging,
-    overview,
-    partner,
-    search,
-    ssi_history,
-)
-from salesnav_mcp.tools._runtime import Toolset, user_facing
-from salesnav_mcp.upstream.errors import UpstreamError
-
-user_facing(UpstreamError, GuardrailError, SalesNavUrlError)
+from salesnav_mcp.tools import accounts, insights, messaging, partner, search
+from salesnav_mcp.tools.runtime import Toolset
 
 TOOLSETS: dict[str, Toolset] = {
-    module.toolset.name: module.toolset for module in (search, insights, accounts, messaging, partner)
+    package.toolset.name: package.toolset for package in (search, insights, accounts, messaging, partner)
 }

@@ -1,0 +1,344 @@
+"""Outreach capacity planning: before a campaign, how many recipients each account can reach, and when.
+
+Rules (also in the tool's description, which is what the model reads):
+- Every recipient here is a NEW conversation (replies in existing threads are unlimited and not planned).
+- Shared daily cap: SALESNAV_DAILY_NEW_CONVERSATIONS new conversations per account per UTC day, minus those
+  already started today through this server; inbox and InMail recipients both count.
+- InMail (Sales Navigator channel) needs a Sales Navigator seat and costs one credit per new thread; recipients
+  beyond the current balance are refused. Credits renew on the seat's billing date, which upstream does not
+  report, so the month view assumes no renewal.
+- Do-not-contact entries, unreadable recipients and recipients listed twice are refused for every account.
+- Inbox recipients are planned before InMail ones (they cost no credit); the order inside a list is kept.
+- "This month" runs to the end of the UTC month: today's room plus the full cap on each remaining day.
+- The monthly Sales Navigator search budget does not limit sending; it is reported so a campaign that still
+  needs prospecting knows what is left.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import anyio
+from pydantic import BaseModel, Field
+
+from salesnav_mcp.guardrails.budget import next_month_start
+from salesnav_mcp.guardrails.policy import day_start, recipient_key
+from salesnav_mcp.models.connectsafely import Account
+from salesnav_mcp.operations.insights import read_inmail_credits
+from salesnav_mcp.operations.outreach import (
+    Channel,
+    display_name,
+    new_conversations_today,
+    pending_work,
+    roster,
+    seat_from_premium,
+)
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.operations.services import Services
+from salesnav_mcp.upstream.errors import UpstreamError
+
+
+class ChannelCounts(BaseModel):
+    inbox: int
+    inmail: int
+    total: int
+
+
+class Refusal(BaseModel):
+    recipient: str
+    channel: Channel
+    code: str = Field(description="do_not_contact | invalid_recipient | listed_twice")
+    reason: str
+
+
+class RefusedGroup(BaseModel):
+    code: str = Field(description="no_seat | no_inmail_credits | over_monthly_cap | account_unavailable")
+    channel: Channel
+    count: int
+    reason: str
+    recipients: list[str]
+
+
+class AccountCapacity(BaseModel):
+    account_id: str
+    name: str
+    status: str | None = None
+    premium_type: str | None = None
+    seat: bool | None = None
+    inmail_credits: int | None = Field(
+        default=None,
+        description="Current balance (None when unknown). Credits renew on the seat's billing date, which is not "
+        "reported, so no renewal is assumed.",
+    )
+    daily_cap: int = Field(description="SALESNAV_DAILY_NEW_CONVERSATIONS: new conversations per UTC day, all channels")
+    sent_today: int = Field(description="New conversations already started today (UTC) through this server")
+    cap_left_today: int
+    days_left_in_month: int = Field(description="UTC days left in the month, today included")
+    today: ChannelCounts = Field(description="Recipients that can go out today")
+    this_month: ChannelCounts = Field(
+        description="By the end of the UTC month, today included: today's room plus the daily cap on each later day"
+    )
+    deferred: int = Field(description="Fit this month but not today")
+    refused: list[RefusedGroup] = Field(description="What this account cannot send, and why")
+    searches_remaining: int | None = Field(
+        default=None, description="Sales Navigator searches left this month (they do not limit sending)"
+    )
+    searches_reset_at: str | None = None
+    drafts_awaiting_confirmation: int = Field(description="Not counted above: they use the same room once sent")
+    notes: list[str] = Field(default_factory=list)
+    error: str | None = Field(default=None, description="Why this account could not be planned")
+
+
+class CapacityOut(Result):
+    requested: ChannelCounts
+    refused_everywhere: list[Refusal]
+    accounts: list[AccountCapacity]
+    best_account_today: str | None = Field(description="Account that can send the most today")
+    month_ends_at: datetime
+
+
+# ----------------------------------------------------------------------------- rules
+
+
+def screen(
+    inbox: list[str], inmail: list[str], dnc: dict[str, str | None]
+) -> tuple[list[str], list[str], list[Refusal]]:
+    """Refusals that hold for every account; the rest keeps its order."""
+    seen: dict[str, Channel] = {}
+    kept: dict[Channel, list[str]] = {"linkedin_inbox": [], "sales_navigator": []}
+    refused: list[Refusal] = []
+    for channel, items in (("linkedin_inbox", inbox), ("sales_navigator", inmail)):
+        for recipient in items:
+            try:
+                key = recipient_key(recipient)
+            except ValueError:
+                refused.append(
+                    Refusal(
+                        recipient=recipient,
+                        channel=channel,
+                        code="invalid_recipient",
+                        reason="not a profile id, URN or profile URL",
+                    )
+                )
+                continue
+            if key in seen:
+                where = "the inbox list" if seen[key] == "linkedin_inbox" else "the InMail list"
+                refused.append(
+                    Refusal(
+                        recipient=recipient,
+                        channel=channel,
+                        code="listed_twice",
+                        reason=f"already planned in {where}; one new conversation per person",
+                    )
+                )
+                continue
+            seen[key] = channel  # type: ignore[assignment]
+            if key in dnc:
+                why = f" ({dnc[key]})" if dnc[key] else ""
+                refused.append(
+                    Refusal(
+                        recipient=recipient,
+                        channel=channel,
+                        code="do_not_contact",
+                        reason=f"on the do-not-contact list{why}",
+                    )
+                )
+                continue
+            kept[channel].append(recipient)  # type: ignore[index]
+    return kept["linkedin_inbox"], kept["sales_navigator"], refused
+
+
+def days_left_in_month(now: datetime) -> int:
+    return (next_month_start(now) - day_start(now)).days
+
+
+def plan_account(
+    base: dict[str, object],
+    inbox: list[str],
+    inmail: list[str],
+    *,
+    cap: int,
+    sent_today: int,
+    days_left: int,
+    seat: bool | None,
+    credits: int | None,
+    unavailable: str | None = None,
+    notes: list[str] | None = None,
+) -> AccountCapacity:
+    """Apply the rules to one account (pure: every fact is passed in). `unavailable` says why it can send nothing."""
+    cap_left = max(0, cap - sent_today)
+    month_slots = cap_left + cap * max(0, days_left - 1)
+    refused: list[RefusedGroup] = []
+    notes = list(notes or [])
+    if unavailable:
+        for channel, items in (("linkedin_inbox", inbox), ("sales_navigator", inmail)):
+            if items:
+                refused.append(
+                    RefusedGroup(
+                        code="account_unavailable",
+                        channel=channel,
+                        count=len(items),  # type: ignore[arg-type]
+                        reason=unavailable,
+                        recipients=items,
+                    )
+                )
+        inbox, inmail, cap_left, month_slots = [], [], 0, 0
+    if inmail and seat is False:
+        refused.append(
+            RefusedGroup(
+                code="no_seat",
+                channel="sales_navigator",
+                count=len(inmail),
+                reason="InMail needs a Sales Navigator seat",
+                recipients=inmail,
+            )
+        )
+        inmail = []
+    if inmail and credits is not None and len(inmail) > credits:
+        over = inmail[credits:]
+        refused.append(
+            RefusedGroup(
+                code="no_inmail_credits",
+                channel="sales_navigator",
+                count=len(over),
+                reason=f"only {credits} InMail credit(s) left; each new thread costs one",
+                recipients=over,
+            )
+        )
+        inmail = inmail[:credits]
+    if inmail and seat is None:
+        notes.append("Sales Navigator seat unknown: InMail assumed possible")
+    if inmail and credits is None:
+        notes.append("InMail balance unknown: credits not checked")
+    inbox_today = min(len(inbox), cap_left)
+    inmail_today = min(len(inmail), cap_left - inbox_today)
+    inbox_month = min(len(inbox), month_slots)
+    inmail_month = min(len(inmail), month_slots - inbox_month)
+    for channel, items, fits in (("linkedin_inbox", inbox, inbox_month), ("sales_navigator", inmail, inmail_month)):
+        if len(items) > fits:
+            refused.append(
+                RefusedGroup(
+                    code="over_monthly_cap",
+                    channel=channel,
+                    count=len(items) - fits,  # type: ignore[arg-type]
+                    reason=f"beyond {month_slots} new conversation(s) left this month at the daily cap of {cap}",
+                    recipients=items[fits:],
+                )
+            )
+    today = ChannelCounts(inbox=inbox_today, inmail=inmail_today, total=inbox_today + inmail_today)
+    month = ChannelCounts(inbox=inbox_month, inmail=inmail_month, total=inbox_month + inmail_month)
+    return AccountCapacity(
+        **base,  # type: ignore[arg-type]
+        seat=seat,
+        inmail_credits=credits,
+        daily_cap=cap,
+        sent_today=sent_today,
+        cap_left_today=cap_left,
+        days_left_in_month=days_left,
+        today=today,
+        this_month=month,
+        deferred=month.total - today.total,
+        refused=refused,
+        notes=notes,
+    )
+
+
+# ----------------------------------------------------------------------------- facts per account
+
+
+async def account_capacity(
+    svc: Services,
+    account_id: str,
+    account: Account | None,
+    inbox: list[str],
+    inmail: list[str],
+    *,
+    tolerate_upstream: bool,
+) -> AccountCapacity:
+    now = svc.clock.now()
+    budget = await svc.guardrails.budget.status(account_id)
+    pending = await pending_work(svc, account_id)
+    notes: list[str] = []
+    if account is not None and account.status == "WARMUP":
+        notes.append("account is warming up: LinkedIn may accept fewer new conversations than the cap")
+    base: dict[str, object] = {
+        "account_id": account_id,
+        "name": display_name(account, account_id),
+        "status": account.status if account else None,
+        "searches_remaining": budget.remaining,
+        "searches_reset_at": budget.resets_at.isoformat(),
+        "drafts_awaiting_confirmation": len(pending.awaiting_confirmation),
+    }
+    facts = {
+        "cap": svc.settings.salesnav_daily_new_conversations,
+        "sent_today": await new_conversations_today(svc, account_id),
+        "days_left": days_left_in_month(now),
+    }
+    unavailable = "the account is in ERROR state upstream" if account and account.status == "ERROR" else None
+    try:
+        credits = await read_inmail_credits(svc, account_id)
+    except UpstreamError as exc:
+        if not tolerate_upstream:
+            raise
+        base["error"] = str(exc)
+        return plan_account(
+            base,
+            inbox,
+            inmail,
+            **facts,
+            seat=None,
+            credits=None,
+            unavailable=f"upstream error: {exc}",
+            notes=notes,  # type: ignore[arg-type]
+        )
+    base["premium_type"] = credits.premium_type
+    return plan_account(
+        base,
+        inbox,
+        inmail,
+        **facts,  # type: ignore[arg-type]
+        seat=seat_from_premium(credits.premium_type),
+        credits=credits.available,
+        unavailable=unavailable,
+        notes=notes,
+    )
+
+
+async def plan_capacity(
+    svc: Services, inbox: list[str], inmail: list[str], account_ids: list[str] | None
+) -> CapacityOut:
+    """Plan new conversations for these recipients on the named accounts, or on every enabled connected one.
+
+    Named accounts must be granted and their upstream errors are raised; otherwise an account
+    that upstream fails for is reported as not planned.
+    """
+    dnc = {e.recipient_key: e.reason for e in await svc.guardrails.dnc.list()}
+    inbox_ok, inmail_ok, refused_everywhere = screen(inbox, inmail, dnc)
+    accounts = await roster(svc)
+    explicit = bool(account_ids)
+    wanted = (
+        list(dict.fromkeys(svc.require_account(a.strip()) for a in account_ids or []))
+        if explicit
+        else [a.id for a in accounts.values() if a.enabled is not False]
+    )
+    results: dict[str, AccountCapacity] = {}
+
+    async def one(aid: str) -> None:
+        results[aid] = await account_capacity(
+            svc, aid, accounts.get(aid), inbox_ok, inmail_ok, tolerate_upstream=not explicit
+        )
+
+    async with anyio.create_task_group() as tg:
+        for aid in wanted:
+            tg.start_soon(one, aid)
+    planned = [results[aid] for aid in wanted]
+    candidates = [c for c in planned if c.error is None and c.today.total > 0]
+    best = max(candidates, key=lambda c: c.today.total).account_id if candidates else None
+    return CapacityOut(
+        requested=ChannelCounts(inbox=len(inbox), inmail=len(inmail), total=len(inbox) + len(inmail)),
+        refused_everywhere=refused_everywhere,
+        accounts=planned,
+        best_account_today=best,
+        month_ends_at=next_month_start(svc.clock.now()),
+        sandbox=svc.connectsafely.sandbox,
+    )

@@ -1,0 +1,58 @@
+"""What an SSI coaching brief is built on: the account's SSI history, the pillar to work on, the week's change.
+
+Gathering never fails on an expected condition (a malformed account id, no seat, upstream
+trouble): the brief says what happened instead, so the coaching can still explain it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from salesnav_mcp.operations.services import Services
+from salesnav_mcp.operations.ssi_history import SsiHistoryOut, focus_pillar, load_ssi_history
+from salesnav_mcp.upstream.errors import UpstreamError
+
+COACHING_DAYS = 90
+_ACCOUNT_ID = re.compile(r"^[0-9a-fA-F]{24}$")
+
+
+@dataclass(frozen=True)
+class CoachingBrief:
+    account_id: str | None  # the account coached (as resolved, else as asked; None: the default, unresolved)
+    history: SsiHistoryOut | None = None
+    focus: str | None = None  # the pillar to work on
+    week_change: float | None = None  # overall change over the last 7 days
+    unavailable: str | None = None  # why there is nothing to coach on
+
+
+def week_change(history: SsiHistoryOut) -> float | None:
+    """Overall change over the last 7 days, from the first reading inside that week to the latest."""
+    if len(history.points) < 2:
+        return None
+    week_start = history.until - timedelta(days=7)
+    inside = [p for p in history.points if p.day >= week_start and p.overall is not None]
+    if len(inside) < 2:
+        return None
+    return round(inside[-1].overall - inside[0].overall, 2)  # type: ignore[operator]
+
+
+async def coaching_brief(svc: Services, account_id: str | None) -> CoachingBrief:
+    """The SSI history of the last COACHING_DAYS (read now and kept) of one account, or why there is none."""
+    requested = (account_id or "").strip() or None
+    if requested and not _ACCOUNT_ID.match(requested):
+        return CoachingBrief(
+            requested, unavailable="the account id must be 24 hexadecimal characters (see list_accounts)."
+        )
+    try:
+        resolved = await svc.account_id(requested)
+    except UpstreamError as exc:
+        return CoachingBrief(requested, unavailable=str(exc))
+    try:
+        history = await load_ssi_history(svc, resolved, days=COACHING_DAYS, refresh=True)
+    except UpstreamError as exc:
+        return CoachingBrief(resolved, unavailable=str(exc))
+    if not history.points:
+        return CoachingBrief(resolved, history, unavailable=history.note or "no SSI reading is available.")
+    return CoachingBrief(resolved, history, focus=focus_pillar(history), week_change=week_change(history))

@@ -1,0 +1,103 @@
+"""Outreach capacity tool: before a campaign, how many recipients each account can reach, and when.
+
+The planning rules are operations.capacity's; the tool's description states them briefly for the model.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import CallToolResult
+from pydantic import Field
+
+from salesnav_mcp.operations.capacity import AccountCapacity, CapacityOut, plan_capacity
+from salesnav_mcp.tools.runtime import reply, services, tool
+
+MAX_RECIPIENTS = 2000
+MAX_ACCOUNTS = 25
+
+Recipients = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=300)]] | None,
+    Field(max_length=MAX_RECIPIENTS),
+]
+
+
+def _account_line(c: AccountCapacity) -> str:
+    head = f"{c.name} ({c.account_id})"
+    if c.error:
+        return f"{head}: not planned ({c.error})"
+    t, m = c.today, c.this_month
+    line = (
+        f"{head}: today {t.total} ({t.inbox} inbox + {t.inmail} InMail; {c.cap_left_today} of {c.daily_cap} new "
+        f"conversations left), this month {m.total}"
+    )
+    if c.inmail_credits is not None:
+        line += f", {c.inmail_credits} InMail credit(s)"
+    if c.refused:
+        line += "; refused: " + ", ".join(f"{g.count} {_channel(g.channel)} ({g.code})" for g in c.refused)
+    if c.notes:
+        line += "; note: " + "; ".join(c.notes)
+    return line + "."
+
+
+def _channel(channel: str) -> str:
+    return "InMail" if channel == "sales_navigator" else "inbox"
+
+
+def capacity_summary(out: CapacityOut) -> str:
+    r = out.requested
+    lines = [f"Plan for {r.inbox} inbox + {r.inmail} InMail recipient(s), new conversations only."]
+    if out.refused_everywhere:
+        counts: dict[str, int] = {}
+        for refusal in out.refused_everywhere:
+            counts[refusal.code] = counts.get(refusal.code, 0) + 1
+        lines.append(
+            f"Refused for every account: {len(out.refused_everywhere)} ("
+            + ", ".join(f"{n} {code}" for code, n in counts.items())
+            + ")."
+        )
+    lines.extend(_account_line(c) for c in out.accounts)
+    if out.best_account_today:
+        best = next(c for c in out.accounts if c.account_id == out.best_account_today)
+        lines.append(f"Most today: {best.name} ({best.today.total}).")
+    return "\n".join(lines)
+
+
+@tool(title="Plan outreach capacity", read_only=True)
+async def plan_outreach_capacity(
+    ctx: Context,
+    inbox_recipients: Annotated[
+        Recipients,
+        Field(
+            description="New conversations in the LinkedIn inbox (usually 1st-degree connections): profile ids, "
+            "URNs or profile URLs. Free, but they count toward the daily cap. Leave out replies in existing threads: "
+            "they are unlimited."
+        ),
+    ] = None,
+    inmail_recipients: Annotated[
+        Recipients,
+        Field(
+            description="New Sales Navigator InMail threads: profile ids, URNs or profile URLs. Each needs a seat "
+            "and one InMail credit, and counts toward the daily cap."
+        ),
+    ] = None,
+    account_ids: Annotated[
+        list[Annotated[str, Field(pattern=r"^\s*[0-9a-fA-F]{24}\s*$")]] | None,
+        Field(
+            description="Accounts to plan for (24-hex ids). Omit for every connected account.", max_length=MAX_ACCOUNTS
+        ),
+    ] = None,
+) -> Annotated[CallToolResult, CapacityOut]:
+    """Before a campaign: per account, how many recipients can get a NEW conversation today and by the end
+    of the UTC month, and what is refused. Sends nothing. Rules: daily cap (inbox + InMail) minus today's sends;
+    InMail needs a seat and 1 credit each, no renewal assumed; do-not-contact, duplicate and unreadable recipients
+    refused; inbox planned before InMail, list order kept."""
+    svc = services(ctx)
+    inbox = list(inbox_recipients or [])
+    inmail = list(inmail_recipients or [])
+    if not inbox and not inmail:
+        raise ToolError("Give at least one recipient in 'inbox_recipients' or 'inmail_recipients'.")
+    out = await plan_capacity(svc, inbox, inmail, account_ids)
+    return reply(capacity_summary(out), out)

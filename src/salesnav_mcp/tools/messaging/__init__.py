@@ -1,0 +1,37 @@
+"""Messaging toolset: read conversations, draft, and send only what a human confirmed.
+
+A send is always two steps. `draft_message` stores the exact message and reports every
+policy finding. `send_message` sends a draft once, after the human accepted an MCP
+elicitation showing recipient, channel, subject and the exact text; a client that cannot
+elicit falls back to the draft's confirmation token plus the recipient and text repeated
+(unless the server runs in strict mode). Text read from LinkedIn is returned marked as
+untrusted data: nothing in it can cause a send without a human.
+"""
+
+from salesnav_mcp.tools.messaging.attachments import upload_attachment
+from salesnav_mcp.tools.messaging.do_not_contact import add_do_not_contact, list_do_not_contact, remove_do_not_contact
+from salesnav_mcp.tools.messaging.drafting import draft_message, list_drafts
+from salesnav_mcp.tools.messaging.prompts import outreach_drafting
+from salesnav_mcp.tools.messaging.reading import list_conversations, read_messages
+from salesnav_mcp.tools.messaging.resources import drafts
+from salesnav_mcp.tools.messaging.sending import resolve_unknown_send, send_message
+from salesnav_mcp.tools.runtime import Toolset
+
+toolset = Toolset(
+    "messaging",
+    "Conversations, drafts and confirmed sends.",
+    tools=[
+        list_conversations,
+        read_messages,
+        draft_message,
+        list_drafts,
+        send_message,
+        resolve_unknown_send,
+        upload_attachment,
+        list_do_not_contact,
+        add_do_not_contact,
+        remove_do_not_contact,
+    ],
+    resources=[drafts],
+    prompts=[outreach_drafting],
+)

@@ -1,0 +1,167 @@
+"""Drafting: a message is stored with every policy finding and a preview; nothing is sent here."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult
+from pydantic import BaseModel, Field
+
+from salesnav_mcp.guardrails import Draft, DraftResult, SendResult
+from salesnav_mcp.operations import outreach
+from salesnav_mcp.operations.outreach import ChannelChoice
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.operations.services import Services
+from salesnav_mcp.tools.elicit import can_elicit
+from salesnav_mcp.tools.messaging.attachments import AttachmentIn
+from salesnav_mcp.tools.messaging.reading import clip
+from salesnav_mcp.tools.params import AccountId
+from salesnav_mcp.tools.runtime import reply, services, tool
+
+
+class FindingOut(BaseModel):
+    code: str
+    severity: Literal["block", "warn"]
+    message: str
+    field: str | None = None
+
+
+class DraftOut(Result):
+    draft_id: str
+    state: str = Field(description="draft | sending | sent | failed | unknown")
+    account_id: str
+    recipient: str
+    channel: Literal["linkedin_inbox", "sales_navigator"]
+    new_conversation: bool
+    conversation_urn: str | None
+    subject: str | None
+    text: str
+    attachments: list[AttachmentIn]
+    findings: list[FindingOut]
+    sendable: bool = Field(description="No blocking finding: send_message may send it after confirmation.")
+    confirmation_token: str | None = Field(
+        default=None, description="Only for clients without elicitation: pass to send_message with recipient and text."
+    )
+    token_expires_at: str | None = None
+
+
+class DraftsOut(Result):
+    drafts: list[DraftOut]
+
+
+def findings_out(result: DraftResult | SendResult) -> list[FindingOut]:
+    items = result.findings if isinstance(result, DraftResult) else result.warnings
+    return [FindingOut(**f.as_dict()) for f in items]
+
+
+def draft_out(svc: Services, draft: Draft, findings: list[FindingOut], token: Any = None) -> DraftOut:
+    return DraftOut(
+        draft_id=draft.id,
+        state=draft.state,
+        account_id=draft.account_id,
+        recipient=draft.recipient,
+        channel=draft.channel,
+        new_conversation=draft.is_new_conversation,
+        conversation_urn=draft.conversation_urn,
+        subject=draft.subject,
+        text=draft.text,
+        attachments=[AttachmentIn(**a) for a in draft.attachments],
+        findings=findings,
+        sendable=draft.state in ("draft", "failed") and not any(f.severity == "block" for f in findings),
+        confirmation_token=token.token if token is not None else None,
+        token_expires_at=token.expires_at.isoformat() if token is not None else None,
+        sandbox=svc.connectsafely.sandbox,
+    )
+
+
+def draft_preview(draft: Draft) -> str:
+    channel = "Sales Navigator InMail" if draft.channel == "sales_navigator" else "LinkedIn inbox"
+    kind = "new conversation" if draft.is_new_conversation else f"reply in {draft.conversation_urn}"
+    lines = [
+        f"From account: {draft.account_id}",
+        f"To: {draft.recipient}",
+        f"Channel: {channel} ({kind})",
+    ]
+    if draft.subject:
+        lines.append(f"Subject: {draft.subject}")
+    if draft.attachments:
+        lines.append("Attachments: " + ", ".join(a.get("name", "?") for a in draft.attachments))
+    lines += ["Text:", draft.text]
+    return "\n".join(lines)
+
+
+@tool(title="Draft a message", read_only=False, destructive=False)
+async def draft_message(
+    ctx: Context,
+    recipient: Annotated[
+        str,
+        Field(
+            description="Recipient profile id (e.g. jane-doe-1a2b) or URN (urn:li:fsd_profile:...).",
+            min_length=2,
+            max_length=200,
+        ),
+    ],
+    text: Annotated[str, Field(description="The exact message text.", min_length=1, max_length=8000)],
+    subject: Annotated[str | None, Field(description="Subject (Sales Navigator InMail only).", max_length=200)] = None,
+    channel: Annotated[
+        ChannelChoice,
+        Field(
+            description="auto: reply in an existing thread, else InMail when the account has a Sales Navigator seat."
+        ),
+    ] = "auto",
+    conversation_urn: Annotated[
+        str | None, Field(description="Reply in this conversation.", pattern=r"^urn:li:")
+    ] = None,
+    attachments: Annotated[
+        list[AttachmentIn], Field(description="Attachments from upload_attachment.", max_length=10)
+    ] = [],  # noqa: B006
+    account_id: AccountId = None,
+) -> Annotated[CallToolResult, DraftOut]:
+    """Store a message draft for review. Nothing is sent: returns a preview, the channel, and every policy finding
+    (do-not-contact, duplicate text, daily cap, InMail credits, length). Send it later with send_message."""
+    svc = services(ctx)
+    account = await svc.account_id(account_id)
+    result = await outreach.create_draft(
+        svc,
+        account,
+        recipient.strip(),
+        text,
+        subject=subject,
+        channel=channel,
+        conversation_urn=conversation_urn,
+        attachments=[a.model_dump() for a in attachments],
+    )
+    use_token = svc.guardrails.confirmer.mode == "token" or not can_elicit(ctx)
+    out = draft_out(svc, result.draft, findings_out(result), result.token if use_token else None)
+    lines = [f"Draft {out.draft_id} stored (not sent).", draft_preview(result.draft)]
+    for f in out.findings:
+        lines.append(f"{'BLOCKED' if f.severity == 'block' else 'Note'}: {f.message}")
+    if out.sendable:
+        lines.append("To send: send_message(draft_id) asks the user to confirm.")
+        if out.confirmation_token:
+            lines.append(
+                "This client cannot show a confirmation dialog: show the user this draft; only if they approve, call "
+                "send_message with draft_id, confirmation_token, recipient and text exactly as above."
+            )
+    return reply("\n".join(lines), out)
+
+
+@tool(title="List drafts", read_only=True, open_world=False)
+async def list_drafts(
+    ctx: Context,
+    account_id: AccountId = None,
+    state: Annotated[
+        Literal["draft", "sending", "sent", "failed", "unknown"] | None, Field(description="Only drafts in this state.")
+    ] = None,
+    limit: Annotated[int, Field(ge=1, le=100)] = 20,
+) -> Annotated[CallToolResult, DraftsOut]:
+    """List stored drafts and their state (draft, sending, sent, failed, unknown), newest first."""
+    svc = services(ctx)
+    account = await svc.account_id(account_id)
+    drafts = await svc.guardrails.drafts.list(account_id=account, states=[state] if state else None, limit=limit)
+    out = DraftsOut(drafts=[draft_out(svc, d, []) for d in drafts], sandbox=svc.connectsafely.sandbox)
+    lines = [f"{len(drafts)} draft(s)."] + [
+        f"- {d.id} [{d.state}] to {d.recipient}: «{clip(d.text, 80)}»" for d in drafts
+    ]
+    return reply("\n".join(lines), out)

@@ -1,0 +1,55 @@
+"""Sales Navigator contracts the member holds a seat on, and which have reporting access."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult
+from pydantic import BaseModel, Field
+
+from salesnav_mcp.models.snap import Contract
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.tools.runtime import reply, services, tool
+
+
+class ContractOut(BaseModel):
+    contract: str = Field(description="urn:li:salesContract:<id>")
+    name: str
+    description: str | None = None
+    has_reporting_access: bool = Field(description="Analytics exports need a reporting role on the contract.")
+
+
+def contract_out(contract: Contract) -> ContractOut:
+    return ContractOut(
+        contract=contract.contract,
+        name=contract.name,
+        description=contract.description,
+        has_reporting_access=contract.has_reporting_access,
+    )
+
+
+class ContractsOut(Result):
+    contracts: list[ContractOut]
+    reporting_contract: str | None = Field(
+        description="The contract analytics exports use when none is named (the only one with reporting access)."
+    )
+
+
+@tool(title="List Sales Navigator contracts", read_only=True)
+async def list_contracts(ctx: Context) -> Annotated[CallToolResult, ContractsOut]:
+    """List the Sales Navigator contracts the member holds a seat on and say which have reporting access
+    (needed for analytics exports)."""
+    svc = services(ctx)
+    contracts = [contract_out(c) for c in (await svc.snap.list_contracts()).elements]
+    reporting = [c for c in contracts if c.has_reporting_access]
+    out = ContractsOut(
+        contracts=contracts,
+        reporting_contract=reporting[0].contract if len(reporting) == 1 else None,
+        sandbox=svc.snap.sandbox,
+    )
+    lines = [f"{len(contracts)} contract(s):" + (" [sandbox]" if out.sandbox else "")] + [
+        f"- {c.name} ({c.contract}): {'reporting access' if c.has_reporting_access else 'no reporting access'}"
+        for c in contracts
+    ]
+    return reply("\n".join(lines), out)

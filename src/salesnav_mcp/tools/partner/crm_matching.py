@@ -1,0 +1,102 @@
+"""CRM profile matching tools: one record, or many in batches with progress."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult
+from pydantic import Field
+
+from salesnav_mcp.operations.partner.crm_matching import (
+    INLINE_RESULTS,
+    CrmRecord,
+    MatchOut,
+    match_record,
+    match_records,
+)
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.tools.runtime import reply, reply_with_file, services, tool
+
+MAX_RECORDS = 10_000  # per call: 100 upstream batches
+
+
+class MatchOneOut(Result):
+    match: MatchOut
+
+
+class MatchManyOut(Result):
+    records: int = Field(description="Distinct records looked up.")
+    duplicates_ignored: int
+    matched: int
+    not_matched: int
+    errors: int
+    upstream_batches: int
+    results: list[MatchOut] = Field(
+        description=f"Every record's answer in input order when at most {INLINE_RESULTS}; otherwise only the "
+        "not matched and failed ones (the full answer is in resource_uri)."
+    )
+    results_complete: bool
+    export_id: str | None = None
+    resource_uri: str | None = Field(default=None, description="Every record's answer as CSV, for large batches.")
+
+
+def _line(m: MatchOut) -> str:
+    where = m.profile_url or m.member if m.status == "matched" else (m.error or "no confident match")
+    return f"{m.record_id}: {m.status.replace('_', ' ')} ({where})"
+
+
+@tool(title="Match a CRM record to LinkedIn", read_only=True)
+async def match_crm_record(
+    ctx: Context,
+    instance_id: Annotated[str, Field(min_length=1, max_length=200, description="The CRM instance id.")],
+    partner: Annotated[str, Field(min_length=1, max_length=100, description="The CRM, e.g. SALESFORCE.")],
+    record_id: Annotated[str, Field(min_length=1, max_length=200, description="The record's id in the CRM.")],
+) -> Annotated[CallToolResult, MatchOneOut]:
+    """Find the Sales Navigator profile LinkedIn matched to one CRM record (contact or lead). Only
+    high-confidence matches are returned; otherwise the status is not_matched."""
+    svc = services(ctx)
+    match = await match_record(svc, CrmRecord(instance_id=instance_id, partner=partner, record_id=record_id))
+    out = MatchOneOut(match=match, sandbox=svc.snap.sandbox)
+    return reply(_line(match) + (" [sandbox]" if out.sandbox else ""), out)
+
+
+@tool(title="Match CRM records to LinkedIn", read_only=True)
+async def match_crm_records(
+    ctx: Context,
+    records: Annotated[
+        list[CrmRecord],
+        Field(min_length=1, max_length=MAX_RECORDS, description=f"CRM records to match (1-{MAX_RECORDS:,})."),
+    ],
+) -> Annotated[CallToolResult, MatchManyOut]:
+    """Find the Sales Navigator profiles LinkedIn matched to many CRM records at once (looked up in batches
+    of 100, with progress). Every answer is keyed back to its CRM record: matched, not_matched or error.
+    Answers for more than 200 records are stored as a CSV resource."""
+    svc = services(ctx)
+    run = await match_records(svc, records, ctx.report_progress)
+    stored = run.stored
+    shown = run.results if stored is None else [m for m in run.results if m.status != "matched"][:INLINE_RESULTS]
+    out = MatchManyOut(
+        records=run.records,
+        duplicates_ignored=run.duplicates_ignored,
+        matched=run.count("matched"),
+        not_matched=run.count("not_matched"),
+        errors=run.count("error"),
+        upstream_batches=run.upstream_batches,
+        results=shown,
+        results_complete=stored is None,
+        export_id=stored.export_id if stored else None,
+        resource_uri=stored.uri if stored else None,
+        sandbox=svc.snap.sandbox,
+    )
+    lines = [
+        f"{out.records} CRM records: {out.matched} matched, {out.not_matched} not matched, {out.errors} errors "
+        f"({out.upstream_batches} upstream batch{'es' if out.upstream_batches > 1 else ''})."
+        + (" [sandbox]" if out.sandbox else "")
+    ]
+    if out.errors:
+        first = next(m for m in run.results if m.status == "error")
+        lines.append(f"First error: {first.record_id}: {first.error}")
+    if stored is not None:
+        lines.append(f"Every answer as CSV: {stored.uri}")
+    return reply_with_file("\n".join(lines), out, stored)

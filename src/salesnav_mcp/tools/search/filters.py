@@ -1,0 +1,83 @@
+"""Tools that help build a search without running one: Sales Navigator URLs and geo ids."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import CallToolResult
+from pydantic import Field, ValidationError
+
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.operations.search import canonical_query
+from salesnav_mcp.salesnav_url import AccountFilters, LeadFilters, build_search_url, parse_search_url
+from salesnav_mcp.tools.runtime import reply, services, tool
+from salesnav_mcp.tools.search.searches import AccountSearchFilters, LeadSearchFilters, query_from
+
+
+class GeoOut(Result):
+    geo_id: str
+    name: str | None
+
+
+class SearchUrlOut(Result):
+    kind: Literal["people", "company"]
+    sales_navigator_url: str
+    filters: dict[str, Any] = Field(description="The search's filters, as lead or account filters take them.")
+
+
+@tool(title="Build a Sales Navigator URL", read_only=True, open_world=False, name="build_search_url")
+async def build_search_url_tool(
+    ctx: Context,
+    kind: Annotated[
+        Literal["people", "company"], Field(description="people: lead search; company: account search.")
+    ] = "people",
+    filters: Annotated[
+        dict[str, Any] | None,
+        Field(description="The same filters search_leads (people) or search_accounts (company) take."),
+    ] = None,
+    url: Annotated[str | None, Field(description="Or a Sales Navigator URL to read back into filters.")] = None,
+) -> Annotated[CallToolResult, SearchUrlOut]:
+    """Turn filters into a Sales Navigator search URL, or a URL back into filters. No upstream call, no budget."""
+    if (filters is None) == (url is None):
+        raise ToolError("Give exactly one of 'filters' or 'url'.")
+    sandbox = services(ctx).connectsafely.sandbox
+    if url is not None:
+        query = parse_search_url(url)
+        typed = LeadFilters.from_query(query) if query.kind == "people" else AccountFilters.from_query(query)
+        shown = typed.model_dump(mode="json", exclude_defaults=True)
+        out = SearchUrlOut(
+            kind=query.kind,
+            sales_navigator_url=build_search_url(canonical_query(query)),
+            filters=shown,
+            sandbox=sandbox,
+        )
+        return reply(f"{query.kind} search filters: {json.dumps(shown, ensure_ascii=False)}", out)
+    model = LeadSearchFilters if kind == "people" else AccountSearchFilters
+    try:
+        typed_filters = model.model_validate(filters)
+    except ValidationError as exc:
+        problems = "; ".join(f"filters.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ToolError(f"Invalid {kind} filters: {problems}") from None
+    link = build_search_url(query_from(kind, typed_filters, None))
+    shown = typed_filters.model_dump(mode="json", exclude_defaults=True)
+    out = SearchUrlOut(kind=kind, sales_navigator_url=link, filters=shown, sandbox=sandbox)
+    return reply(link, out)
+
+
+@tool(title="Look up a place's geo id", read_only=True)
+async def lookup_geo(
+    ctx: Context,
+    place: Annotated[
+        str, Field(description="Place name, e.g. 'Munich' or 'Greater Boston'.", min_length=2, max_length=100)
+    ],
+) -> Annotated[CallToolResult, GeoOut]:
+    """Find the LinkedIn geo id of a place, for the regions filter when the place is not a listed region."""
+    svc = services(ctx)
+    geo = await svc.connectsafely.lookup_geo(place.strip())
+    return reply(
+        f"{geo.name or place}: geo id {geo.geo_id}",
+        GeoOut(geo_id=geo.geo_id, name=geo.name, sandbox=svc.connectsafely.sandbox),
+    )

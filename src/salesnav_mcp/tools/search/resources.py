@@ -1,0 +1,80 @@
+"""Search resources: the budget of every account or one, a search's stored results, filter vocabularies."""
+
+from __future__ import annotations
+
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ResourceError
+
+from salesnav_mcp import salesnav_ids
+from salesnav_mcp.operations import search
+from salesnav_mcp.operations.search import budget_out
+from salesnav_mcp.operations.services import Services
+from salesnav_mcp.tools.runtime import json_text, resource, services
+
+JSON = "application/json"
+FILTERS_TEMPLATE = "salesnav://filters/{name}"
+# Search filter vocabularies: id -> name, as the search tools accept them (names or ids).
+VOCABULARIES: dict[str, dict[str, str]] = {
+    "seniority": salesnav_ids.SENIORITY,
+    "function": salesnav_ids.FUNCTION,
+    "company_headcount": salesnav_ids.HEADCOUNT,
+    "regions": salesnav_ids.REGION,
+    "industries": salesnav_ids.INDUSTRY,
+    "years": salesnav_ids.YEARS_BUCKET,
+    "connection_degree": salesnav_ids.RELATIONSHIP,
+    "company_type": salesnav_ids.COMPANY_TYPE,
+}
+
+
+@resource(
+    "salesnav://budget", name="search-budget", title="Sales Navigator search budget, every account", mime_type=JSON
+)
+async def budget(svc: Services) -> str:
+    """Searches used, remaining and the reset date per account this month. Reading it spends nothing."""
+    listed = [a for a in await svc.connectsafely.list_accounts() if svc.may_use(a.id)]
+    statuses = [budget_out(await svc.guardrails.budget.status(a.id)).model_dump() for a in listed]
+    return json_text({"sandbox": svc.connectsafely.sandbox, "budgets": statuses})
+
+
+@resource(
+    "salesnav://budget/{account_id}",
+    name="account-search-budget",
+    title="Sales Navigator search budget of one account",
+    mime_type=JSON,
+)
+async def account_budget(account_id: str, ctx: Context) -> str:
+    svc = services(ctx)
+    return json_text(budget_out(await svc.guardrails.budget.status(svc.require_account(account_id))).model_dump())
+
+
+@resource(
+    "salesnav://searches/{search_id}",
+    name="search-results",
+    title="Every stored result of a search",
+    mime_type=JSON,
+)
+async def search_results(search_id: str, ctx: Context) -> str:
+    """The results a search_leads/search_accounts call stored (up to 1,000); no upstream call."""
+    page = await search.stored_page(services(ctx), search_id, 0, search.RESULT_CAP)
+    if page is None:
+        raise ResourceError(f"No stored search {search_id!r}: it expired or never existed.")
+    record = page.search
+    return json_text(
+        {
+            "search_id": search_id,
+            "account_id": record.account_id,
+            "sales_navigator_url": page.url,
+            "total": record.total,
+            "complete": record.complete,
+            "results": page.items,
+        }
+    )
+
+
+@resource(FILTERS_TEMPLATE, name="filter-values", title="Values a search filter accepts", mime_type=JSON)
+async def filter_values(name: str) -> str:
+    """Names and ids for seniority, function, company_headcount, regions, industries, years,
+    connection_degree, company_type. Regions beyond these: lookup_geo."""
+    if name not in VOCABULARIES:
+        raise ResourceError(f"Unknown filter {name!r}; one of: {', '.join(VOCABULARIES)}.")
+    return json_text([{"id": key, "name": label} for key, label in VOCABULARIES[name].items()])

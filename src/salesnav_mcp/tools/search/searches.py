@@ -1,0 +1,268 @@
+"""Lead and account search tools: one budgeted search per distinct query, its pages served from storage.
+
+The running of a search (canonical query, paged waves, cursors) is operations.search; these tools
+check the input, ask the user before spending past the budget warning, and shape the reply.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import Context, Elicit, ElicitationResult, Resolve
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import CallToolResult
+from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
+
+from salesnav_mcp.guardrails import BudgetConfirmationRequired
+from salesnav_mcp.operations import search
+from salesnav_mcp.operations.results import Result
+from salesnav_mcp.operations.search import (
+    RESULT_CAP,
+    BudgetOut,
+    CompanyOut,
+    LeadOut,
+    SearchKind,
+    budget_out,
+    canonical_query,
+)
+from salesnav_mcp.operations.services import Services
+from salesnav_mcp.salesnav_url import (
+    AccountFilters,
+    LeadFilters,
+    SearchQuery,
+    UrlFilter,
+    build_search_url,
+    parse_search_url,
+    validate_search_url,
+)
+from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, outcome_value
+from salesnav_mcp.tools.params import AccountId
+from salesnav_mcp.tools.runtime import reply, services, tool
+from salesnav_mcp.tools.search.budget import budget_line
+
+
+class LeadSearchFilters(LeadFilters):
+    # Raw URL filters stay usable (from_query fills them) but out of the published schema:
+    # a model that needs them passes the Sales Navigator URL instead.
+    other_filters: SkipJsonSchema[list[UrlFilter]] = Field(default_factory=list)
+
+
+class AccountSearchFilters(AccountFilters):
+    other_filters: SkipJsonSchema[list[UrlFilter]] = Field(default_factory=list)
+
+
+class SearchOut(Result):
+    search_id: str
+    kind: SearchKind
+    sales_navigator_url: str = Field(description="Open this URL to see the same search in Sales Navigator.")
+    total: int | None = Field(description="Matches upstream reported (Sales Navigator caps what it serves at 1,000).")
+    fetched: int = Field(description="Results stored for this search so far.")
+    complete: bool = Field(description="Every result upstream serves is stored.")
+    offset: int
+    leads: list[LeadOut] | None = None
+    companies: list[CompanyOut] | None = None
+    next_cursor: str | None = Field(description="Pass to get_search_page for the next page (no upstream call).")
+    cached: bool = Field(description="Served from a search run in the cache window (free).")
+    charged: bool = Field(description="This call spent one search from the monthly budget.")
+    budget: BudgetOut
+
+
+def query_from(kind: SearchKind, filters: BaseModel | None, url: str | None) -> SearchQuery:
+    if (filters is None) == (url is None):
+        raise ToolError("Give exactly one of 'filters' or 'url' (a Sales Navigator search URL).")
+    if url is not None:
+        return canonical_query(parse_search_url(validate_search_url(url, kind)))
+    query = filters.to_query()  # type: ignore[union-attr]
+    if not query.keywords and not query.filters:
+        raise ToolError("'filters' is empty: give at least keywords or one filter.")
+    return canonical_query(query)
+
+
+def lead_line(i: int, lead: dict[str, Any]) -> str:
+    where = f" @ {lead['company']}" if lead.get("company") else ""
+    parts = [f"{i}. {lead['name']} — {lead.get('title') or '?'}{where}"]
+    if lead.get("location"):
+        parts.append(lead["location"])
+    if lead.get("degree"):
+        parts.append(lead["degree"])
+    parts.append(f"id:{lead.get('profile_id') or lead.get('profile_urn')}")
+    return " · ".join(parts)
+
+
+def company_line(i: int, company: dict[str, Any]) -> str:
+    parts = [f"{i}. {company['name']}"]
+    for key in ("industry", "location"):
+        if company.get(key):
+            parts.append(company[key])
+    parts.append(f"id:{company.get('company_id')}")
+    return " · ".join(parts)
+
+
+class SpendSearch(BaseModel):
+    spend: bool = Field(
+        title="Spend one Sales Navigator search", description="Run this search and spend one from this month's budget."
+    )
+
+
+async def _spend_gate(ctx: Context, account_id: str | None, confirm_spend: bool) -> Any:
+    """Ask the human before a search once the budget's warning threshold is reached."""
+    if confirm_spend:
+        return NOT_NEEDED
+    svc = services(ctx)
+    status = await svc.guardrails.budget.status(await svc.account_id(account_id))
+    if not status.warn or status.remaining == 0:
+        return NOT_NEEDED  # below the threshold, or at the limit (the budget refuses by itself)
+    if not can_elicit(ctx):
+        return NO_ELICITATION
+    return Elicit(
+        f"Sales Navigator search budget for account {status.account_id}: {status.used} of {status.limit} used this "
+        f"month, {status.remaining} left (resets {status.resets_at:%Y-%m-%d}). Spend one more on this search?",
+        SpendSearch,
+    )
+
+
+SpendGate = Annotated[ElicitationResult[SpendSearch], Resolve(_spend_gate)]
+
+ConfirmSpend = Annotated[
+    bool,
+    Field(description="Set true only after the user agreed to spend a search past the budget warning threshold."),
+]
+
+
+async def search_and_reply(
+    ctx: Context,
+    kind: SearchKind,
+    query: SearchQuery,
+    account_id: str | None,
+    max_results: int,
+    page_size: int,
+    gate: Any,
+    confirm_spend: bool,
+) -> CallToolResult:
+    svc = services(ctx)
+    account = await svc.account_id(account_id)
+    url = build_search_url(query)
+    decision = outcome_value(gate)
+    if decision is None or (isinstance(decision, SpendSearch) and not decision.spend):
+        status = await svc.guardrails.budget.status(account)
+        raise ToolError(f"Search not run: the user did not agree to spend a search. {budget_line(budget_out(status))}")
+    confirmed = confirm_spend or isinstance(decision, SpendSearch)
+    try:
+        run = await search.run_search(
+            svc, kind, url, account, max_results=max_results, confirmed=confirmed, progress=ctx.report_progress
+        )
+    except BudgetConfirmationRequired as exc:
+        status = exc.status
+        can_ask = "" if decision == NO_ELICITATION else " (or accept the confirmation dialog)"
+        raise ToolError(
+            f"Search not run: it would be search {status.used + status.pending + 1} of {status.limit} this month for "
+            f"account {status.account_id} ({status.remaining} left, resets {status.resets_at:%Y-%m-%d}). "
+            f"Ask the user; if they agree, call again with confirm_spend=true{can_ask}."
+        ) from exc
+    return await page_reply(svc, run.search_id, 0, page_size, charged=run.charged, cached=run.cached)
+
+
+async def page_reply(
+    svc: Services, search_id: str, offset: int, limit: int, *, charged: bool = False, cached: bool = False
+) -> CallToolResult:
+    page = await search.stored_page(svc, search_id, offset, limit)
+    if page is None:
+        raise ToolError(f"No stored search {search_id!r}: it expired or never existed. Run the search again.")
+    record = page.search
+    budget = budget_out(await svc.guardrails.budget.status(record.account_id))
+    out = SearchOut(
+        search_id=search_id,
+        kind=page.kind,
+        sales_navigator_url=page.url,
+        total=record.total,
+        fetched=record.item_count,
+        complete=record.complete,
+        offset=offset,
+        leads=[LeadOut(**i) for i in page.items] if page.kind == "people" else None,
+        companies=[CompanyOut(**i) for i in page.items] if page.kind == "company" else None,
+        next_cursor=search.encode_cursor(search_id, page.next_offset) if page.more else None,
+        cached=cached,
+        charged=charged,
+        budget=budget,
+        sandbox=svc.connectsafely.sandbox,
+    )
+    line = lead_line if page.kind == "people" else company_line
+    noun = "leads" if page.kind == "people" else "accounts"
+    total = f" of {record.total} matches" if record.total is not None else ""
+    head = (
+        f"{noun.capitalize()} {offset + 1}-{page.next_offset} ({record.item_count} stored{total}); search {search_id}."
+    )
+    if not page.items:
+        head = f"No {noun} {'found' if offset == 0 else 'on this page'}; search {search_id}."
+    cost = " Served from cache (free)." if cached else (" Spent 1 search." if charged else "")
+    lines = [head + cost] + [line(offset + i + 1, item) for i, item in enumerate(page.items)]
+    if page.more:
+        lines.append(f"More: get_search_page(cursor={out.next_cursor!r}).")
+    lines.append(budget_line(budget) + (" [sandbox]" if out.sandbox else ""))
+    return reply("\n".join(lines), out)
+
+
+MaxResults = Annotated[
+    int, Field(ge=1, le=RESULT_CAP, description="How many results to fetch and store (default 25, at most 1,000).")
+]
+
+PageSize = Annotated[
+    int, Field(ge=1, le=100, description="Results shown in this reply (default 25); the rest via cursor.")
+]
+
+
+@tool(title="Search leads (Sales Navigator)", read_only=False, destructive=False, idempotent=True)
+async def search_leads(
+    ctx: Context,
+    gate: SpendGate,
+    filters: Annotated[LeadSearchFilters | None, Field(description="Lead filters. Give this or url.")] = None,
+    url: Annotated[
+        str | None,
+        Field(
+            description="A pasted Sales Navigator lead search URL (https://www.linkedin.com/sales/search/people?...). Give this or filters."
+        ),
+    ] = None,
+    max_results: MaxResults = 25,
+    page_size: PageSize = 25,
+    account_id: AccountId = None,
+    confirm_spend: ConfirmSpend = False,
+) -> Annotated[CallToolResult, SearchOut]:
+    """Find people with Sales Navigator Lead Search, e.g. VPs of Sales at 201-500 person fintechs in Germany.
+    Spends one search from the monthly budget per distinct query (repeats within 24 h are free); returns
+    the first page and a cursor for the rest."""
+    query = query_from("people", filters, url)
+    return await search_and_reply(ctx, "people", query, account_id, max_results, page_size, gate, confirm_spend)
+
+
+@tool(title="Search accounts (Sales Navigator)", read_only=False, destructive=False, idempotent=True)
+async def search_accounts(
+    ctx: Context,
+    gate: SpendGate,
+    filters: Annotated[AccountSearchFilters | None, Field(description="Account filters. Give this or url.")] = None,
+    url: Annotated[
+        str | None,
+        Field(
+            description="A pasted Sales Navigator account search URL (https://www.linkedin.com/sales/search/company?...). Give this or filters."
+        ),
+    ] = None,
+    max_results: MaxResults = 25,
+    page_size: PageSize = 25,
+    account_id: AccountId = None,
+    confirm_spend: ConfirmSpend = False,
+) -> Annotated[CallToolResult, SearchOut]:
+    """Find companies with Sales Navigator Account Search by headcount, revenue, industry and HQ location.
+    Spends one search from the monthly budget per distinct query (repeats within 24 h are free)."""
+    query = query_from("company", filters, url)
+    return await search_and_reply(ctx, "company", query, account_id, max_results, page_size, gate, confirm_spend)
+
+
+@tool(title="Next page of a search", read_only=True, open_world=False)
+async def get_search_page(
+    ctx: Context,
+    cursor: Annotated[str, Field(description="next_cursor from a search result.", min_length=4, max_length=200)],
+    page_size: PageSize = 25,
+) -> Annotated[CallToolResult, SearchOut]:
+    """Read more results of a search already run, from storage: no upstream call, no budget spent."""
+    search_id, offset = search.decode_cursor(cursor)
+    return await page_reply(services(ctx), search_id, offset, page_size)
