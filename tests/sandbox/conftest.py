@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -12,6 +14,9 @@ from sandbox_helpers import API_KEY, RESTLI, Sandbox
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.sandbox import SandboxConfig, create_app
+
+# The sandbox's URL parser is checked against the URL tests' golden URLs and query strategies.
+sys.path.append(str(Path(__file__).parents[1] / "url"))
 
 
 @pytest.fixture

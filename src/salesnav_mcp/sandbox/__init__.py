@@ -5,8 +5,8 @@
     world = app.state.world
     await serve(config, host="127.0.0.1", port=8765)
 
-It shares no code with the clients it tests: only LinkedIn's URL format
-(`salesnav_mcp.salesnav_url`), the id vocabularies and the clock.
+It shares no code with the clients it tests, only the id vocabularies and the clock;
+it reads Sales Navigator search URLs with its own parser (`search_url`).
 """
 
 from .app import create_app, serve

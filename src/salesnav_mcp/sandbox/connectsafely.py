@@ -24,7 +24,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from salesnav_mcp.salesnav_ids import HEADCOUNT
-from salesnav_mcp.salesnav_url import SalesNavUrlError, parse_search_url
 
 from . import search, ssi
 from .data import DEFAULT_ACCOUNT_ID
@@ -32,6 +31,7 @@ from .errors import ApiError, cs_account_not_found, cs_error, cs_no_seat
 from .inbox import SALES_NAV_PREFIX
 from .messaging import CHANNELS, MAX_SUBJECT, MAX_TEXT, deliver, resolve_attachments
 from .population import Company, Lead
+from .search_url import SearchUrl, SearchUrlError, read_search_url
 from .world import LABELS, Account, Attachment, Conversation, Message, SandboxWorld, iso, next_midnight
 from .zod import Validator
 
@@ -205,15 +205,15 @@ def _paging(body: dict[str, Any]) -> tuple[Validator, int, int]:
     return check, count or 25, start or 0
 
 
-def _sales_nav_query(url: str, kind: str, account: Account) -> Any:
+def _sales_nav_query(url: str, kind: str, account: Account) -> SearchUrl:
     if "/sales/search/" not in url:
         raise cs_error(400, "url must be a Sales Navigator search URL "
                             f"(https://www.linkedin.com/sales/search/{kind}?query=...)", "INVALID_SEARCH_URL")
     if not account.has_seat:
         raise cs_no_seat(account.premium_type)
     try:
-        query = parse_search_url(url)
-    except SalesNavUrlError as exc:
+        query = read_search_url(url)
+    except SearchUrlError as exc:
         raise cs_error(400, f"Invalid Sales Navigator URL: {exc}", "INVALID_SEARCH_URL") from None
     if query.kind != kind:
         other = "/search/companies" if query.kind == "company" else "/search/people"

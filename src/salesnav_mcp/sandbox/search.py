@@ -17,29 +17,17 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Protocol
+from typing import Any
 
 from salesnav_mcp.salesnav_ids import INDUSTRY, REVENUE_BOUNDS
 
 from .gazetteer import fold
 from .population import Company, Lead, Population, build_population
+from .search_url import Choice, SearchFilter
 
 Predicate = Callable[[Any], bool]
 _DEGREE_RANK = {"F": 0, "S": 1, "O": 2}
 _OPEN_REVENUE = REVENUE_BOUNDS[-1]  # LinkedIn's "1B+" upper bound means no upper bound
-
-
-class FilterValueLike(Protocol):
-    id: str | None
-    text: str | None
-    selection_type: str
-
-
-class UrlFilterLike(Protocol):
-    type: str
-    values: tuple[FilterValueLike, ...]
-    range_min: float | None
-    range_max: float | None
 
 
 # ------------------------------------------------------------------ keywords
@@ -158,12 +146,12 @@ def _org_id(raw: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _text_in(value: FilterValueLike, haystack: str) -> bool:
+def _text_in(value: Choice, haystack: str) -> bool:
     needle = fold(value.text or value.id or "").strip()
     return bool(needle) and needle in fold(haystack)
 
 
-def _company_matches(pop: Population, company_id: int, value: FilterValueLike) -> bool:
+def _company_matches(pop: Population, company_id: int, value: Choice) -> bool:
     wanted = _org_id(value.id)
     if wanted is not None:
         return wanted == company_id
@@ -171,16 +159,16 @@ def _company_matches(pop: Population, company_id: int, value: FilterValueLike) -
     return company is not None and _text_in(value, company.name)
 
 
-def _title_matches(title: str, title_id: str | None, value: FilterValueLike) -> bool:
+def _title_matches(title: str, title_id: str | None, value: Choice) -> bool:
     if value.text:
         return _text_in(value, title)
     return value.id is not None and value.id == title_id
 
 
-def _lead_value_matcher(pop: Population, filter_type: str, account_id: str) -> Callable[[Lead, FilterValueLike], bool]:
+def _lead_value_matcher(pop: Population, filter_type: str, account_id: str) -> Callable[[Lead, Choice], bool]:
     geo = pop.gazetteer
     company = pop.companies_by_id
-    matchers: dict[str, Callable[[Lead, FilterValueLike], bool]] = {
+    matchers: dict[str, Callable[[Lead, Choice], bool]] = {
         "SENIORITY_LEVEL": lambda lead, v: lead.seniority == v.id,
         "FUNCTION": lambda lead, v: lead.function == v.id,
         "COMPANY_HEADCOUNT": lambda lead, v: lead.headcount == v.id,
@@ -206,9 +194,9 @@ def _lead_value_matcher(pop: Population, filter_type: str, account_id: str) -> C
     return matchers.get(filter_type)  # type: ignore[return-value]
 
 
-def _company_value_matcher(pop: Population, filter_type: str) -> Callable[[Company, FilterValueLike], bool] | None:
+def _company_value_matcher(pop: Population, filter_type: str) -> Callable[[Company, Choice], bool] | None:
     geo = pop.gazetteer
-    matchers: dict[str, Callable[[Company, FilterValueLike], bool]] = {
+    matchers: dict[str, Callable[[Company, Choice], bool]] = {
         "COMPANY_HEADCOUNT": lambda c, v: c.headcount == v.id,
         "INDUSTRY": lambda c, v: c.industry_id == _geo_id(v.id),
         "COMPANY_TYPE": lambda c, v: c.company_type == v.id,
@@ -218,7 +206,7 @@ def _company_value_matcher(pop: Population, filter_type: str) -> Callable[[Compa
     return matchers.get(filter_type)
 
 
-def _values_predicate(values: tuple[FilterValueLike, ...], match: Callable[[Any, FilterValueLike], bool]) -> Predicate:
+def _values_predicate(values: tuple[Choice, ...], match: Callable[[Any, Choice], bool]) -> Predicate:
     included = tuple(v for v in values if v.selection_type != "EXCLUDED")
     excluded = tuple(v for v in values if v.selection_type == "EXCLUDED")
 
@@ -230,7 +218,7 @@ def _values_predicate(values: tuple[FilterValueLike, ...], match: Callable[[Any,
     return check
 
 
-def _revenue_predicate(f: UrlFilterLike, revenue_of: Callable[[Any], float]) -> Predicate:
+def _revenue_predicate(f: SearchFilter, revenue_of: Callable[[Any], float]) -> Predicate:
     low = f.range_min
     high = None if f.range_max is None or f.range_max >= _OPEN_REVENUE else f.range_max
 
@@ -241,7 +229,7 @@ def _revenue_predicate(f: UrlFilterLike, revenue_of: Callable[[Any], float]) -> 
     return check
 
 
-def url_lead_predicate(pop: Population, filters: Iterable[UrlFilterLike], account_id: str) -> Predicate:
+def url_lead_predicate(pop: Population, filters: Iterable[SearchFilter], account_id: str) -> Predicate:
     checks: list[Predicate] = []
     for f in filters:
         if f.type == "ANNUAL_REVENUE":
@@ -253,7 +241,7 @@ def url_lead_predicate(pop: Population, filters: Iterable[UrlFilterLike], accoun
     return all_of(checks)
 
 
-def url_company_predicate(pop: Population, filters: Iterable[UrlFilterLike]) -> Predicate:
+def url_company_predicate(pop: Population, filters: Iterable[SearchFilter]) -> Predicate:
     checks: list[Predicate] = []
     for f in filters:
         if f.type == "ANNUAL_REVENUE":
