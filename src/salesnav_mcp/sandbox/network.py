@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .draws import unit
 from .population import Lead
-from .world import iso
+from .world import iso, to_ms
 
 if TYPE_CHECKING:
     from .world import SandboxWorld
@@ -92,7 +92,7 @@ class Network:
         now = world.now()
         accepts = unit(world.seed, "accept", account_id, lead.profile_id) < ACCEPT_SHARE
         delay = timedelta(hours=1 + 71 * unit(world.seed, "accept-delay", account_id, lead.profile_id))
-        invitation = Invitation(self._new_id(), account_id, lead, now, note, now + delay if accepts else None)
+        invitation = Invitation(self._new_id(), account_id, lead, now, note, to_ms(now + delay) if accepts else None)
         self.invitations.append(invitation)
         return invitation
 
@@ -128,7 +128,7 @@ def seed_network(world: SandboxWorld) -> Network:
         strangers = [lead for lead in world.leads if lead.degree(account.id) != "F"]
         picked = rng.sample(strangers, sent + received)
         for lead in picked[:sent]:
-            sent_at = start - timedelta(hours=rng.uniform(30, 30 * 24))
+            sent_at = to_ms(start - timedelta(hours=rng.uniform(30, 30 * 24)))
             network.invitations.append(Invitation(network._new_id(), account.id, lead, sent_at, None, None))
         network.received.update((account.id, lead.profile_id) for lead in picked[sent:])
     network.invitations.sort(key=lambda i: i.sent_at)

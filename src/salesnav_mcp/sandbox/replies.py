@@ -26,7 +26,7 @@ from .network import Invitation
 from .population import Lead
 from .vocabulary import ACCEPTANCE_REPLIES, INBOUND_REPLIES
 from .webhooks import record_message_received
-from .world import Conversation, Message, SandboxWorld, iso
+from .world import Conversation, Message, SandboxWorld, iso, to_ms
 
 REPLY_SHARE = 0.35
 ACCEPTED_WRITES_SHARE = 0.3
@@ -68,7 +68,7 @@ def after_send(world: SandboxWorld, conversation: Conversation) -> None:
     delay = timedelta(minutes=15 + (48 * 60 - 15) * unit("reply-delay", *key))
     text = _fill(world, account_id, lead, INBOUND_REPLIES, unit("reply-text", *key))
     world.pending_replies.append(
-        PendingReply(conversation.last_activity + delay, account_id, lead, text, conversation.urn))
+        PendingReply(to_ms(conversation.last_activity + delay), account_id, lead, text, conversation.urn))
 
 
 def after_acceptance(world: SandboxWorld, invitation: Invitation) -> None:
@@ -80,7 +80,7 @@ def after_acceptance(world: SandboxWorld, invitation: Invitation) -> None:
     accepted_at = invitation.accepts_at or world.now()
     delay = timedelta(minutes=10 + (24 * 60 - 10) * unit("accepted-delay", *key))
     text = _fill(world, account_id, lead, ACCEPTANCE_REPLIES, unit("accepted-text", *key))
-    world.pending_replies.append(PendingReply(accepted_at + delay, account_id, lead, text, None, invitation))
+    world.pending_replies.append(PendingReply(to_ms(accepted_at + delay), account_id, lead, text, None, invitation))
 
 
 def deliver_due(world: SandboxWorld) -> None:
