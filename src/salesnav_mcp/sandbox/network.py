@@ -92,7 +92,7 @@ class Network:
         now = world.now()
         accepts = unit(world.seed, "accept", account_id, lead.profile_id) < ACCEPT_SHARE
         delay = timedelta(hours=1 + 71 * unit(world.seed, "accept-delay", account_id, lead.profile_id))
-        invitation = Invitation(self._new_id(), account_id, lead, now, note, to_ms(now + delay) if accepts else None)
+        invitation = Invitation(self.new_id(), account_id, lead, now, note, to_ms(now + delay) if accepts else None)
         self.invitations.append(invitation)
         return invitation
 
@@ -106,15 +106,11 @@ class Network:
                       if i.state == "PENDING" and i.accepts_at is not None and i.accepts_at <= now),
                      key=lambda i: i.accepts_at or now)
         for invitation in due:
-            self.accept(invitation)
+            invitation.state = "ACCEPTED"
+            self.connected.add((invitation.account_id, invitation.lead.profile_id))
         return due
 
-    def accept(self, invitation: Invitation) -> None:
-        invitation.state = "ACCEPTED"
-        invitation.accepts_at = invitation.accepts_at or invitation.sent_at
-        self.connected.add((invitation.account_id, invitation.lead.profile_id))
-
-    def _new_id(self) -> str:
+    def new_id(self) -> str:
         self.next_id += 1
         return str(self.next_id)
 
@@ -129,7 +125,7 @@ def seed_network(world: SandboxWorld) -> Network:
         picked = rng.sample(strangers, sent + received)
         for lead in picked[:sent]:
             sent_at = to_ms(start - timedelta(hours=rng.uniform(30, 30 * 24)))
-            network.invitations.append(Invitation(network._new_id(), account.id, lead, sent_at, None, None))
+            network.invitations.append(Invitation(network.new_id(), account.id, lead, sent_at, None, None))
         network.received.update((account.id, lead.profile_id) for lead in picked[sent:])
     network.invitations.sort(key=lambda i: i.sent_at)
     return network

@@ -65,7 +65,7 @@ class ProfileViews:
     def in_window(self, account_id: str, now: datetime) -> dict[str, datetime]:
         """Distinct profiles counted in the last 24 h, with their latest counted fetch."""
         latest: dict[str, datetime] = {}
-        for profile_id, at in self.counted[account_id]:
+        for profile_id, at in self.counted.get(account_id, []):
             if at > now - WINDOW:
                 latest[profile_id] = at
         return latest
@@ -77,7 +77,7 @@ class ProfileViews:
     def limit_reached_at(self, account_id: str, now: datetime, limit: int) -> datetime | None:
         """When the window's distinct count reached `limit` (the limit-th profile's first fetch in it), if it has."""
         first: dict[str, datetime] = {}
-        for profile_id, at in self.counted[account_id]:
+        for profile_id, at in self.counted.get(account_id, []):
             if at > now - WINDOW:
                 first.setdefault(profile_id, at)
         return sorted(first.values())[limit - 1] if 0 < limit <= len(first) else None
