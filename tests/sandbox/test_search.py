@@ -210,7 +210,7 @@ async def test_paging_total_and_the_1000_cap(sb: Sandbox) -> None:
     real = len(expected(sb, lambda lead: within(sb, lead.geo_id, NORTH_AMERICA)))
     assert real > 1000
     first = (await sb.search_people(url=url, count=25)).json()
-    assert first["pagination"] == {"count": 25, "start": 0, "total": 1000} and first["hasMore"] is True
+    assert first["pagination"] == {"count": 25, "start": 0, "total": real} and first["hasMore"] is True
     near_end = (await sb.search_people(url=url, start=990, count=25)).json()
     assert len(near_end["people"]) == 10 and near_end["hasMore"] is False
     past_end = (await sb.search_people(url=url, start=1000, count=25)).json()

@@ -141,3 +141,12 @@ def test_same_seed_and_clock_give_the_same_inboxes_and_seats() -> None:
 
     assert snapshot(7) == snapshot(7)
     assert snapshot(7) != snapshot(8)
+
+
+@pytest.mark.parametrize("seed", [7, 1, 2026])
+def test_every_seeded_thread_is_in_time_order(seed: int) -> None:
+    world = create_app(SandboxConfig(seed=seed, clock=ManualClock())).state.world
+    for thread in world.conversations.values():
+        times = [m.sent_at for m in thread.messages]
+        assert times == sorted(times) and len(set(times)) == len(times), thread.urn
+        assert thread.last_activity == max(times)

@@ -32,6 +32,7 @@ class Exchange:
     content: bytes
     status: int | None = None
     response_headers: httpx2.Headers | None = None
+    response_content: bytes = b""
 
     @property
     def route(self) -> str:
@@ -52,6 +53,7 @@ class RecordingTransport(httpx2.ASGITransport):
         response = await super().handle_async_request(request)
         exchange.status = response.status_code
         exchange.response_headers = httpx2.Headers(response.headers)
+        exchange.response_content = await response.aread()
         return response
 
     def to(self, route_suffix: str, method: str | None = None) -> list[Exchange]:

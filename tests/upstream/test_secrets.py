@@ -12,14 +12,16 @@ import pytest
 from salesnav_mcp.sandbox import FaultRule
 from salesnav_mcp.sandbox.data import (
     BUSINESS_ACCOUNT_ID,
+    DEFAULT_ACCOUNT_ID,
     ENTERPRISE_CONTRACT,
     PROFESSIONAL_CONTRACT,
     SECOND_SALES_NAV_ACCOUNT_ID,
 )
 from salesnav_mcp.upstream import errors
+from salesnav_mcp.upstream.connectsafely import ConnectSafelyClient
 from salesnav_mcp.upstream.errors import UpstreamError
 
-from .helpers import CANARY_ACCESS_TOKEN, CANARY_API_KEY, fresh_recipients, make_settings
+from .helpers import CANARY_ACCESS_TOKEN, CANARY_API_KEY, CS_BASE, fresh_recipients, make_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -122,3 +124,36 @@ async def test_canary_never_leaks(upstream, clock, caplog: pytest.LogCaptureFixt
     sent = [e.headers.get("authorization", "") for e in up.transport.exchanges]
     assert f"Bearer {CANARY_API_KEY}" in sent and f"Bearer {CANARY_ACCESS_TOKEN}" in sent
     assert f"Bearer {INVALID_API_KEY}" in sent and f"Bearer {INVALID_TOKEN}" in sent
+
+
+async def test_canary_never_leaks_from_research_and_invitations(upstream, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    faults = [FaultRule(route="POST /linkedin/connect", kind="hang_after_commit", delay=60, times=1)]
+    caught: list[UpstreamError] = []
+    async with upstream(faults=faults, profile_views_per_day=1, connections_per_week=1) as up:
+        cs = up.cs
+        impatient = ConnectSafelyClient(
+            settings=up.settings, base_url=CS_BASE, transport=up.transport, clock=up.clock, connect_timeout=0.2
+        )
+        up.extra_clients.append(impatient)
+        leads = [
+            lead for lead in up.world.leads if up.world.network.status(DEFAULT_ACCOUNT_ID, lead) == "NOT_CONNECTED"
+        ]
+        attempts: list[tuple[type[UpstreamError], Callable[[], Awaitable[object]]]] = [
+            (errors.UnknownOutcomeError, lambda: impatient.send_connection_request(profile_urn=leads[0].profile_urn)),
+            (errors.RateLimitedError, lambda: cs.send_connection_request(profile_urn=leads[1].profile_urn)),
+            (errors.NotFoundError, lambda: cs.get_relationship("nobody-here-000000")),
+            (errors.NotFoundError, lambda: cs.get_quota("0" * 24)),
+            (errors.ValidationError, lambda: cs.withdraw_invitation(leads[2].profile_id)),
+            (errors.NotFoundError, lambda: cs.get_company_details("no-such-company")),
+            (errors.AuthenticationError, lambda: up.connectsafely(INVALID_API_KEY).get_profile(profile_id="x")),
+        ]
+        await cs.get_profile(profile_id=leads[3].profile_id)
+        attempts.append((errors.RateLimitedError, lambda: cs.get_profile(profile_id=leads[4].profile_id)))
+        for error, call in attempts:
+            with pytest.raises(error) as info:
+                await call()
+            caught.append(info.value)
+    texts = [every_text_of(e) for e in caught] + [record.getMessage() for record in caplog.records]
+    assert all(canary not in text for text in texts for canary in CANARIES)
+    assert f"Bearer {CANARY_API_KEY}" in [e.headers.get("authorization", "") for e in up.transport.exchanges]

@@ -6,8 +6,10 @@ responses are tolerant (extra fields kept, documented variants normalised).
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 from typing import Any, Literal
+from urllib.parse import unquote
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 
@@ -171,11 +173,36 @@ class SsiScore(WireModel):
     sub_scores: list[SsiSubScore] = Field(default_factory=list)
 
 
+class SsiPillar(WireModel):
+    """One entry of a group's `pillars` (DEFINE: the group's average per pillar, like `subScores`)."""
+
+    pillar: str | None = None
+    score: float | None = None
+
+
 class SsiGroupScore(WireModel):
+    """A group comparison. The notes' shape (`groupType`, `rank`, `score`) and the seed's (`group`,
+    `averageScore`, `groupSize`, `change`, `pillars`) are both read; `group` fills `groupType` when it is absent.
+
+    `change` (DEFINE): today's rank minus yesterday's, so negative means the member moved toward the top.
+    """
+
     group_type: str | None = None  # INDUSTRY | NETWORK
+    group: str | None = None
     rank: float | None = None  # top-N percent
     industry_name: str | None = None
     score: SsiScore | None = None
+    average_score: float | None = None  # 0-100
+    group_size: int | None = None
+    change: float | None = None
+    pillars: list[SsiPillar] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _group_names_the_type(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not (data.get("groupType") or data.get("group_type")) and data.get("group"):
+            data = {**data, "groupType": data["group"]}
+        return data
 
 
 class SsiResponse(WireModel):
@@ -223,6 +250,9 @@ class Account(WireModel):
 
 
 class AccountStatus(WireModel):
+    """The account's LinkedIn session: AVAILABLE, IN_USE (a request or the vendor's warm-up automation is
+    driving it) or ERROR."""
+
     id: str | None = None
     status: str | None = None  # AVAILABLE | IN_USE | ERROR
 
@@ -246,6 +276,16 @@ class LatestMessage(WireModel):
     has_attachment: bool | None = None
 
 
+class ConversationLabel(WireModel):
+    id: str | None = None
+    name: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_id(cls, data: Any) -> Any:
+        return {"id": data} if isinstance(data, str) else data
+
+
 class Conversation(WireModel):
     conversation_urn: str
     conversation_id: str | None = None
@@ -255,6 +295,8 @@ class Conversation(WireModel):
     latest_message: LatestMessage | None = None
     source: str | None = None  # "sales_navigator" | "linkedin"
     sales_nav_thread_id: str | None = None
+    subject: str | None = None  # Sales Navigator (InMail) threads
+    labels: list[ConversationLabel] = Field(default_factory=list)
 
     @property
     def is_sales_navigator(self) -> bool:
@@ -281,6 +323,20 @@ class Attachment(WireModel):
     name: str | None = None
 
 
+class MessageAttachment(WireModel):
+    """An attachment as a read message lists it (every field optional: upstream's shapes vary)."""
+
+    asset_urn: str | None = None
+    byte_size: int | None = None
+    media_type: str | None = None
+    name: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_name(cls, data: Any) -> Any:
+        return {"name": data} if isinstance(data, str) else data
+
+
 class Message(WireModel):
     message_urn: str | None = None
     text: str | None = None
@@ -289,12 +345,30 @@ class Message(WireModel):
     sender_name: str | None = None
     is_sent_by_owner: bool | None = None
     has_attachment: bool | None = None
-    attachments: list[Any] = Field(default_factory=list)
+    attachments: list[MessageAttachment] = Field(default_factory=list)
+    subject: str | None = None  # an InMail's subject
+
+    @property
+    def attachment_names(self) -> list[str]:
+        return [a.name for a in self.attachments if a.name]
 
 
 class MessagesPage(WireModel):
     messages: list[Message] = Field(default_factory=list)
     participants: list[Participant] = Field(default_factory=list)
+    has_more: bool = False
+    cursor: str | None = None
+
+
+class RecentMessage(Message):
+    conversation_urn: str | None = None
+
+
+class RecentMessagesPage(WireModel):
+    """`GET /messaging/recent-messages` (DEFINE, the fields are undocumented): the account's messages across
+    threads, newest first, only those after `since` when given; `cursor` continues with older ones."""
+
+    messages: list[RecentMessage] = Field(default_factory=list)
     has_more: bool = False
     cursor: str | None = None
 
@@ -390,3 +464,367 @@ class SalesNavSendResponse(WireModel):
 
 class UploadAttachmentResponse(WireModel):
     attachment: Attachment
+
+
+# --------------------------------------------------------------------------- research: profiles and companies
+
+_DEGREE_NAMES = {"DISTANCE_1": "1st", "DISTANCE_2": "2nd", "DISTANCE_3": "3rd", "3rd+": "3rd"}
+_PROFILE_LISTS = ("experience", "education", "skills")
+_PROFILE_URL = re.compile(r"linkedin\.com/in/([^/?#]+)")
+
+
+class ProfileRequest(RequestModel):
+    """`POST /profile`. `profile_id` is the public id (vanity slug); a profile URL is reduced to its slug
+    (upstream tolerates URLs but documents slugs), a URN is refused before sending (upstream does not take one)."""
+
+    profile_id: str = Field(min_length=1)
+    account_id: str | None = None
+    include_experience: bool = False
+    include_education: bool = False
+    include_skills: bool = False
+    include_contact: bool = False
+    include_geo_location: bool = False
+    force_refresh: bool = Field(default=False, description="Skip upstream's 6 h cache (counts against the quota).")
+
+    @field_validator("profile_id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        value = value.strip()
+        if value.startswith("urn:"):
+            raise ValueError("give the public profile id (e.g. jane-doe-1a2b3c), not a URN")
+        match = _PROFILE_URL.search(value)
+        slug = unquote(match.group(1)) if match else value
+        if not slug or re.search(r"[\s/]", slug):
+            raise ValueError("must be a public profile id such as jane-doe-1a2b3c, or a linkedin.com/in/ URL")
+        return slug
+
+
+class ProfileLocation(WireModel):
+    country_code: str | None = None
+    postal_code: str | None = None
+    geo_location_name: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_text(cls, data: Any) -> Any:
+        return {"geoLocationName": data} if isinstance(data, str) else data
+
+
+class GeoLocation(WireModel):
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    full_location: str | None = None
+
+
+class Experience(WireModel):
+    title: str | None = None
+    company_name: str | None = None
+    employment_type: str | None = None
+    duration: str | None = None
+    location: str | None = None
+    description: str | None = None
+    company_url: str | None = None
+    company_logo_url: str | None = None
+
+
+class Education(WireModel):
+    school_name: str | None = None
+    degree: str | None = None
+    field_of_study: str | None = None
+    date_range: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    grade: str | None = None
+    activities: str | None = None
+    description: str | None = None
+
+
+class Skill(WireModel):
+    skill_id: str | None = None
+    name: str | None = None
+    endorsement_count: int | None = None
+    is_endorsed: bool | None = None
+
+    @field_validator("skill_id", mode="before")
+    @classmethod
+    def _text_id(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+
+class Profile(WireModel):
+    """One person's profile. `connection_degree` is normalised to "1st" | "2nd" | "3rd" (upstream answers
+    those, or DISTANCE_1/2/3); the lists are here whether upstream put them inside `profile` or beside it.
+    Contact details, when asked for, stay in the extra fields under upstream's own (undocumented) names."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    headline: str | None = None
+    public_identifier: str | None = None
+    entity_urn: str | None = None  # urn:li:fsd_profile:...
+    profile_picture: str | None = None
+    location: ProfileLocation | None = None
+    is_premium: bool | None = None
+    is_verified: bool | None = None
+    supports_free_email: bool | None = None  # a free InMail is possible (open profile)
+    connection_count: int | None = None
+    follower_count: int | None = None
+    is_connected: bool | None = None
+    invitation_sent: bool | None = None
+    invitation_received: bool | None = None
+    connection_degree: str | None = None
+    geo_location: GeoLocation | None = None  # with include_geo_location
+    experience: list[Experience] = Field(default_factory=list)
+    education: list[Education] = Field(default_factory=list)
+    skills: list[Skill] = Field(default_factory=list)
+
+    @field_validator("connection_degree", mode="before")
+    @classmethod
+    def _one_spelling(cls, value: Any) -> Any:
+        return _DEGREE_NAMES.get(value, value) if isinstance(value, str) else value
+
+
+class ProfileResponse(WireModel):
+    """`POST /profile`. `cached` answers came from upstream's 6 h cache and cost no quota."""
+
+    profile_id: str | None = None
+    account_id: str | None = None
+    profile: Profile
+    cached: bool | None = None
+    cached_at: datetime | None = None
+    expires_at: datetime | None = None
+    message: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lists_into_profile(cls, data: Any) -> Any:
+        if not (isinstance(data, dict) and isinstance(data.get("profile"), dict)):
+            return data
+        beside = {key: data[key] for key in _PROFILE_LISTS if key in data and key not in data["profile"]}
+        if not beside:
+            return data
+        rest = {key: value for key, value in data.items() if key not in beside}
+        return {**rest, "profile": {**data["profile"], **beside}}
+
+
+class CompanyDetailsRequest(RequestModel):
+    """`POST /search/companies/details`: a numeric company id (sent as text) or a universal name."""
+
+    company_id: str = Field(min_length=1)
+    account_id: str | None = None
+
+    @field_validator("company_id", mode="before")
+    @classmethod
+    def _text_id(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value.strip() if isinstance(value, str) else value
+
+
+class EmployeeRange(WireModel):
+    start: int | None = None
+    end: int | None = None  # None: open-ended (10,001+)
+
+
+class Headquarters(WireModel):
+    """Keys undocumented (DEFINE): city, geographicArea, country, postalCode, line1; others kept as extras."""
+
+    city: str | None = None
+    geographic_area: str | None = None
+    country: str | None = None
+    postal_code: str | None = None
+    line1: str | None = None
+
+
+class CompanyDetails(WireModel):
+    id: str | None = None
+    name: str | None = None
+    universal_name: str | None = None
+    tagline: str | None = None
+    description: str | None = None
+    website_url: str | None = None
+    phone: str | None = None
+    company_type: str | None = None
+    headquarters: Headquarters | None = None
+    employee_range: EmployeeRange | None = None
+    staff_count: int | None = None
+    specialities: list[str] = Field(default_factory=list)
+    logo_url: str | None = None
+    cover_image_url: str | None = None
+    linkedin_url: str | None = None
+    is_active: bool | None = None
+    is_verified: bool | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _text_id(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+
+class CompanyDetailsResponse(WireModel):
+    company: CompanyDetails
+
+
+# --------------------------------------------------------------------------- relationships and invitations
+
+MAX_CONNECT_NOTE_CHARS = 300
+_AGO = re.compile(r"(\d+|an?|one)\s+(second|minute|hour|day|week|month|year)s?\s+ago", re.IGNORECASE)
+_AGO_UNIT = {
+    "second": timedelta(seconds=1),
+    "minute": timedelta(minutes=1),
+    "hour": timedelta(hours=1),
+    "day": timedelta(days=1),
+    "week": timedelta(weeks=1),
+    "month": timedelta(days=30),
+    "year": timedelta(days=365),
+}
+
+
+class Relationship(WireModel):
+    """`GET /relationship/{profileId}` (upstream sends no `success` field). `status`: NOT_CONNECTED is the
+    documented value; the sandbox also answers CONNECTED, INVITATION_SENT, INVITATION_RECEIVED (DEFINE)."""
+
+    connected: bool = False
+    invitation_sent: bool = False
+    invitation_received: bool = False
+    status: str | None = None
+    profile_urn: str | None = None
+    account_id: str | None = None
+
+    @property
+    def can_invite(self) -> bool:
+        """The documented rule: invite only when neither connected nor already invited."""
+        return not (self.connected or self.invitation_sent)
+
+
+class ConnectRequest(RequestModel):
+    """`POST /connect`: exactly one of `profile_urn` (preferred upstream) or `profile_id`, and an optional note."""
+
+    account_id: str | None = None
+    profile_id: str | None = None
+    profile_urn: str | None = Field(default=None, pattern=r"^urn:li:")
+    custom_message: str | None = Field(default=None, max_length=MAX_CONNECT_NOTE_CHARS)
+
+    @field_validator("custom_message")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value if value and value.strip() else None
+
+    @model_validator(mode="after")
+    def _one_person(self) -> ConnectRequest:
+        if bool(self.profile_id) == bool(self.profile_urn):
+            raise ValueError("give exactly one of profileUrn or profileId")
+        return self
+
+
+class ConnectResponse(WireModel):
+    message: str | None = None
+    profile_urn: str | None = None
+
+
+class WithdrawInvitationRequest(RequestModel):
+    profile_id: str = Field(min_length=1)
+    account_id: str | None = None
+
+
+class WithdrawInvitationResponse(WireModel):
+    message: str | None = None
+
+
+class InvitationProfile(WireModel):
+    first_name: str | None = None
+    last_name: str | None = None
+    headline: str | None = None
+    profile_url: str | None = None
+    public_identifier: str | None = None
+
+
+class SentInvitation(WireModel):
+    invitation_id: str | None = None
+    invitation_urn: str | None = None
+    member_urn: str | None = None
+    sent_at: str | None = None  # relative text, e.g. "2 days ago"
+    profile: InvitationProfile | None = None
+
+    @field_validator("invitation_id", mode="before")
+    @classmethod
+    def _text_id(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @property
+    def sent_ago(self) -> timedelta | None:
+        """How long ago it was sent, read from the relative text (None when the text is not understood)."""
+        text = (self.sent_at or "").strip().lower()
+        if text in ("just now", "now", "today"):
+            return timedelta(0)
+        match = _AGO.search(text)
+        if match is None:
+            return None
+        amount = int(match.group(1)) if match.group(1).isdigit() else 1
+        return amount * _AGO_UNIT[match.group(2).lower()]
+
+
+class SentInvitationsPage(WireModel):
+    """`GET /invitations/sent`: pending invitations, newest first; `count` is how many this page holds."""
+
+    invitations: list[SentInvitation] = Field(default_factory=list)
+    count: int | None = None
+    start_index: int | None = None
+    account_id: str | None = None
+
+
+# --------------------------------------------------------------------------- quotas
+
+
+class Quota(WireModel):
+    feature: str  # PROFILE_VIEW | CONNECT | SEARCH_PEOPLE | MESSAGE | FOLLOW | ...
+    window: str | None = None  # daily | weekly
+    used: int | None = None
+    limit: int | None = None
+    linkedin_limit: int | None = None
+    remaining: int | None = None
+    limit_reached: bool | None = None
+    limit_reached_at: datetime | None = None
+    reset_at: datetime | None = None
+
+
+class QuotaResponse(WireModel):
+    """`GET /account/{accountId}/quota` (no `success` field documented)."""
+
+    account_id: str | None = None
+    quotas: list[Quota] = Field(default_factory=list)
+
+    def feature(self, name: str) -> Quota | None:
+        return next((q for q in self.quotas if q.feature == name), None)
+
+
+# --------------------------------------------------------------------------- webhooks
+
+
+class WebhookSender(WireModel):
+    id: str | None = None  # the sender's profile URN
+    name: str | None = None
+    profile_url: str | None = None
+    profile_picture: str | None = None
+
+
+class MessageReceivedData(WireModel):
+    """`data` of a `message.received` webhook; its wire names are snake_case (accepted as field names)."""
+
+    id: str | None = None
+    message_urn: str
+    account_id: str | None = None
+    provider: str | None = None  # "LINKEDIN"
+    sender: WebhookSender | None = None
+    body: str | None = None
+    timestamp: datetime | None = None
+    conversation_id: str | None = None
+    attachments: list[MessageAttachment] = Field(default_factory=list)
+
+
+class MessageReceivedEvent(WireModel):
+    """A `message.received` webhook. Delivery is at least once and unordered: dedupe on `data.message_urn`."""
+
+    event: Literal["message.received"]
+    object: str | None = None  # "event"
+    data: MessageReceivedData

@@ -15,11 +15,25 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 
-from . import connectsafely, control, media, partner
+from . import (
+    company_details,
+    connectsafely,
+    control,
+    invitations,
+    media,
+    partner,
+    profiles,
+    quota,
+    recent_messages,
+)
 from .config import SandboxConfig
 from .errors import ApiError
 from .faults import FaultInjector, FaultMiddleware
+from .sessions import SessionMiddleware
 from .world import SandboxWorld
+
+CONNECTSAFELY_ROUTES = [*connectsafely.ROUTES, *profiles.ROUTES, *company_details.ROUTES, *invitations.ROUTES,
+                        *quota.ROUTES, *recent_messages.ROUTES]
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
@@ -45,12 +59,13 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
     injector = FaultInjector(config)
     app = Starlette(
         routes=[
-            Mount("/linkedin", routes=connectsafely.ROUTES),
+            Mount("/linkedin", routes=CONNECTSAFELY_ROUTES),
             Mount("/v2", routes=partner.ROUTES),
             Mount("/sandbox-media", routes=media.ROUTES),
             Mount("/_sandbox", routes=control.ROUTES),
         ],
-        middleware=[Middleware(FaultMiddleware, injector=injector, world=world)],
+        middleware=[Middleware(SessionMiddleware, world=world),  # outermost: latency and faults hold the session
+                    Middleware(FaultMiddleware, injector=injector, world=world)],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error},
     )
     app.state.config = config

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from salesnav_mcp.clock import Clock
 
@@ -82,6 +82,15 @@ class SandboxConfig(BaseModel):
     search_per_minute: int = Field(default=30, ge=1)
     search_per_day: int = Field(default=1000, ge=1)
     new_conversations_per_day: int = Field(default=150, ge=0)
+    profile_views_per_day: int = Field(default=120, ge=0, description="Distinct profiles per account per rolling 24 h.")
+    connections_per_week: int = Field(default=90, ge=0, description="Connection requests per account per week.")
+    profile_variant: Literal["per_lead", "captured", "reference"] = Field(
+        default="per_lead",
+        description="Which documented `/profile` shape to serve: 'captured' (lists inside `profile`, degree "
+                    "'1st'/'2nd'/'3rd'), 'reference' (lists beside it, 'DISTANCE_1/2/3'), or one of them per lead.",
+    )
+    webhook_secret: SecretStr = Field(default=SecretStr("whsec_sandbox"),
+                                      description="Key signing the recorded webhook events.")
     export_failures: list[ExportFailure] = Field(
         default_factory=list,
         description="Final statuses handed, in order, to the next export jobs (analytics or CRM) instead of COMPLETED.",

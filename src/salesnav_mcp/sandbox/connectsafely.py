@@ -3,11 +3,13 @@
 Choices the public documentation leaves open (kept in step with the clients):
 - times (`sentAt`, `lastActivityAt`) are ISO-8601 UTC strings with milliseconds;
 - `currentPosition` of a person is `{title, companyName, companyId, companyUrn}`;
-- `pagination.count` is the number of items returned; plain keyword searches are
-  capped at 1,000 results like URL searches but report no `total`;
+- `pagination.count` is the number of items returned; searches serve at most 1,000
+  results; URL searches report every match in `total`, plain keyword searches no `total`;
 - when `url` is given, body `keywords` and `filters` are ignored (the URL says it all);
 - message `cursor` values are opaque; `since` takes ISO-8601 or epoch milliseconds;
-- `/sales-nav/send` takes exactly one recipient when it opens a thread.
+- `/sales-nav/send` takes exactly one recipient when it opens a thread;
+- `/account/status` is truthful (see `sessions.py`); Sales Navigator accounts' credits carry
+  seed 000's `availableCredits` beside `inMailCredits`.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .inbox import SALES_NAV_PREFIX
 from .messaging import CHANNELS, MAX_SUBJECT, MAX_TEXT, deliver, resolve_attachments
 from .population import Company, Lead
 from .search_url import SearchUrl, SearchUrlError, read_search_url
+from .sessions import session_status
 from .world import LABELS, Account, Attachment, Conversation, Message, SandboxWorld, iso, next_midnight
 from .zod import Validator
 
@@ -58,7 +61,9 @@ def _authenticate(request: Request) -> None:
 def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     async def run(request: Request) -> Response:
         _authenticate(request)
-        return await handler(request, request.app.state.world)
+        world = request.app.state.world
+        world.settle()
+        return await handler(request, world)
 
     run.__name__ = handler.__name__
     return run
@@ -224,11 +229,12 @@ def _sales_nav_query(url: str, kind: str, account: Account) -> SearchUrl:
 
 
 def _page(results: list[Any], start: int, count: int, from_url: bool) -> tuple[list[Any], dict[str, Any], bool]:
+    """At most the first 1,000 results are served; `total` counts every match, as LinkedIn reports it."""
     visible = results[:MAX_RESULTS]
     page = visible[start:start + count]
     pagination: dict[str, Any] = {"count": len(page), "start": start}
     if from_url:
-        pagination["total"] = len(visible)
+        pagination["total"] = len(results)
     return page, pagination, start + len(page) < len(visible)
 
 
@@ -333,7 +339,7 @@ async def account_status(request: Request, world: SandboxWorld) -> Response:
     account = _account(world, request.query_params.get("accountId"))
     return _ok({"id": account.id, "firstName": account.seed.first_name, "lastName": account.seed.last_name,
                 "publicId": account.seed.public_id, "premiumType": account.premium_type,
-                "status": "ERROR" if account.seed.status == "ERROR" else "AVAILABLE", "enabled": True,
+                "status": session_status(world, account), "enabled": True,
                 "apiSeatAllocated": True})
 
 
@@ -361,6 +367,7 @@ async def inmail_credits(request: Request, world: SandboxWorld) -> Response:
                             "entityUrn": f"urn:li:fsd_inMailCredits:{account.seed.public_id}",
                             "accountId": account.id, "premiumType": account.premium_type}
     if account.has_seat and account.seed.inmail_total is not None:
+        body["availableCredits"] = account.inmail_credits  # seed 000's name for the balance, beside the live one
         body["totalCredits"] = account.seed.inmail_total
         body["usedCredits"] = account.seed.inmail_total - account.inmail_credits
     if account.premium_type == "FREE":

@@ -1,28 +1,44 @@
 """Control endpoints for tests that run the sandbox out of process (`/_sandbox/...`).
 
-GET  /_sandbox/state   what happened: sends, credits, counters, jobs, active faults
+GET  /_sandbox/state   what happened: sends, credits, counters, jobs, invitations, pending replies, faults
 GET  /_sandbox/faults  the active fault rules with their remaining counts
 POST /_sandbox/faults  replace the fault rules (a JSON list of FaultRule)
 POST /_sandbox/reset   forget everything: fresh world (same seed) and the configured faults
+POST /_sandbox/clock   {"advanceSeconds": n}: move a manual sandbox clock forward (409 on the wall clock)
+POST /_sandbox/reply   {"profileId", "accountId"?, "text"?}: that person replies now (their pending reply if any)
+POST /_sandbox/accept  {"profileId", "accountId"?}: that person accepts the pending invitation now
+GET  /_sandbox/webhooks  the message.received events recorded so far: [{"headers", "body"}]
+
+State-reading and acting routes first let due replies and acceptances happen.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from salesnav_mcp.clock import ManualClock
+
 from .config import FaultRule
+from .data import DEFAULT_ACCOUNT_ID
+from .population import Lead
+from .replies import reply_now
+from .world import SandboxWorld, iso
 
 _RULES = TypeAdapter(list[FaultRule])
 
 
 async def state(request: Request) -> Response:
-    body = request.app.state.world.state()
+    world = request.app.state.world
+    world.settle()
+    body = world.state()
     injector = request.app.state.faults
     body["faults"] = injector.describe()
     body["faultsFired"] = [asdict(f) for f in injector.fired]
@@ -49,9 +65,72 @@ async def reset(request: Request) -> Response:
     return JSONResponse({"reset": True})
 
 
+async def _object(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body() or b"{}")
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise HTTPException(400, "Body must be a JSON object")
+    return body
+
+
+def _person(world: SandboxWorld, body: dict[str, Any]) -> tuple[str, Lead]:
+    account_id = body.get("accountId") or DEFAULT_ACCOUNT_ID
+    lead = world.population.lead(str(body.get("profileId") or ""))
+    if account_id not in world.accounts or lead is None:
+        raise HTTPException(404, "Unknown accountId or profileId")
+    return account_id, lead
+
+
+async def advance_clock(request: Request) -> Response:
+    body = await _object(request)
+    world = request.app.state.world
+    seconds = body.get("advanceSeconds")
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+        raise HTTPException(400, "advanceSeconds must be a non-negative number")
+    if not isinstance(world.clock, ManualClock):
+        raise HTTPException(409, "This sandbox runs on the wall clock; it cannot be moved")
+    world.clock.advance(seconds)
+    world.settle()
+    return JSONResponse({"now": iso(world.now())})
+
+
+async def reply(request: Request) -> Response:
+    world = request.app.state.world
+    world.settle()
+    body = await _object(request)
+    account_id, lead = _person(world, body)
+    text = body.get("text")
+    message = reply_now(world, account_id, lead, text if isinstance(text, str) and text else None)
+    return JSONResponse({"messageUrn": message.urn, "text": message.text, "sentAt": iso(message.sent_at)})
+
+
+async def accept(request: Request) -> Response:
+    world = request.app.state.world
+    world.settle()
+    account_id, lead = _person(world, await _object(request))
+    invitation = world.network.pending(account_id, lead)
+    if invitation is None:
+        raise HTTPException(409, "No pending invitation to this person")
+    invitation.accepts_at = world.now()
+    world.settle()
+    return JSONResponse(invitation.json())
+
+
+async def webhooks(request: Request) -> Response:
+    world = request.app.state.world
+    world.settle()
+    return JSONResponse(list(world.webhook_events))
+
+
 ROUTES = [
     Route("/state", state, methods=["GET"]),
     Route("/faults", get_faults, methods=["GET"]),
     Route("/faults", set_faults, methods=["POST"]),
     Route("/reset", reset, methods=["POST"]),
+    Route("/clock", advance_clock, methods=["POST"]),
+    Route("/reply", reply, methods=["POST"]),
+    Route("/accept", accept, methods=["POST"]),
+    Route("/webhooks", webhooks, methods=["GET"]),
 ]

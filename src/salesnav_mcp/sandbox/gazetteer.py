@@ -36,6 +36,12 @@ _COUNTRY_CITIES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "102454443": ("en", (("Singapore", ""),)),
     "106057199": ("pt", (("São Paulo", "São Paulo"), ("Rio de Janeiro", "Rio de Janeiro"))),
 }
+# ISO 3166 alpha-2 code of each country above.
+COUNTRY_CODES: dict[str, str] = {
+    "103644278": "US", "101174742": "CA", "101165590": "GB", "101282230": "DE", "105015875": "FR", "102890719": "NL",
+    "106693272": "CH", "105646813": "ES", "103350119": "IT", "105117694": "SE", "104738515": "IE", "101452733": "AU",
+    "102713980": "IN", "102454443": "SG", "106057199": "BR",
+}
 _EXTRA_ALIASES = {"nyc": "New York", "bay area": "San Francisco", "munchen": "Munich", "muenchen": "Munich",
                   "koln": "Cologne", "frankfurt": "Frankfurt am Main", "zurich": "Zürich", "bangalore": "Bengaluru",
                   "sao paulo": "São Paulo", "montreal": "Montréal"}
@@ -55,6 +61,12 @@ class Place:
     kind: str  # continent | country | city
     parent: str | None
     language: str  # usual profile language there
+
+    @property
+    def state(self) -> str | None:
+        """A city's state or region ("Bavaria" of "Munich, Bavaria, Germany"), when it has one."""
+        parts = self.name.split(", ")
+        return parts[1] if self.kind == "city" and len(parts) == 3 else None
 
 
 class Gazetteer:

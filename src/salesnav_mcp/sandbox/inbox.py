@@ -53,9 +53,11 @@ def _thread(world: SandboxWorld, rng: random.Random, account: Account, lead: Lea
     if injection is not None:
         texts.append((False, injection))
     last = now - timedelta(hours=hours_ago)
+    # Gaps between consecutive messages, summed back from the last one: every thread is in time order.
+    gaps = [rng.uniform(2, 40) for _ in texts]
     messages = []
     for position, (by_owner, text) in enumerate(texts):
-        sent_at = to_ms(last - timedelta(hours=(len(texts) - 1 - position) * rng.uniform(2, 40)))
+        sent_at = to_ms(last - timedelta(hours=sum(gaps[position + 1:])))
         messages.append(Message(
             urn=message_urn(source, world.token(20)),
             text=text,

@@ -12,6 +12,7 @@ from datetime import timedelta
 from .errors import ApiError, cs_error, cs_no_seat
 from .inbox import conversation_urn, message_urn
 from .population import Lead
+from .replies import after_send
 from .world import Account, Attachment, Conversation, Message, SandboxWorld, SentMessage, iso, next_midnight
 from .zod import Validator
 
@@ -114,4 +115,5 @@ def deliver(
         endpoint=endpoint,
     )
     world.sent_messages.append(sent)
+    after_send(world, conversation)
     return sent, conversation

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import string
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -22,6 +22,9 @@ from .population import Company, Lead, Population, build_population
 
 if TYPE_CHECKING:
     from .jobs import CrmJob, ExportJob
+    from .network import Network
+    from .profiles import ProfileViews
+    from .replies import PendingReply
 
 LABELS: dict[str, str] = {"lbl-interested": "Interested", "lbl-follow-up": "Follow up", "lbl-not-now": "Not now"}
 _ID_CHARS = string.ascii_letters + string.digits
@@ -206,6 +209,8 @@ class SandboxWorld:
         """Forget everything that happened: fresh inboxes, credits, counters and jobs."""
         from .inbox import seed_conversations  # inbox builds on the types above
         from .jobs import seed_seats
+        from .network import seed_network
+        from .profiles import ProfileViews
 
         self.created_at = self.now()
         self._ids = random.Random(f"salesnav-sandbox-ids:{self.seed}")
@@ -226,6 +231,17 @@ class SandboxWorld:
         self.next_crm_id = 123456789
         self.seats: tuple[Seat, ...] = seed_seats(self)
         self.sales_access_tokens: list[tuple[str, int]] = []
+        self.network: Network = seed_network(self)
+        self.profile_views: ProfileViews = ProfileViews()
+        self.pending_replies: list[PendingReply] = []
+        self.webhook_events: list[dict[str, Any]] = []  # message.received: {"headers": {...}, "body": raw JSON}
+        self.in_flight: Counter[str] = Counter()  # ConnectSafely requests being served, per account id
+
+    def settle(self) -> None:
+        """Let time act: accept due invitations and deliver due replies (before any request reads or writes)."""
+        from .replies import deliver_due
+
+        deliver_due(self)
 
     def token(self, n: int = 16) -> str:
         """A fresh id, deterministic for the seed and the order of calls."""
@@ -265,4 +281,10 @@ class SandboxWorld:
             "exportJobs": [job.summary() for job in self.export_jobs.values()],
             "crmJobs": [job.summary() for job in self.crm_jobs.values()],
             "exportFailuresPending": list(self.export_failures),
+            "invitations": [i.json() for i in self.network.invitations],
+            "invitationsReceived": [{"accountId": a, "profileId": p} for a, p in sorted(self.network.received)],
+            "connectionHolds": {a: iso(until) for a, until in self.network.holds.items()},
+            "profileViews": self.profile_views.summary(now),
+            "pendingReplies": [r.json() for r in self.pending_replies],
+            "webhookEvents": len(self.webhook_events),
         }

@@ -202,8 +202,13 @@ class UpstreamClient:
         body: str = "json",  # "json": must parse; "optional": parse if possible; "bytes": keep raw
         error_mapper: ErrorMapper | None = None,
         follow_redirects: bool = False,
+        attempt_timeout: float | None = None,
     ) -> Reply:
-        """Send one logical call, retrying as `retry.py` allows, and return the successful reply or raise."""
+        """Send one logical call, retrying as `retry.py` allows, and return the successful reply or raise.
+
+        `attempt_timeout` replaces the client's per-try timeout for calls upstream documents as slow.
+        """
+        seconds = attempt_timeout or self._timeout
         target = url or f"{self.base_url}{path}"
         query = "&".join(q for q in (encode_query(params), raw_query) if q)
         if query:
@@ -223,13 +228,13 @@ class UpstreamClient:
                 headers=headers,
                 json=json_body,
                 content=content,
-                timeout=httpx2.Timeout(self._timeout),
+                timeout=httpx2.Timeout(seconds),
             )
             status: int | None = None
             retry_at: datetime | None = None
             retry_after_header = False
             try:
-                with anyio.fail_after(self._timeout):
+                with anyio.fail_after(seconds):
                     response = await self._http.send(request, follow_redirects=follow_redirects)
             except _NOT_SENT as exc:
                 failure: UpstreamError = UpstreamFailure(
@@ -238,10 +243,10 @@ class UpstreamClient:
             except (TimeoutError, httpx2.TimeoutException):
                 if not call.idempotent:
                     raise UnknownOutcomeError(
-                        f"{where}: no answer within {self._timeout:g} s after the request was sent.",
+                        f"{where}: no answer within {seconds:g} s after the request was sent.",
                         api=self.api_name,
                     ) from None
-                failure = UpstreamFailure(f"{where}: no answer within {self._timeout:g} s.", api=self.api_name)
+                failure = UpstreamFailure(f"{where}: no answer within {seconds:g} s.", api=self.api_name)
             except (httpx2.TransportError, OSError) as exc:
                 if not call.idempotent:
                     raise UnknownOutcomeError(

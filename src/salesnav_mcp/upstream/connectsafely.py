@@ -1,9 +1,11 @@
 """Typed async client of the ConnectSafely LinkedIn API (`https://api.connectsafely.ai/linkedin`).
 
 Every endpoint the server uses is one method; network handling, retries and error
-mapping live in `UpstreamClient._request`. Searches and the geo lookup are POSTs
-that change nothing, so they are retried like reads; sends and uploads are never
-repeated once they may have reached upstream (see `retry.py`).
+mapping live in `UpstreamClient._request`. Searches, the geo lookup, profile and
+company lookups are POSTs that change nothing (a profile fetch may count against the
+profile quota once, and upstream caches it), so they are retried like reads; sends,
+connection requests, withdrawals and uploads are never repeated once they may have
+reached upstream (see `retry.py`).
 """
 
 from __future__ import annotations
@@ -25,8 +27,13 @@ from salesnav_mcp.models.connectsafely import (
     Account,
     AccountStatus,
     Attachment,
+    CompanyDetails,
+    CompanyDetailsRequest,
+    CompanyDetailsResponse,
     CompanySearchRequest,
     CompanySearchResponse,
+    ConnectRequest,
+    ConnectResponse,
     ConversationsPage,
     GeoLookupRequest,
     GeoLookupResponse,
@@ -34,12 +41,20 @@ from salesnav_mcp.models.connectsafely import (
     MessagesPage,
     PeopleSearchRequest,
     PeopleSearchResponse,
+    ProfileRequest,
+    ProfileResponse,
+    QuotaResponse,
+    RecentMessagesPage,
+    Relationship,
     SalesNavSendRequest,
     SalesNavSendResponse,
     SendMessageRequest,
     SendMessageResponse,
+    SentInvitationsPage,
     SsiResponse,
     UploadAttachmentResponse,
+    WithdrawInvitationRequest,
+    WithdrawInvitationResponse,
 )
 from salesnav_mcp.upstream.base import Call, UpstreamClient
 from salesnav_mcp.upstream.error_mapping import map_connectsafely_error
@@ -59,6 +74,25 @@ MESSAGES = Call("GET", "/conversations/{conversationUrn}/messages")
 SEND = Call("POST", "/conversations/send", idempotent=False)
 SALES_NAV_SEND = Call("POST", "/sales-nav/send", idempotent=False)
 UPLOAD = Call("POST", "/conversations/upload-attachment", idempotent=False)
+RECENT_MESSAGES = Call("GET", "/messaging/recent-messages")
+PROFILE = Call("POST", "/profile")
+COMPANY_DETAILS = Call("POST", "/search/companies/details")
+RELATIONSHIP = Call("GET", "/relationship/{profileId}")
+ACCOUNT_RELATIONSHIP = Call("GET", "/relationship/{accountId}/{profileId}")
+CONNECT = Call("POST", "/connect", idempotent=False)
+WITHDRAW = Call("POST", "/invitations/withdraw", idempotent=False)
+SENT_INVITATIONS = Call("GET", "/invitations/sent")
+QUOTA = Call("GET", "/account/{accountId}/quota")
+
+# Connection requests are slow upstream; clients allow them a minute.
+CONNECT_TIMEOUT = 60.0
+
+
+def _segment(value: str, name: str, api: str) -> str:
+    """A path segment: non-empty and percent-encoded (a URN keeps no bare `:`)."""
+    if not value.strip():
+        raise ValidationError("Invalid request, nothing was sent.", fields={name: "must not be empty"}, api=api)
+    return quote(value.strip(), safe="")
 
 
 def _check_count(count: int, *, name: str = "count") -> None:
@@ -88,7 +122,9 @@ class ConnectSafelyClient(UpstreamClient):
         clock: Clock | None = None,
         rng: random.Random | None = None,
         sandbox: bool = False,
+        connect_timeout: float = CONNECT_TIMEOUT,
     ) -> None:
+        self._connect_timeout = connect_timeout
         super().__init__(
             base_url=base_url or (settings.connectsafely_base_url if settings else DEFAULT_CONNECTSAFELY_BASE_URL),
             credential=api_key if api_key is not None else (settings.connectsafely_api_key if settings else None),
@@ -147,6 +183,15 @@ class ConnectSafelyClient(UpstreamClient):
         reply = await self._request(ACCOUNT_STATUS, path=ACCOUNT_STATUS.route, params={"accountId": account_id})
         return self._parse(AccountStatus, reply.data, ACCOUNT_STATUS)
 
+    async def get_quota(self, account_id: str) -> QuotaResponse:
+        """`GET /account/{accountId}/quota`: per-feature usage (PROFILE_VIEW, CONNECT, SEARCH_PEOPLE, MESSAGE, ...).
+
+        Upstream reads it from its database, so polling it costs no LinkedIn activity.
+        """
+        path = f"/account/{_segment(account_id, 'accountId', self.api_name)}/quota"
+        reply = await self._request(QUOTA, path=path)
+        return self._parse(QuotaResponse, reply.data, QUOTA)
+
     def _parse_accounts(self, data: Any) -> list[Account]:
         try:
             return _ACCOUNTS.validate_python(data)
@@ -203,6 +248,116 @@ class ConnectSafelyClient(UpstreamClient):
         path = f"/conversations/{quote(conversation_urn, safe='')}/messages"
         reply = await self._request(MESSAGES, path=path, params=params)
         return self._parse(MessagesPage, reply.data, MESSAGES)
+
+    async def get_recent_messages(
+        self,
+        *,
+        account_id: str | None = None,
+        since: datetime | int | str | None = None,
+        count: int = 20,
+        cursor: str | None = None,
+    ) -> RecentMessagesPage:
+        """`GET /messaging/recent-messages`: the account's latest messages across threads, newest first.
+
+        DEFINE (upstream documents no fields): `since` (a datetime, epoch ms or ISO text) keeps only messages
+        sent after it; `count` 1-100; `cursor` (from the previous page) continues with older messages.
+        Answer `{messages: [{messageUrn, conversationUrn, text, sentAt, senderProfileId, senderName,
+        isSentByOwner, ...}], hasMore, cursor}`.
+        """
+        _check_count(count)
+        params = {"accountId": account_id, "since": since, "count": count, "cursor": cursor}
+        reply = await self._request(RECENT_MESSAGES, path=RECENT_MESSAGES.route, params=params)
+        return self._parse(RecentMessagesPage, reply.data, RECENT_MESSAGES)
+
+    # ------------------------------------------------------------------ research: profiles and companies
+
+    async def get_profile(self, request: ProfileRequest | None = None, /, **fields: Any) -> ProfileResponse:
+        """`POST /profile`: one person's profile by public id (a profile URL is reduced to it; a URN is refused).
+
+        Upstream caches a profile for 6 h; only a miss or `force_refresh` counts against the account's quota
+        of 120 distinct profiles per rolling 24 h (RateLimitedError with `retry_at` past it). The lists
+        (experience, education, skills) land in `profile` whichever documented shape upstream used, and
+        `connection_degree` reads "1st" | "2nd" | "3rd".
+        """
+        req = self._build(ProfileRequest, request, fields, "profile")
+        reply = await self._request(PROFILE, path=PROFILE.route, json_body=req.to_wire())
+        return self._parse(ProfileResponse, reply.data, PROFILE)
+
+    async def get_company_details(self, company_id: str | int, *, account_id: str | None = None) -> CompanyDetails:
+        """`POST /search/companies/details`: a company page by numeric id or universal name (NotFoundError if none).
+
+        DEFINE: a numeric id travels as text ("1234").
+        """
+        req = self._build(
+            CompanyDetailsRequest, None, {"company_id": company_id, "account_id": account_id}, "company details"
+        )
+        reply = await self._request(COMPANY_DETAILS, path=COMPANY_DETAILS.route, json_body=req.to_wire())
+        return self._parse(CompanyDetailsResponse, reply.data, COMPANY_DETAILS).company
+
+    # ------------------------------------------------------------------ relationships and invitations
+
+    async def get_relationship(self, profile_id: str, *, account_id: str | None = None) -> Relationship:
+        """`GET /relationship/{profileId}` (`/relationship/{accountId}/{profileId}` for a given account).
+
+        Whether the account is connected to the person, has invited them or was invited by them;
+        NotFoundError for an unknown profile. After an unanswered `send_connection_request`, this tells
+        whether the invitation went out.
+        """
+        profile = _segment(profile_id, "profileId", self.api_name)
+        if account_id is None:
+            call, path = RELATIONSHIP, f"/relationship/{profile}"
+        else:
+            account = _segment(account_id, "accountId", self.api_name)
+            call, path = ACCOUNT_RELATIONSHIP, f"/relationship/{account}/{profile}"
+        reply = await self._request(call, path=path)
+        return self._parse(Relationship, reply.data, call)
+
+    async def send_connection_request(self, request: ConnectRequest | None = None, /, **fields: Any) -> ConnectResponse:
+        """`POST /connect`: invite a person (`profile_urn` or `profile_id`, optional note of at most 300 characters).
+
+        An outbound action to a person: never repeated once it may have reached upstream, so a timeout
+        (this call is allowed `connect_timeout`, 60 s by default) or a dropped answer raises
+        UnknownOutcomeError; `get_relationship` then tells whether it went out. Refusals: ValidationError
+        (already connected, already invited, missing fields; upstream's `code` kept), NotFoundError (unknown
+        profile), RateLimitedError with `retry_at` (past 90 a week; upstream then holds requests for 24 h).
+        """
+        req = self._build(ConnectRequest, request, fields, "connection")
+        reply = await self._request(
+            CONNECT,
+            path=CONNECT.route,
+            json_body=req.to_wire(),
+            attempt_timeout=max(self._timeout, self._connect_timeout),
+        )
+        return self._parse(ConnectResponse, reply.data, CONNECT)
+
+    async def withdraw_invitation(
+        self, profile_id: str, *, account_id: str | None = None
+    ) -> WithdrawInvitationResponse:
+        """`POST /invitations/withdraw`: take back a pending invitation (ValidationError when none is pending).
+
+        Not repeated once it may have reached upstream: a second try after a lost answer would be refused
+        as "none pending" and hide that the first one worked.
+        """
+        req = self._build(
+            WithdrawInvitationRequest, None, {"profile_id": profile_id, "account_id": account_id}, "withdrawal"
+        )
+        reply = await self._request(WITHDRAW, path=WITHDRAW.route, json_body=req.to_wire())
+        return self._parse(WithdrawInvitationResponse, reply.data, WITHDRAW)
+
+    async def list_sent_invitations(
+        self, *, account_id: str | None = None, start_index: int = 0
+    ) -> SentInvitationsPage:
+        """`GET /invitations/sent`: pending invitations, newest first; page on with `start_index`.
+
+        `sent_at` is upstream's relative text ("2 days ago"); `SentInvitation.sent_ago` reads it.
+        """
+        if start_index < 0:
+            raise ValidationError(
+                "Invalid request, nothing was sent.", fields={"startIndex": "must be >= 0"}, api=self.api_name
+            )
+        params = {"accountId": account_id, "startIndex": start_index}
+        reply = await self._request(SENT_INVITATIONS, path=SENT_INVITATIONS.route, params=params)
+        return self._parse(SentInvitationsPage, reply.data, SENT_INVITATIONS)
 
     # ------------------------------------------------------------------ sending (never retried once it may have left)
 
