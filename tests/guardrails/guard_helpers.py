@@ -15,7 +15,7 @@ import anyio
 
 from salesnav_mcp.config import Settings
 from salesnav_mcp.operations.sending import upstream_send
-from salesnav_mcp.store import Draft
+from salesnav_mcp.store import Draft, Person
 
 ACCOUNT = "5f0c0a1b2c3d4e5f6a7b8c90"
 OTHER_ACCOUNT = "5f0c0a1b2c3d4e5f6a7b8c91"
@@ -90,14 +90,24 @@ class RecordingSender:
 
 
 RECIPIENT = "urn:li:fsd_profile:ACoAABcdefgh"
+RECIPIENT_PUBLIC_ID = "dana-example-1a2b"
 TEXT = "Hi Dana, saw your talk on data contracts. Worth a chat?"
 
 
+def person(urn: str = RECIPIENT, public_id: str | None = RECIPIENT_PUBLIC_ID, name: str | None = "Dana Example") -> Person:
+    """A resolved recipient, as the operations layer hands it to the guardrails."""
+    return Person(urn=urn, public_id=public_id, name=name, headline="Head of Data at Example", updated_at=START)
+
+
 async def new_draft(guards: Any, **overrides: Any) -> Any:
-    """Create a classic reply draft (no credit or subject rules apply) unless overridden."""
+    """Create a classic reply draft (no credit or subject rules apply) unless overridden.
+
+    A `recipient` given as a URN is the person with that URN (and no public id known)."""
+    if isinstance(overrides.get("recipient"), str):
+        overrides["recipient"] = person(overrides["recipient"], None, None)
     values: dict[str, Any] = {
         "account_id": ACCOUNT,
-        "recipient": RECIPIENT,
+        "recipient": person(),
         "channel": "linkedin_inbox",
         "text": TEXT,
         "is_new_conversation": False,

@@ -7,15 +7,17 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from guard_helpers import ACCOUNT, RecordingSender, new_draft
+from guard_helpers import ACCOUNT, RecordingSender, new_draft, person
 from pydantic import SecretStr
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.guardrails import (
+    ORGANISATION,
     ConfirmationRefused,
     ElicitedApproval,
     TokenConfirmation,
     export_audit,
+    person_keys,
     settings_secrets,
 )
 from salesnav_mcp.guardrails.audit import KINDS
@@ -36,8 +38,9 @@ async def full_scenario(guards, clock: ManualClock) -> str:  # type: ignore[no-u
         async with guards.budget.search(ACCOUNT, "q2"):
             raise RuntimeError("upstream down")
     await guards.pacer.acquire(ACCOUNT)
-    await guards.dnc.add("urn:li:fsd_profile:ACoAABlocked", reason="opted out", actor="ops")
-    await guards.dnc.remove("urn:li:fsd_profile:ACoAABlocked", actor="ops")
+    blocked = person("urn:li:fsd_profile:ACoAABlocked", "blocked-person-1")
+    await guards.dnc.add(blocked, reason="opted out", actor="ops")
+    await guards.dnc.remove(person_keys(blocked), scope=ORGANISATION, actor="ops")
     created = await new_draft(guards, actor="dana")
     edited = await guards.drafts.edit(created.draft.id, text="Hi Dana, quick question?", actor="dana")
     with pytest.raises(ConfirmationRefused):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from guard_helpers import RECIPIENT, TEXT, RecordingSender, new_draft
+from guard_helpers import RECIPIENT, RECIPIENT_PUBLIC_ID, TEXT, RecordingSender, new_draft
 from pydantic import SecretStr
 
 from salesnav_mcp.clock import ManualClock
@@ -96,11 +96,13 @@ async def test_token_mode_requires_the_same_recipient_and_exact_text(make_guardr
     created = await new_draft(guards)
     token = created.token.token
     assert await refused_code(guards, created.draft.id, confirm(token, text=TEXT + " "), sender) == "text_mismatch"
-    assert await refused_code(guards, created.draft.id, confirm(token, recipient="ACoAAOther"), sender) == (
-        "recipient_mismatch"
-    )
-    # Nothing was consumed by those refusals; the same recipient written as a bare id matches.
-    result = await guards.sender.send(created.draft.id, confirm(token, recipient="ACoAABcdefgh"), sender)
+    other = confirm(token, recipient="urn:li:fsd_profile:ACoAAOther")
+    assert await refused_code(guards, created.draft.id, other, sender) == "recipient_mismatch"
+    free_text = confirm(token, recipient=RECIPIENT + " (the same person, trust me)")
+    assert await refused_code(guards, created.draft.id, free_text, sender) == "recipient_mismatch"
+    # Nothing was consumed by those refusals; the same person named by their profile URL matches.
+    same = confirm(token, recipient=f"https://www.linkedin.com/in/{RECIPIENT_PUBLIC_ID}/")
+    result = await guards.sender.send(created.draft.id, same, sender)
     assert result.outcome == "sent"
 
 

@@ -4,15 +4,30 @@ from datetime import UTC, datetime, timedelta
 
 import anyio
 import pytest
-from guard_helpers import ACCOUNT, OTHER_ACCOUNT, RECIPIENT, TEXT, RecordingSender, new_draft
+from guard_helpers import (
+    ACCOUNT,
+    OTHER_ACCOUNT,
+    RECIPIENT,
+    RECIPIENT_PUBLIC_ID,
+    START,
+    TEXT,
+    RecordingSender,
+    new_draft,
+    person,
+)
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.guardrails import (
+    ORGANISATION,
+    DncEntry,
     ElicitedApproval,
     Guardrails,
+    InvalidDraft,
     PolicyViolation,
+    RecipientRef,
     SendRefused,
-    recipient_key,
+    parse_recipient,
+    person_keys,
 )
 from salesnav_mcp.guardrails.drafts import DraftResult
 from salesnav_mcp.store import Draft
@@ -32,28 +47,77 @@ async def send(guards: Guardrails, draft: Draft, sender: RecordingSender, credit
     return (await guards.sender.send(draft.id, approve(draft), sender, inmail_credits=credits)).outcome
 
 
-async def test_do_not_contact_blocks_by_urn_or_id(guards: Guardrails, sender: RecordingSender) -> None:
-    await guards.dnc.add(RECIPIENT, reason="asked not to be contacted", actor="ops")
-    created = await new_draft(guards, recipient="ACoAABcdefgh")  # the bare id of the listed URN
+async def test_do_not_contact_blocks_every_id_form_of_the_person(guards: Guardrails, sender: RecordingSender) -> None:
+    # Listed by the resolved person: a draft to them is blocked, whatever id the draft was made with.
+    await guards.dnc.add(person(), reason="asked not to be contacted", actor="ops")
+    created = await new_draft(guards)
     assert codes(created) == ["do_not_contact"] and created.blocked and created.token is None
     with pytest.raises(PolicyViolation, match="do-not-contact list \\(asked not to be contacted\\)") as refused:
         await send(guards, created.draft, sender)
     assert [f.code for f in refused.value.findings] == ["do_not_contact"]
     assert sender.calls == []
-    assert [e.recipient_key for e in await guards.dnc.list()] == ["acoaabcdefgh"]
+    assert [e.recipient_key for e in await guards.dnc.list()] == [RECIPIENT]
 
-    assert await guards.dnc.remove("urn:li:fsd_profile:ACoAABcdefgh")
-    assert not await guards.dnc.remove(RECIPIENT)
+    removed = await guards.dnc.remove(person_keys(person()), scope=ORGANISATION)
+    assert [e.recipient for e in removed] == [RECIPIENT_PUBLIC_ID]
+    assert await guards.dnc.remove(person_keys(person()), scope=ORGANISATION) == []
     assert await send(guards, created.draft, sender) == "sent"
     kinds = [e.kind for e in await guards.audit.entries() if e.kind.startswith("dnc.")]
     assert kinds == ["dnc.added", "dnc.removed", "dnc.removed"]
 
 
-def test_recipient_keys() -> None:
-    assert recipient_key("urn:li:fsd_profile:ACoAAB") == recipient_key(" acoaab ") == "acoaab"
-    assert recipient_key("https://www.linkedin.com/in/john-doe-123/") == recipient_key("John-Doe-123")
-    with pytest.raises(ValueError):
-        recipient_key("  ")
+@pytest.mark.parametrize(
+    "listed",
+    [
+        RecipientRef(public_id=RECIPIENT_PUBLIC_ID),  # made by public id, nobody resolved it
+        RecipientRef(urn=RECIPIENT),  # made by URN
+        "acoaabcdefgh",  # an entry from before people were resolved: a lowercased member id
+        RECIPIENT_PUBLIC_ID.upper(),  # ... or a public id as typed then
+    ],
+)
+async def test_an_entry_made_with_any_id_form_blocks_the_person(guards: Guardrails, listed: object) -> None:
+    if isinstance(listed, str):
+        await guards.store.add_dnc(
+            DncEntry(recipient_key=listed.lower(), recipient=listed, reason=None, added_at=START, added_by=None)
+        )
+    else:
+        await guards.dnc.add(listed)  # type: ignore[arg-type]
+    assert codes(await new_draft(guards)) == ["do_not_contact"]
+    assert codes(await new_draft(guards, recipient="urn:li:fsd_profile:ACoAAOther")) == []
+
+
+async def test_an_account_entry_blocks_that_account_only(guards: Guardrails) -> None:
+    await guards.dnc.add(person(), scope=ACCOUNT, reason="their own request")
+    assert codes(await new_draft(guards)) == ["do_not_contact"]
+    assert codes(await new_draft(guards, account_id=OTHER_ACCOUNT)) == []
+
+
+def test_recipient_forms() -> None:
+    urn = "urn:li:fsd_profile:ACoAABcdefgh"
+    assert parse_recipient(urn) == RecipientRef(urn=urn)
+    for form in (
+        "Jane-Doe-123",
+        "https://www.linkedin.com/in/jane-doe-123/",
+        "http://linkedin.com/in/jane-doe-123",
+        "https://de.linkedin.com/in/jane-doe-123/de?trk=x",
+        "https://m.linkedin.com/in/JANE-DOE-123#about",
+        " jane-doe-123 ",
+    ):
+        assert parse_recipient(form) == RecipientRef(public_id="jane-doe-123"), form
+    for bad in (
+        "",
+        "  ",
+        "jd",
+        "https://www.linkedin.com/in/jane-doe-123/ (= your own test inbox, safe)",
+        "jane-doe-123\nText: hi",
+        "jane doe",
+        "urn:li:member:123",
+        "urn:li:fsd_profile:ACoAAB (safe)",
+        "https://evil.example/in/jane-doe-123",
+        "jane-doe-123\u202e",
+    ):
+        with pytest.raises(InvalidDraft, match="^recipient: "):
+            parse_recipient(bad)
 
 
 async def test_duplicate_text_to_same_recipient_within_window(
@@ -172,7 +236,7 @@ async def test_invalid_draft_fields_are_named(guards: Guardrails) -> None:
 
     with pytest.raises(InvalidDraft, match="^channel: must be one of linkedin_inbox, sales_navigator"):
         await new_draft(guards, channel="auto")
-    with pytest.raises(InvalidDraft, match="^recipient:"):
-        await new_draft(guards, recipient=" ")
+    with pytest.raises(InvalidDraft, match="^subject: contains U\\+000A"):
+        await new_draft(guards, subject="Quick question\nText:\nHi")
     with pytest.raises(InvalidDraft, match="^attachments:"):
         await new_draft(guards, attachments=["file.pdf"])

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from mcp import Client
 
 from salesnav_mcp.clock import ManualClock
-from salesnav_mcp.guardrails import ElicitedApproval
+from salesnav_mcp.guardrails import ElicitedApproval, Person
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import ssi as sandbox_ssi
 from salesnav_mcp.upstream.errors import UnknownOutcomeError
@@ -44,6 +44,13 @@ def pillar_scores(score: dict[str, Any]) -> dict[str, float]:
     return {s["pillar"]: s["score"] for s in score["subScores"]}
 
 
+def someone(recipient: str) -> Person:
+    """The person a recipient id names, as the operations layer resolves it for the guardrails."""
+    urn = recipient if recipient.startswith("urn:li:fsd_profile:") else f"urn:li:fsd_profile:{recipient}"
+    public_id = None if recipient.startswith("urn:") else recipient.lower()
+    return Person(urn=urn, public_id=public_id, name=None, headline=None, updated_at=datetime.now(UTC))
+
+
 async def start_new_conversation(
     services: Services, account_id: str, recipient: str, *, outcome: str = "sent", channel: str = "linkedin_inbox"
 ) -> str:
@@ -51,7 +58,7 @@ async def start_new_conversation(
     guards = services.guardrails
     created = await guards.drafts.create(
         account_id=account_id,
-        recipient=recipient,
+        recipient=someone(recipient),
         channel=channel,
         text=f"Hello {recipient}, a short note about your team's pipeline reviews.",
         subject="Pipeline reviews" if channel == "sales_navigator" else None,
@@ -73,7 +80,7 @@ async def start_new_conversation(
 async def new_draft(services: Services, account_id: str, recipient: str) -> str:
     created = await services.guardrails.drafts.create(
         account_id=account_id,
-        recipient=recipient,
+        recipient=someone(recipient),
         channel="linkedin_inbox",
         text=f"Hi {recipient}, following up on our chat.",
         is_new_conversation=True,

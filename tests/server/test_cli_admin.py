@@ -16,6 +16,8 @@ from salesnav_mcp.cli import main
 from salesnav_mcp.cli.admin import open_guardrails
 from salesnav_mcp.config import Settings
 
+from .insights_helpers import someone
+
 CANARY = "sk-canary-1f2e3d4c5b6a"
 
 
@@ -61,7 +63,7 @@ def test_drafts_resolve_refuses_a_draft_that_is_not_unknown(env: Path, capsys: p
         async with open_guardrails(settings) as guards:
             result = await guards.drafts.create(
                 account_id="5f0c0a1b2c3d4e5f6a7b8c90",
-                recipient="jane-doe-123",
+                recipient=someone("jane-doe-123"),
                 channel="linkedin_inbox",
                 text="Hello",
                 is_new_conversation=True,

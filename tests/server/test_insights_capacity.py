@@ -10,6 +10,7 @@ from mcp import Client
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.config import Settings
+from salesnav_mcp.guardrails import parse_recipient
 from salesnav_mcp.operations.capacity import plan_account
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox.data import (
@@ -52,10 +53,13 @@ def refused(account: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 async def test_credits_cap_and_refusals_per_account(mcp_client: Client, services: Services) -> None:
-    await services.guardrails.dnc.add("https://www.linkedin.com/in/ACoAAdnc0001/", reason="asked not to be contacted")
+    listed = parse_recipient("https://www.linkedin.com/in/ACoAAdnc0001/")
+    await services.guardrails.dnc.add(listed, reason="asked not to be contacted")
     await start_new_conversation(services, DEFAULT_ACCOUNT_ID, "urn:li:fsd_profile:ACoAAearly")
-    inmail = people("ACoAAim", 8)
-    inbox = ["urn:li:fsd_profile:ACoAAdnc0001", *people("ACoAAin", 2), inmail[0].upper()]
+    inmail = ["twin-person-1", *people("ACoAAim", 7)]
+    # The same person as inmail[0], written as a profile URL with a locale and another case.
+    twin = "https://de.linkedin.com/in/Twin-Person-1/?locale=de_DE"
+    inbox = ["urn:li:fsd_profile:ACoAAdnc0001", *people("ACoAAin", 2), twin]
 
     result = await mcp_client.call_tool(
         "plan_outreach_capacity", {"inbox_recipients": inbox, "inmail_recipients": inmail}
@@ -66,7 +70,7 @@ async def test_credits_cap_and_refusals_per_account(mcp_client: Client, services
     everywhere = {r["code"]: r for r in data["refused_everywhere"]}
     assert everywhere["do_not_contact"]["recipient"] == "urn:li:fsd_profile:ACoAAdnc0001"
     assert "asked not to be contacted" in everywhere["do_not_contact"]["reason"]
-    # The upper-cased duplicate was planned in the inbox list first; its InMail twin is the one refused.
+    # The profile URL was planned in the inbox list first; its InMail twin is the one refused.
     assert (
         everywhere["listed_twice"]["recipient"] == inmail[0]
         and everywhere["listed_twice"]["channel"] == "sales_navigator"

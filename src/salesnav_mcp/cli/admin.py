@@ -80,18 +80,27 @@ async def audit_export(
 
 
 async def dnc(settings: Settings, action: str, recipient: str | None, reason: str | None, out: TextIO) -> None:
+    """The organisation-wide do-not-contact list, as an operator at the terminal changes it."""
+    from salesnav_mcp.guardrails import ORGANISATION, parse_recipient, person_keys
+    from salesnav_mcp.guardrails.recipients import ref_keys
+
     async with open_guardrails(settings) as guards:
-        if action == "add":
-            assert recipient
-            await guards.dnc.add(recipient, reason=reason, actor="cli")
-            out.write(f"{recipient} added to the do-not-contact list.\n")
-        elif action == "remove":
-            assert recipient
-            removed = await guards.dnc.remove(recipient, actor="cli")
-            out.write(f"{recipient} {'removed from' if removed else 'was not on'} the do-not-contact list.\n")
-        else:
+        if action == "list":
             for entry in await guards.dnc.list():
-                out.write(f"{entry.recipient}\t{entry.added_at:%Y-%m-%d}\t{entry.reason or ''}\n")
+                scope = "every account" if entry.account_id is None else entry.account_id
+                out.write(f"{entry.recipient}\t{scope}\t{entry.added_at:%Y-%m-%d}\t{entry.reason or ''}\n")
+            return
+        assert recipient
+        ref = parse_recipient(recipient)
+        # No upstream here: a person the server has seen is listed by URN, anyone else by the id given.
+        person = await (guards.store.person_by_urn(ref.urn) if ref.urn else guards.store.person_by_public_id(ref.public_id or ""))
+        if action == "add":
+            entry = await guards.dnc.add(person or ref, scope=ORGANISATION, reason=reason, actor="cli")
+            out.write(f"{entry.recipient} added to the do-not-contact list (every account).\n")
+        else:
+            keys = person_keys(person) if person else ref_keys(ref)
+            removed = await guards.dnc.remove(keys, scope=ORGANISATION, actor="cli")
+            out.write(f"{ref} {'removed from' if removed else 'was not on'} the do-not-contact list.\n")
 
 
 async def drafts(
@@ -174,10 +183,15 @@ def configure_dnc(parser: argparse.ArgumentParser) -> None:
 def run_dnc(args: argparse.Namespace) -> int:
     import anyio
 
+    from salesnav_mcp.guardrails import GuardrailError
+
     if args.action != "list" and not args.recipient:
-        raise CommandError(f"dnc {args.action} needs a recipient (profile id or URN)")
+        raise CommandError(f"dnc {args.action} needs a recipient (public id, urn:li:fsd_profile: URN or profile URL)")
     configure_logging(args.log_level)
-    anyio.run(partial(dnc, load_settings(), args.action, args.recipient, args.reason, sys.stdout))
+    try:
+        anyio.run(partial(dnc, load_settings(), args.action, args.recipient, args.reason, sys.stdout))
+    except GuardrailError as exc:
+        raise CommandError(str(exc)) from None
     return EXIT_OK
 
 

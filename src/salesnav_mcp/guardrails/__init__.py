@@ -33,9 +33,10 @@ from salesnav_mcp.guardrails.errors import (
     SendRefused,
 )
 from salesnav_mcp.guardrails.pacing import Pacer
-from salesnav_mcp.guardrails.policy import DoNotContact, Policy, PolicyFinding, recipient_key
+from salesnav_mcp.guardrails.policy import DoNotContact, Policy, PolicyFinding
+from salesnav_mcp.guardrails.recipients import RecipientRef, parse_recipient, person_keys
 from salesnav_mcp.guardrails.send import SendCoordinator, SendFailure, SendResult
-from salesnav_mcp.store import Draft, DraftState, Store
+from salesnav_mcp.store import ORGANISATION, DncEntry, Draft, DraftState, Person, Store
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ __all__ = [
     "Confirmation",
     "ConfirmationRefused",
     "Confirmer",
+    "ORGANISATION",
+    "DncEntry",
     "DoNotContact",
     "Draft",
     "DraftNotFound",
@@ -91,10 +94,12 @@ __all__ = [
     "InvalidDraft",
     "IssuedToken",
     "Pacer",
+    "Person",
     "PaceLimitReached",
     "Policy",
     "PolicyFinding",
     "PolicyViolation",
+    "RecipientRef",
     "SearchBudget",
     "SearchLease",
     "SendCoordinator",
@@ -104,6 +109,7 @@ __all__ = [
     "TokenConfirmation",
     "build_guardrails",
     "export_audit",
-    "recipient_key",
+    "parse_recipient",
+    "person_keys",
     "settings_secrets",
 ]

@@ -7,6 +7,7 @@ Entry kinds (`kind`, all listed in KINDS), each with the account, optional actor
   confirm.approved  confirm.refused            (details carry mode and method)
   send.attempt  send.sent  send.failed  send.unknown  send.dry_run  send.refused  send.repeat  send.resolved
   dnc.added  dnc.removed
+  access.refused                               (a named user asked for what is not granted to them)
 
 Details are scrubbed before they are stored and again on export: configured
 secrets and bearer tokens are removed from every string (`redaction.redact`),
@@ -50,6 +51,7 @@ KINDS = (
     "send.resolved",
     "dnc.added",
     "dnc.removed",
+    "access.refused",
 )
 REDACTED = "[redacted]"
 _SECRET_KEY = re.compile(

@@ -34,8 +34,8 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from salesnav_mcp.guardrails.base import Deps, Guardrail
-from salesnav_mcp.guardrails.errors import ConfirmationRefused
-from salesnav_mcp.guardrails.policy import recipient_key
+from salesnav_mcp.guardrails.errors import ConfirmationRefused, InvalidDraft
+from salesnav_mcp.guardrails.recipients import parse_recipient
 from salesnav_mcp.store import Draft
 
 KEY_NAME = "confirm_key"
@@ -188,8 +188,7 @@ class Confirmer(Guardrail):
             )
         if self._clock.now().timestamp() >= expiry:
             raise ConfirmationRefused("the confirmation token has expired; get a new token", code="expired")
-        given_key = _safe_key(confirmation.recipient)
-        if not hmac.compare_digest(given_key.encode(), draft.recipient_key.encode()):
+        if not _names_recipient(confirmation.recipient, draft):
             raise ConfirmationRefused(
                 f"the recipient does not match the draft's recipient ({draft.recipient})", code="recipient_mismatch"
             )
@@ -216,8 +215,10 @@ def _decode(token: str) -> bytes | None:
     return raw if len(raw) == _TOKEN_BYTES else None
 
 
-def _safe_key(recipient: str) -> str:
+def _names_recipient(given: str, draft: Draft) -> bool:
+    """Whether `given` names the draft's recipient, by URN or by public id."""
     try:
-        return recipient_key(recipient)
-    except ValueError:
-        return ""
+        ref = parse_recipient(given)
+    except InvalidDraft:
+        return False
+    return ref.urn == draft.recipient_key or (ref.public_id is not None and ref.public_id == draft.recipient_public_id)

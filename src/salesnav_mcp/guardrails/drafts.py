@@ -19,8 +19,9 @@ from typing import Any
 from salesnav_mcp.guardrails.base import Deps, Guardrail
 from salesnav_mcp.guardrails.confirm import Confirmer, IssuedToken, sha256_hex
 from salesnav_mcp.guardrails.errors import DraftNotFound, InvalidDraft, SendRefused
-from salesnav_mcp.guardrails.policy import Policy, PolicyFinding, blocking, recipient_key
-from salesnav_mcp.store import CHANNELS, Draft, DraftState
+from salesnav_mcp.guardrails.fields import check_line, check_text
+from salesnav_mcp.guardrails.policy import Policy, PolicyFinding, blocking
+from salesnav_mcp.store import CHANNELS, Draft, DraftState, Person
 
 DEFAULT_SENDING_TIMEOUT = timedelta(minutes=5)
 
@@ -33,10 +34,15 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
-def content_hash(text: str, subject: str | None, attachments: Sequence[dict[str, Any]]) -> str:
-    """sha256 of exactly what would be sent: text, subject and attachments."""
+def content_hash(
+    text: str, subject: str | None, attachments: Sequence[dict[str, Any]], copy_to_crm: bool = False
+) -> str:
+    """sha256 of exactly what would be sent: text, subject, attachments and whether the CRM gets a copy."""
+    content: dict[str, Any] = {"text": text, "subject": subject or "", "attachments": list(attachments)}
+    if copy_to_crm:
+        content["copy_to_crm"] = True
     canonical = json.dumps(
-        {"text": text, "subject": subject or "", "attachments": list(attachments)},
+        content,
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),
@@ -55,19 +61,44 @@ class DraftResult:
         return bool(blocking(self.findings))
 
 
-def _check_fields(account_id: str, recipient: str, channel: str, text: Any, attachments: Any) -> None:
-    if not isinstance(account_id, str) or not account_id.strip():
-        raise InvalidDraft("account_id", "a LinkedIn account id is required")
-    if not isinstance(recipient, str) or not recipient.strip():
-        raise InvalidDraft("recipient", "a recipient profile id or URN is required")
-    if channel not in CHANNELS:
-        raise InvalidDraft("channel", f"must be one of {', '.join(CHANNELS)}, not {channel!r}")
+def _attachment_name(attachment: dict[str, Any]) -> str | None:
+    inner = attachment.get("file")
+    source = inner if isinstance(inner, dict) else attachment
+    name = source.get("name")
+    return None if name is None else str(name)
+
+
+def checked_fields(
+    text: Any, subject: str | None, attachments: Any
+) -> tuple[str, str | None, list[dict[str, Any]]]:
+    """Text, subject and attachments as they will be stored and shown, or InvalidDraft naming the field
+    that cannot be (run before anything else is looked up, so a bad field costs nothing)."""
     if not isinstance(text, str):
         raise InvalidDraft("text", "must be a string")
-    if "\x00" in text:  # no messaging channel carries it, and PostgreSQL text cannot store it
-        raise InvalidDraft("text", "must not contain NUL characters")
+    text = check_text("text", text)
+    if subject:
+        check_line("subject", subject)
     if not isinstance(attachments, (list, tuple)) or not all(isinstance(a, dict) for a in attachments):
         raise InvalidDraft("attachments", "must be a list of attachment objects")
+    for i, attachment in enumerate(attachments):
+        check_line(f"attachments[{i}].name", _attachment_name(attachment) or "")
+    return text, subject or None, [dict(a) for a in attachments]
+
+
+def _checked_content(
+    channel: str, text: Any, subject: str | None, attachments: Any, copy_to_crm: bool
+) -> tuple[str, str | None, list[dict[str, Any]]]:
+    """The content as it will be stored and shown, on this channel, or InvalidDraft naming the field."""
+    if channel not in CHANNELS:
+        raise InvalidDraft("channel", f"must be one of {', '.join(CHANNELS)}, not {channel!r}")
+    checked = checked_fields(text, subject, attachments)
+    if copy_to_crm and channel != "sales_navigator":
+        raise InvalidDraft(
+            "copy_to_crm",
+            "only Sales Navigator messages can be copied to the CRM, and this one goes through the LinkedIn inbox; "
+            "draft it without copy_to_crm",
+        )
+    return checked
 
 
 class Drafts(Guardrail):
@@ -83,37 +114,44 @@ class Drafts(Guardrail):
         self,
         *,
         account_id: str,
-        recipient: str,
+        recipient: Person,
         channel: str,
         text: str,
         subject: str | None = None,
         attachments: Sequence[dict[str, Any]] = (),
         conversation_urn: str | None = None,
         is_new_conversation: bool,
+        copy_to_crm: bool = False,
         inmail_credits: int | None = None,
         actor: str | None = None,
     ) -> DraftResult:
-        """Store a draft; return it with every policy finding and (unless blocked or strict) a token."""
-        _check_fields(account_id, recipient, channel, text, attachments)
-        subject = subject or None
+        """Store a draft to a resolved person; return it with every policy finding and (unless blocked or
+        not in client mode) a token."""
+        if not isinstance(account_id, str) or not account_id.strip():
+            raise InvalidDraft("account_id", "a LinkedIn account id is required")
+        text, subject, stored = _checked_content(channel, text, subject, attachments, copy_to_crm)
         now = self._clock.now()
         draft = Draft(
             id="d_" + secrets.token_hex(8),
             account_id=account_id.strip(),
-            recipient=recipient.strip(),
-            recipient_key=recipient_key(recipient),
+            recipient=recipient.urn,
+            recipient_key=recipient.urn,
             channel=channel,  # type: ignore[arg-type]
             subject=subject,
             text=text,
-            attachments=[dict(a) for a in attachments],
+            attachments=stored,
             conversation_urn=conversation_urn or None,
             is_new_conversation=bool(is_new_conversation),
             state="draft",
-            content_hash=content_hash(text, subject, attachments),
+            content_hash=content_hash(text, subject, stored, copy_to_crm),
             text_hash=sha256_hex(text),
             created_at=now,
             updated_at=now,
             created_by=actor,
+            recipient_public_id=recipient.public_id,
+            recipient_name=recipient.name,
+            recipient_headline=recipient.headline,
+            copy_to_crm=copy_to_crm,
         )
         await self._store.insert_draft(draft)
         result = await self._review(draft, inmail_credits)
@@ -135,10 +173,13 @@ class Drafts(Guardrail):
         Any earlier confirmation token stops working because the content hash changes.
         """
         current = await self.get(draft_id)
-        new_text = current.text if text is None else text
-        new_subject = current.subject if subject is UNSET else (subject or None)
-        new_attachments = current.attachments if attachments is None else [dict(a) for a in attachments]
-        _check_fields(current.account_id, current.recipient, current.channel, new_text, new_attachments)
+        new_text, new_subject, new_attachments = _checked_content(
+            current.channel,
+            current.text if text is None else text,
+            current.subject if subject is UNSET else subject,
+            current.attachments if attachments is None else attachments,
+            current.copy_to_crm,
+        )
         if current.state != "draft":
             raise SendRefused(_not_editable(current), current)
         updated = await self._store.update_draft_content(
@@ -146,7 +187,7 @@ class Drafts(Guardrail):
             subject=new_subject,
             text=new_text,
             attachments=new_attachments,
-            content_hash=content_hash(new_text, new_subject, new_attachments),
+            content_hash=content_hash(new_text, new_subject, new_attachments, current.copy_to_crm),
             text_hash=sha256_hex(new_text),
             now=self._clock.now(),
         )
@@ -226,20 +267,16 @@ def _not_editable(draft: Draft) -> str:
     )
 
 
-def _attachment_name(attachment: dict[str, Any]) -> str | None:
-    inner = attachment.get("file")
-    source = inner if isinstance(inner, dict) else attachment
-    name = source.get("name")
-    return None if name is None else str(name)
-
-
 def _draft_details(draft: Draft, result: DraftResult) -> dict[str, Any]:
     return {
         "recipient": draft.recipient,
+        "recipient_public_id": draft.recipient_public_id,
+        "recipient_name": draft.recipient_name,
         "channel": draft.channel,
         "subject": draft.subject,
         "text": draft.text,
         "attachments": [_attachment_name(a) for a in draft.attachments],
+        "copy_to_crm": draft.copy_to_crm,
         "conversation_urn": draft.conversation_urn,
         "is_new_conversation": draft.is_new_conversation,
         "content_hash": draft.content_hash,

@@ -17,39 +17,21 @@ Drafts, sends, duplicates and caps count only what may have reached LinkedIn
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from salesnav_mcp.guardrails.base import Guardrail
 from salesnav_mcp.guardrails.errors import PolicyViolation, format_utc
-from salesnav_mcp.store import DncEntry, Draft
+from salesnav_mcp.guardrails.fields import check_line
+from salesnav_mcp.guardrails.recipients import RecipientRef, draft_keys, recipient_label, ref_keys
+from salesnav_mcp.store import ORGANISATION, DncEntry, Draft, Person
 
 CLASSIC_TEXT_MAX = 8000
 INMAIL_TEXT_MAX = 1900
 INMAIL_SUBJECT_MAX = 200
 CAP_WARN_RATIO = 0.8
-
-_PROFILE_URL = re.compile(r"(?i)linkedin\.com/(?:in|sales/lead|sales/people)/([^/?#,]+)")
-
-
-def recipient_key(recipient: str) -> str:
-    """The id used to match a recipient: a URN's last part, a profile URL's slug, lowercased.
-
-    `urn:li:fsd_profile:ACoAAB`, `ACoAAB` and `acoaab` match each other; a public id such as
-    `john-doe-123` matches `https://www.linkedin.com/in/john-doe-123/`. A public id and a URN id
-    are different ids: put both on the do-not-contact list when both are known.
-    """
-    value = recipient.strip()
-    if not value:
-        raise ValueError("recipient is empty")
-    if value.lower().startswith("urn:li:"):
-        value = value.rsplit(":", 1)[-1]
-    elif match := _PROFILE_URL.search(value):
-        value = match.group(1)
-    return value.lower()
-
 
 def over_daily_cap(new_conversations_today: int, cap: int) -> bool:
     """The daily-cap rule: no new conversation once `cap` were started today (UTC)."""
@@ -128,10 +110,10 @@ class Policy(Guardrail):
     async def new_conversations_today(self, account_id: str) -> int:
         """New conversations the account started this UTC day, counted exactly as the daily cap counts them."""
         now = self._clock.now()
-        # An empty recipient and text hash match no draft or entry: only the count is read.
+        # No recipient key and an empty text hash match no draft or entry: only the count is read.
         facts = await self._store.policy_facts(
             account_id=account_id,
-            recipient_key="",
+            recipient_keys=[],
             text_hash="",
             exclude_draft_id=None,
             duplicate_since=now,
@@ -144,7 +126,7 @@ class Policy(Guardrail):
         now = self._clock.now()
         facts = await self._store.policy_facts(
             account_id=draft.account_id,
-            recipient_key=draft.recipient_key,
+            recipient_keys=draft_keys(draft),
             text_hash=draft.text_hash,
             exclude_draft_id=draft.id,
             duplicate_since=now - self._settings.salesnav_duplicate_window,
@@ -155,7 +137,7 @@ class Policy(Guardrail):
             reason = f" ({facts.dnc.reason})" if facts.dnc.reason else ""
             findings.append(
                 PolicyFinding(
-                    "do_not_contact", "block", f"{draft.recipient} is on the do-not-contact list{reason}", "recipient"
+                    "do_not_contact", "block", f"{recipient_label(draft)} is on the do-not-contact list{reason}", "recipient"
                 )
             )
         if facts.duplicate_draft_id is not None:
@@ -164,7 +146,7 @@ class Policy(Guardrail):
                 PolicyFinding(
                     "duplicate",
                     "block",
-                    f"the same text already went to {draft.recipient} on {when} (draft {facts.duplicate_draft_id}); "
+                    f"the same text already went to {recipient_label(draft)} on {when} (draft {facts.duplicate_draft_id}); "
                     f"identical messages to one person are refused for {_days(self._settings.salesnav_duplicate_window)}",
                     "text",
                 )
@@ -240,31 +222,60 @@ def _days(window: timedelta) -> str:
 
 
 class DoNotContact(Guardrail):
-    """The do-not-contact list (shared by every account); changes are audited."""
+    """The do-not-contact list: entries for one account or for the whole organisation; changes are audited.
 
-    async def add(self, recipient: str, *, reason: str | None = None, actor: str | None = None) -> DncEntry:
-        key = recipient_key(recipient)
+    An entry is made for a resolved person (keyed by their URN) or, where nobody could resolve the
+    reference, for the id it was made with; it holds for every form of the person's id either way.
+    """
+
+    async def add(
+        self,
+        who: Person | RecipientRef,
+        *,
+        scope: str = ORGANISATION,
+        reason: str | None = None,
+        actor: str | None = None,
+    ) -> DncEntry:
+        if reason is not None:
+            check_line("reason", reason)
+        if isinstance(who, Person):
+            key, shown, public_id, name = who.urn, who.public_id or who.urn, who.public_id, who.name
+        else:
+            key, shown, public_id, name = ref_keys(who)[0], str(who), who.public_id, None
         entry = await self._store.add_dnc(
             DncEntry(
                 recipient_key=key,
-                recipient=recipient.strip(),
-                reason=reason,
+                recipient=shown,
+                reason=reason or None,
                 added_at=self._clock.now(),
                 added_by=actor,
+                scope=scope,
+                public_id=public_id,
+                name=name,
             )
         )
         await self._audit.record(
-            "dnc.added", actor=actor, details={"recipient": recipient, "key": key, "reason": reason}
+            "dnc.added",
+            account_id=entry.account_id,
+            actor=actor,
+            details={"recipient": shown, "key": key, "scope": scope, "reason": reason},
         )
         return entry
 
-    async def remove(self, recipient: str, *, actor: str | None = None) -> bool:
-        key = recipient_key(recipient)
-        removed = await self._store.remove_dnc(key)
+    async def entries_for(self, keys: Sequence[str], *, scopes: Sequence[str] | None = None) -> list[DncEntry]:
+        """The entries listing a person (under any of their keys), in these scopes (None: any)."""
+        return await self._store.list_dnc(recipient_keys=keys, scopes=scopes)
+
+    async def remove(self, keys: Sequence[str], *, scope: str, actor: str | None = None) -> list[DncEntry]:
+        """Lift the person's entries in `scope`; returns the entries removed."""
+        removed = await self._store.remove_dnc(keys, scope)
         await self._audit.record(
-            "dnc.removed", actor=actor, details={"recipient": recipient, "key": key, "was_listed": removed}
+            "dnc.removed",
+            account_id=None if scope == ORGANISATION else scope,
+            actor=actor,
+            details={"key": keys[0] if keys else None, "scope": scope, "removed": [e.recipient for e in removed]},
         )
         return removed
 
-    async def list(self) -> list[DncEntry]:
-        return await self._store.list_dnc()
+    async def list(self, *, scopes: Sequence[str] | None = None) -> list[DncEntry]:
+        return await self._store.list_dnc(scopes=scopes)

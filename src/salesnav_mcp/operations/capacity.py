@@ -21,8 +21,9 @@ from datetime import datetime
 import anyio
 from pydantic import BaseModel, Field
 
+from salesnav_mcp.guardrails import ORGANISATION
 from salesnav_mcp.guardrails.budget import next_month_start
-from salesnav_mcp.guardrails.policy import day_start, recipient_key
+from salesnav_mcp.guardrails.policy import day_start
 from salesnav_mcp.models.connectsafely import Account
 from salesnav_mcp.operations.insights import read_inmail_credits
 from salesnav_mcp.operations.outreach import (
@@ -33,6 +34,7 @@ from salesnav_mcp.operations.outreach import (
     roster,
     seat_from_premium,
 )
+from salesnav_mcp.operations.people import keys_by_recipient
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.upstream.errors import UpstreamError
@@ -52,7 +54,10 @@ class Refusal(BaseModel):
 
 
 class RefusedGroup(BaseModel):
-    code: str = Field(description="no_seat | no_inmail_credits | over_monthly_cap | account_unavailable")
+    code: str = Field(
+        description="do_not_contact (this account's list) | no_seat | no_inmail_credits | over_monthly_cap | "
+        "account_unavailable"
+    )
     channel: Channel
     count: int
     reason: str
@@ -101,26 +106,30 @@ class CapacityOut(Result):
 
 
 def screen(
-    inbox: list[str], inmail: list[str], dnc: dict[str, str | None]
+    inbox: list[str], inmail: list[str], keys: dict[str, list[str] | None], dnc: dict[str, str | None]
 ) -> tuple[list[str], list[str], list[Refusal]]:
-    """Refusals that hold for every account; the rest keeps its order."""
+    """Refusals that hold for every account; the rest keeps its order.
+
+    `keys` gives every key of the person each recipient names (None: not a recipient); `dnc` maps the
+    keys of organisation-wide do-not-contact entries to their reasons.
+    """
     seen: dict[str, Channel] = {}
     kept: dict[Channel, list[str]] = {"linkedin_inbox": [], "sales_navigator": []}
     refused: list[Refusal] = []
     for channel, items in (("linkedin_inbox", inbox), ("sales_navigator", inmail)):
         for recipient in items:
-            try:
-                key = recipient_key(recipient)
-            except ValueError:
+            person_keys = keys.get(recipient)
+            if person_keys is None:
                 refused.append(
                     Refusal(
                         recipient=recipient,
                         channel=channel,
                         code="invalid_recipient",
-                        reason="not a profile id, URN or profile URL",
+                        reason="not a public id, urn:li:fsd_profile: URN or linkedin.com/in/ profile URL",
                     )
                 )
                 continue
+            key = person_keys[0]
             if key in seen:
                 where = "the inbox list" if seen[key] == "linkedin_inbox" else "the InMail list"
                 refused.append(
@@ -133,8 +142,9 @@ def screen(
                 )
                 continue
             seen[key] = channel  # type: ignore[assignment]
-            if key in dnc:
-                why = f" ({dnc[key]})" if dnc[key] else ""
+            listed = next((k for k in person_keys if k in dnc), None)
+            if listed is not None:
+                why = f" ({dnc[listed]})" if dnc[listed] else ""
                 refused.append(
                     Refusal(
                         recipient=recipient,
@@ -254,6 +264,42 @@ async def account_capacity(
     inmail: list[str],
     *,
     tolerate_upstream: bool,
+    keys: dict[str, list[str] | None],
+) -> AccountCapacity:
+    """`account_capacity` with the account's own do-not-contact entries refused first."""
+    listed = {e.recipient_key for e in await svc.guardrails.dnc.list(scopes=[account_id])}
+    blocked = {r for r in (*inbox, *inmail) if listed.intersection(keys.get(r) or ())}
+    planned = await _account_capacity(
+        svc,
+        account_id,
+        account,
+        [r for r in inbox if r not in blocked],
+        [r for r in inmail if r not in blocked],
+        tolerate_upstream=tolerate_upstream,
+    )
+    for channel, items in (("linkedin_inbox", inbox), ("sales_navigator", inmail)):
+        if mine := [r for r in items if r in blocked]:
+            planned.refused.insert(
+                0,
+                RefusedGroup(
+                    code="do_not_contact",
+                    channel=channel,  # type: ignore[arg-type]
+                    count=len(mine),
+                    reason="on this account's do-not-contact list",
+                    recipients=mine,
+                ),
+            )
+    return planned
+
+
+async def _account_capacity(
+    svc: Services,
+    account_id: str,
+    account: Account | None,
+    inbox: list[str],
+    inmail: list[str],
+    *,
+    tolerate_upstream: bool,
 ) -> AccountCapacity:
     now = svc.clock.now()
     budget = await svc.guardrails.budget.status(account_id)
@@ -312,8 +358,9 @@ async def plan_capacity(
     Named accounts must be granted and their upstream errors are raised; otherwise an account
     that upstream fails for is reported as not planned.
     """
-    dnc = {e.recipient_key: e.reason for e in await svc.guardrails.dnc.list()}
-    inbox_ok, inmail_ok, refused_everywhere = screen(inbox, inmail, dnc)
+    dnc = {e.recipient_key: e.reason for e in await svc.guardrails.dnc.list(scopes=[ORGANISATION])}
+    keys = await keys_by_recipient(svc, [*inbox, *inmail])
+    inbox_ok, inmail_ok, refused_everywhere = screen(inbox, inmail, keys, dnc)
     accounts = await roster(svc)
     explicit = bool(account_ids)
     wanted = (
@@ -325,7 +372,7 @@ async def plan_capacity(
 
     async def one(aid: str) -> None:
         results[aid] = await account_capacity(
-            svc, aid, accounts.get(aid), inbox_ok, inmail_ok, tolerate_upstream=not explicit
+            svc, aid, accounts.get(aid), inbox_ok, inmail_ok, tolerate_upstream=not explicit, keys=keys
         )
 
     async with anyio.create_task_group() as tg:

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from salesnav_mcp.guardrails import Draft, DraftResult
+from salesnav_mcp.guardrails import Draft, DraftResult, Person
+from salesnav_mcp.guardrails.drafts import checked_fields
 from salesnav_mcp.guardrails.policy import day_start
+from salesnav_mcp.guardrails.review import PersonLabel, SendReview
 from salesnav_mcp.models.connectsafely import Account
 from salesnav_mcp.operations.errors import OperationError
+from salesnav_mcp.operations.people import is_participant, participant_names, resolve_person
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.upstream.errors import NoSeatError
 
@@ -45,20 +48,30 @@ def channel_of(urn: str | None, source: str | None = None) -> Channel:
     return "linkedin_inbox"
 
 
-async def existing_thread(svc: Services, account_id: str, recipient: str) -> tuple[str, Channel] | None:
-    """(conversation urn, channel) of a thread the account already has with the recipient, if any."""
-    wanted = recipient.rsplit(":", 1)[-1].strip().lower()
+async def existing_thread(svc: Services, account_id: str, person: Person) -> tuple[str, Channel] | None:
+    """(conversation urn, channel) of a thread the account already has with the person, if any."""
     cursor = None
     for _ in range(THREAD_SCAN_PAGES):
         page = await svc.connectsafely.list_conversations(account_id=account_id, count=100, next_cursor=cursor)
         for conversation in page.conversations:
-            for person in conversation.participants:
-                if (person.profile_id or "").lower() == wanted:
-                    return conversation.conversation_urn, channel_of(conversation.conversation_urn, conversation.source)
+            if any(is_participant(person, p) for p in conversation.participants):
+                return conversation.conversation_urn, channel_of(conversation.conversation_urn, conversation.source)
         if not page.has_more or not page.next_cursor:
             return None
         cursor = page.next_cursor
     return None
+
+
+async def check_conversation(svc: Services, account_id: str, conversation_urn: str, person: Person) -> None:
+    """Refuse a conversation the person is not in: the reply would land in someone else's thread."""
+    page = await svc.connectsafely.get_messages(conversation_urn, account_id=account_id, count=1)
+    if not any(is_participant(person, p) for p in page.participants):
+        others = participant_names(page.participants)
+        raise OperationError(
+            f"conversation_urn {conversation_urn} is a conversation with {others}, not with {PersonLabel.of_person(person)}. "
+            "Leave conversation_urn out to write to the person in their own thread, or draft to the person of "
+            "that conversation."
+        )
 
 
 @dataclass(frozen=True)
@@ -72,13 +85,14 @@ class Route:
 
 
 async def route_message(
-    svc: Services, account_id: str, recipient: str, channel: ChannelChoice, conversation_urn: str | None
+    svc: Services, account_id: str, person: Person, channel: ChannelChoice, conversation_urn: str | None
 ) -> Route:
     """Reply in the given or an existing thread; else a new conversation, by InMail when the account has a seat."""
     if conversation_urn:
+        await check_conversation(svc, account_id, conversation_urn, person)
         thread: tuple[str, Channel] | None = (conversation_urn, channel_of(conversation_urn))
     else:
-        thread = await existing_thread(svc, account_id, recipient)
+        thread = await existing_thread(svc, account_id, person)
     if thread is not None:
         urn, chosen = thread
         if channel != "auto" and channel != chosen:
@@ -106,18 +120,22 @@ async def create_draft(
     channel: ChannelChoice,
     conversation_urn: str | None,
     attachments: Sequence[dict[str, Any]],
+    copy_to_crm: bool = False,
 ) -> DraftResult:
-    """Store a draft on its route, with every policy finding; nothing is sent."""
-    route = await route_message(svc, account_id, recipient, channel, conversation_urn)
+    """Store a draft to the one person `recipient` names, on its route, with every policy finding; nothing is sent."""
+    checked_fields(text, subject, attachments)
+    person = await resolve_person(svc, account_id, recipient)
+    route = await route_message(svc, account_id, person, channel, conversation_urn)
     return await svc.guardrails.drafts.create(
         account_id=account_id,
-        recipient=recipient,
+        recipient=person,
         channel=route.channel,
         text=text,
         subject=subject,
         attachments=list(attachments),
         conversation_urn=route.conversation_urn,
         is_new_conversation=route.is_new_conversation,
+        copy_to_crm=copy_to_crm,
         inmail_credits=route.inmail_credits,
         actor=svc.actor(),
     )
@@ -168,6 +186,19 @@ def display_name(account: Account | None, account_id: str) -> str:
     if account is None:
         return account_id
     return " ".join(p for p in (account.first_name, account.last_name) if p) or account.public_id or account_id
+
+
+async def account_label(svc: Services, account_id: str) -> str:
+    """How a review names the account a message goes out from: "Name (id)" (names read once per process)."""
+    if account_id not in svc.account_names:
+        svc.account_names.update({a.id: display_name(a, a.id) for a in await svc.connectsafely.list_accounts()})
+    name = svc.account_names.get(account_id, account_id)
+    return account_id if name == account_id else f"{name} ({account_id})"
+
+
+async def send_review(svc: Services, draft: Draft) -> SendReview:
+    """What the human approves before this draft goes out (the same on every approval surface)."""
+    return SendReview.of(draft, await account_label(svc, draft.account_id))
 
 
 async def roster(svc: Services) -> dict[str, Account]:

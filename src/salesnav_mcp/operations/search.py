@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from salesnav_mcp.guardrails import BudgetStatus, SearchLease
 from salesnav_mcp.operations.errors import OperationError
+from salesnav_mcp.operations.people import remember_leads
 from salesnav_mcp.operations.progress import ReportProgress
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.salesnav_url import SearchQuery
@@ -208,6 +209,8 @@ async def fill_search(
             next_offset = page_start + count
             complete = not has_more or len(items) < count or next_offset >= RESULT_CAP
             await lease.record_page(items, key=_item_key, next_offset=next_offset, total=total, complete=complete)
+            if kind == "people":
+                await remember_leads(svc, items)
             if complete:
                 break
         stored = lease.search.item_count

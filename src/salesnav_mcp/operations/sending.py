@@ -35,12 +35,12 @@ def _recipient_fields(recipient: str) -> dict[str, str]:
     return {"recipient_profile_id": recipient}
 
 
-def draft_sender(svc: Services, *, copy_to_crm: bool) -> SendFn:
+def draft_sender(svc: Services) -> SendFn:
     """The upstream call that sends one draft: Sales Navigator's own send when the CRM gets a copy."""
 
     async def send(draft: Draft) -> dict[str, Any]:
         attachments = [AttachmentRef(file=a) for a in draft.attachments] or None  # type: ignore[arg-type]
-        if copy_to_crm and draft.channel == "sales_navigator":
+        if draft.copy_to_crm:
             thread_id = (draft.conversation_urn or "").rsplit(":", 1)[-1] if draft.conversation_urn else None
             result = await svc.connectsafely.send_sales_nav_message(
                 account_id=draft.account_id,
@@ -66,13 +66,11 @@ def draft_sender(svc: Services, *, copy_to_crm: bool) -> SendFn:
     return upstream_send(send)
 
 
-async def send_draft(
-    svc: Services, draft_id: str, confirmation: Confirmation | None, *, copy_to_crm: bool
-) -> SendResult:
+async def send_draft(svc: Services, draft_id: str, confirmation: Confirmation | None) -> SendResult:
     """Send a draft of an account the user may use, at most once; an unsent InMail draft checks credits first."""
     draft = await svc.guardrails.drafts.get(draft_id)
     svc.require_account(draft.account_id)
     credits = await inmail_preflight(svc, draft) if draft.state in ("draft", "failed") else None
     return await svc.guardrails.sender.send(
-        draft.id, confirmation, draft_sender(svc, copy_to_crm=copy_to_crm), inmail_credits=credits, actor=svc.actor()
+        draft.id, confirmation, draft_sender(svc), inmail_credits=credits, actor=svc.actor()
     )

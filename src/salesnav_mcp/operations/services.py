@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,10 +12,14 @@ import anyio
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
 from salesnav_mcp.guardrails import Guardrails
+from salesnav_mcp.operations.errors import OperationError
 from salesnav_mcp.operations.identity import AccountNotGranted, User
+from salesnav_mcp.store import Store
 from salesnav_mcp.upstream.connectsafely import ConnectSafelyClient
 from salesnav_mcp.upstream.errors import ValidationError
 from salesnav_mcp.upstream.snap import SnapClient
+
+ACCOUNT_ID = re.compile(r"[0-9a-fA-F]{24}")
 
 
 def no_user() -> User | None:
@@ -33,6 +38,7 @@ class Services:
     # The named user of the request being served (the server layer knows where a request keeps it).
     current_user: Callable[[], User | None] = field(default=no_user, repr=False)
     _default_account: str | None = field(default=None, repr=False)
+    account_names: dict[str, str] = field(default_factory=dict, repr=False)  # labels for reviews, by account id
     _last_kept: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
     _account_lock: anyio.Lock = field(default_factory=anyio.Lock, repr=False)
 
@@ -57,8 +63,21 @@ class Services:
         user = self.current_user()
         return user is None or user.may_use(account_id)
 
+    @property
+    def store(self) -> Store:
+        return self.guardrails.store
+
     def require_account(self, account_id: str) -> str:
-        """`account_id` if the current user may act on it; AccountNotGranted otherwise."""
+        """`account_id` if it is an account id the current user may act on; refused otherwise.
+
+        The format is checked here too, so no spelling of "no account" (null, none, an empty id)
+        can reach upstream, which would act on its own default account.
+        """
+        if not ACCOUNT_ID.fullmatch(account_id):
+            raise OperationError(
+                f"account_id {account_id[:40]!r} is not a LinkedIn account id (24 hex characters, from "
+                "list_accounts); omit it to use the default account."
+            )
         user = self.current_user()
         if user is not None and not user.may_use(account_id):
             raise AccountNotGranted(user, account_id)
@@ -71,7 +90,7 @@ class Services:
         that upstream acts on. A named user only reaches the accounts granted to them; a user with
         specific grants defaults to SALESNAV_ACCOUNT_ID when granted, else to the lowest granted id.
         """
-        if requested:
+        if requested is not None and requested.strip():
             return self.require_account(requested.strip())
         user = self.current_user()
         if user is not None and user.accounts is not None:

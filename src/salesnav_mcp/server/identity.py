@@ -14,23 +14,30 @@ from salesnav_mcp.operations.identity import User
 
 USER_CLIENT_ID = "salesnav-user"
 ACCOUNTS_CLAIM = "salesnav_accounts"
+CONTRACTS_CLAIM = "salesnav_contracts"
 ALL_ACCOUNTS = "*"
 
 
 def user_claims(user: User) -> dict[str, object]:
-    return {ACCOUNTS_CLAIM: ALL_ACCOUNTS if user.accounts is None else sorted(user.accounts)}
+    return {
+        ACCOUNTS_CLAIM: ALL_ACCOUNTS if user.accounts is None else sorted(user.accounts),
+        CONTRACTS_CLAIM: ALL_ACCOUNTS if user.contracts is None else sorted(user.contracts),
+    }
+
+
+def _granted(value: object) -> frozenset[str] | None:
+    """"*" grants everything; anything other than a list of strings grants nothing: fail closed."""
+    if value == ALL_ACCOUNTS:
+        return None
+    return frozenset(a for a in value if isinstance(a, str)) if isinstance(value, list) else frozenset()
 
 
 def user_from_token(token: AccessToken | None) -> User | None:
     """The named user a verified access token stands for (None: not a named user's token)."""
     if token is None or token.client_id != USER_CLIENT_ID or not token.subject:
         return None
-    granted = (token.claims or {}).get(ACCOUNTS_CLAIM)
-    if granted == ALL_ACCOUNTS:
-        return User(token.subject, None)
-    # Anything else than a list of ids grants nothing: fail closed.
-    accounts = frozenset(a for a in granted if isinstance(a, str)) if isinstance(granted, list) else frozenset()
-    return User(token.subject, accounts)
+    claims = token.claims or {}
+    return User(token.subject, _granted(claims.get(ACCOUNTS_CLAIM)), _granted(claims.get(CONTRACTS_CLAIM)))
 
 
 def request_user() -> User | None:

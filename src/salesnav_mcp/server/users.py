@@ -6,12 +6,15 @@
     token_sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
     accounts = ["5f0c0a1b2c3d4e5f6a7b8c90"]
 
+    contracts = ["urn:li:salesContract:1001"]   # Sales Navigator contracts: their analytics exports
+
     [[users]]
     name = "ops"
     token = "a long random value"      # or the plain token; only its sha256 is kept in memory
-    accounts = "*"                      # every account
+    accounts = "*"                      # every account (and, unless `contracts` says otherwise, every contract)
 
-JSON has the same shape: {"users": [{"name": ..., "token_sha256": ..., "accounts": [...] or "*"}]}.
+JSON has the same shape: {"users": [{"name": ..., "token_sha256": ..., "accounts": [...] or "*", "contracts": ...}]}.
+Without `contracts` a user granted every account is granted every contract, any other user none.
 A presented bearer token is hashed and compared with every user's hash in constant time, so
 neither timing nor logs reveal tokens or which user almost matched. The verified identity
 travels with the request as an `AccessToken` (server.identity reads it); it never holds the token.
@@ -95,7 +98,7 @@ def parse_users(data: Any, *, source: str = "users") -> list[UserEntry]:
 def _parse_user(item: Any, where: str) -> UserEntry:
     if not isinstance(item, dict):
         raise UsersFileError(f"{where}: must be a table/object with name, token or token_sha256, and accounts")
-    unknown = set(item) - {"name", "token", "token_sha256", "accounts"}
+    unknown = set(item) - {"name", "token", "token_sha256", "accounts", "contracts"}
     if unknown:
         raise UsersFileError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
     name = item.get("name")
@@ -116,16 +119,21 @@ def _parse_user(item: Any, where: str) -> UserEntry:
         if not isinstance(hashed, str) or not _SHA256_HEX.match(hashed):
             raise UsersFileError(f"{where}.token_sha256: the sha256 of the token as 64 hex digits")
         digest = bytes.fromhex(hashed)
-    return UserEntry(User(name, _parse_accounts(item.get("accounts"), where)), digest)
+    accounts = _parse_grants(item.get("accounts"), f"{where}.accounts", "LinkedIn account ids", "every account")
+    default_contracts = ALL_ACCOUNTS if accounts is None else []
+    contracts = _parse_grants(
+        item.get("contracts", default_contracts), f"{where}.contracts", "Sales Navigator contract URNs", "every contract"
+    )
+    return UserEntry(User(name, accounts, contracts), digest)
 
 
-def _parse_accounts(value: Any, where: str) -> frozenset[str] | None:
+def _parse_grants(value: Any, where: str, what: str, everything: str) -> frozenset[str] | None:
     if value == ALL_ACCOUNTS:
         return None
     if not isinstance(value, list) or not all(isinstance(a, str) and a.strip() for a in value):
-        raise UsersFileError(f'{where}.accounts: a list of LinkedIn account ids, or "*" for every account')
-    accounts = [a.strip() for a in value]
-    return None if ALL_ACCOUNTS in accounts else frozenset(accounts)
+        raise UsersFileError(f'{where}: a list of {what}, or "*" for {everything}')
+    granted = [a.strip() for a in value]
+    return None if ALL_ACCOUNTS in granted else frozenset(granted)
 
 
 class UsersTokenVerifier(TokenVerifier):

@@ -9,6 +9,7 @@ from typing import Any
 from salesnav_mcp.store.base import StoreBase
 from salesnav_mcp.store.records import (
     MAYBE_SENT_STATES,
+    ORGANISATION,
     BeginSendResult,
     DncEntry,
     Draft,
@@ -24,7 +25,7 @@ SendStartDecision = Callable[[SendStartFacts], SendOutcome]
 _DRAFT_COLUMNS = (
     "id, account_id, recipient, recipient_key, channel, subject, text, attachments, conversation_urn, "
     "is_new_conversation, state, content_hash, text_hash, created_at, updated_at, created_by, send_started_at, "
-    "attempt_id, result, error"
+    "attempt_id, result, error, recipient_public_id, recipient_name, recipient_headline, copy_to_crm"
 )
 
 
@@ -61,6 +62,10 @@ class Outreach(StoreBase):
             draft.attempt_id,
             None if draft.result is None else dump_json(draft.result),
             draft.error,
+            draft.recipient_public_id,
+            draft.recipient_name,
+            draft.recipient_headline,
+            draft.copy_to_crm,
         )
         marks = ", ".join("?" for _ in values)
         yield run(f"INSERT INTO drafts ({_DRAFT_COLUMNS}) VALUES ({marks})", *values)
@@ -223,25 +228,40 @@ class Outreach(StoreBase):
     # ---- do-not-contact and policy facts ---------------------------------------------------------
     @writes
     def add_dnc(self, entry: DncEntry) -> Script[DncEntry]:
-        """Add unless present; return the stored entry (the existing one if it was there)."""
+        """Add unless the person already has an entry in that scope; return the stored entry."""
         yield run(
-            """INSERT INTO dnc (recipient_key, recipient, reason, added_at, added_by) VALUES (?, ?, ?, ?, ?)
-               ON CONFLICT (recipient_key) DO NOTHING""",
+            """INSERT INTO dnc_entries (recipient_key, scope, recipient, public_id, name, reason, added_at, added_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (recipient_key, scope) DO NOTHING""",
             entry.recipient_key,
+            entry.scope,
             entry.recipient,
+            entry.public_id,
+            entry.name,
             entry.reason,
             entry.added_at,
             entry.added_by,
         )
-        return self._record(DncEntry, (yield one("SELECT * FROM dnc WHERE recipient_key = ?", entry.recipient_key)))
+        row = yield one("SELECT * FROM dnc_entries WHERE recipient_key = ? AND scope = ?", entry.recipient_key, entry.scope)
+        return self._record(DncEntry, row)
 
     @writes
-    def remove_dnc(self, recipient_key: str) -> Script[bool]:
-        return (yield run("DELETE FROM dnc WHERE recipient_key = ?", recipient_key)) > 0
+    def remove_dnc(self, recipient_keys: Sequence[str], scope: str) -> Script[list[DncEntry]]:
+        """Remove the entries under any of the person's keys in `scope`; return what was removed."""
+        where = Where().one_of("recipient_key", recipient_keys).compare("scope", "=", scope)
+        rows = yield all_rows(f"DELETE FROM dnc_entries WHERE {where.sql} RETURNING *", *where.args)
+        return [self._record(DncEntry, r) for r in rows]
 
     @reads
-    def list_dnc(self) -> Script[list[DncEntry]]:
-        rows = yield all_rows("SELECT * FROM dnc ORDER BY added_at, recipient_key")
+    def list_dnc(
+        self, *, recipient_keys: Sequence[str] | None = None, scopes: Sequence[str] | None = None
+    ) -> Script[list[DncEntry]]:
+        """Entries, oldest first: of these keys only, and in these scopes only (None: all)."""
+        where = Where()
+        if recipient_keys is not None:
+            where.one_of("recipient_key", recipient_keys or [""])
+        if scopes is not None:
+            where.one_of("scope", scopes or [""])
+        rows = yield all_rows(f"SELECT * FROM dnc_entries WHERE {where.sql} ORDER BY added_at, recipient_key, scope", *where.args)
         return [self._record(DncEntry, r) for r in rows]
 
     @reads
@@ -249,15 +269,21 @@ class Outreach(StoreBase):
         self,
         *,
         account_id: str,
-        recipient_key: str,
+        recipient_keys: Sequence[str],
         text_hash: str,
         exclude_draft_id: str | None,
         duplicate_since: datetime,
         day_start: datetime,
     ) -> Script[PolicyFacts]:
-        """What the send policy needs about one prospective send (the same queries `begin_send` runs)."""
+        """What the send policy needs about one prospective send (the same queries `begin_send` runs).
+
+        `recipient_keys` are every key the person may be listed under; the first is their own key, which
+        drafts carry. A do-not-contact entry counts in the account's scope or the organisation's.
+        """
         exclude = exclude_draft_id or ""
-        dnc_row = yield one("SELECT * FROM dnc WHERE recipient_key = ?", recipient_key)
+        where = Where().one_of("recipient_key", recipient_keys or [""]).one_of("scope", (ORGANISATION, account_id))
+        dnc_row = yield one(f"SELECT * FROM dnc_entries WHERE {where.sql} ORDER BY added_at LIMIT 1", *where.args)
+        recipient_key = recipient_keys[0] if recipient_keys else ""
         duplicate = yield from self._duplicate(recipient_key, text_hash, since=duplicate_since, exclude=exclude)
         count = yield from self._new_conversations(account_id, since=day_start, exclude=exclude)
         return PolicyFacts(

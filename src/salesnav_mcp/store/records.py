@@ -83,12 +83,26 @@ class RateDecision:
     retry_at: datetime | None = None
 
 
+ORGANISATION = "*"  # the scope of a do-not-contact entry that holds for every account
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone the server has seen (in search results, conversations or a profile), known by their URN."""
+
+    urn: str  # urn:li:fsd_profile:<member id>: the one key of a person
+    public_id: str | None  # the slug of linkedin.com/in/<public id>, lowercased
+    name: str | None
+    headline: str | None
+    updated_at: datetime
+
+
 @dataclass(frozen=True)
 class Draft:
     id: str
     account_id: str
-    recipient: str  # as given: profile id or URN
-    recipient_key: str  # normalized id used for matching (see guardrails.policy.recipient_key)
+    recipient: str  # what upstream is sent: the person's URN
+    recipient_key: str  # the person's key (their URN): what policy, duplicates and caps match on
     channel: Channel
     subject: str | None
     text: str
@@ -105,6 +119,10 @@ class Draft:
     attempt_id: str | None = None
     result: dict[str, Any] | None = None  # upstream's answer once sent
     error: str | None = None  # why the last attempt failed or is unknown
+    recipient_public_id: str | None = None  # the resolved person, as the human is shown it
+    recipient_name: str | None = None
+    recipient_headline: str | None = None
+    copy_to_crm: bool = False  # Sales Navigator also files a copy in the CRM
 
 
 SendOutcome = Literal["started", "state", "changed", "token_used", "cap_reached", "duplicate", "missing"]
@@ -142,11 +160,18 @@ class BeginSendResult:
 
 @dataclass(frozen=True)
 class DncEntry:
-    recipient_key: str
-    recipient: str
+    recipient_key: str  # the person's URN (or, for an entry nobody could resolve, the id it was made with)
+    recipient: str  # how the entry names the person: their public id, else the URN
     reason: str | None
     added_at: datetime
     added_by: str | None
+    scope: str = ORGANISATION  # an account id, or ORGANISATION for every account
+    public_id: str | None = None
+    name: str | None = None
+
+    @property
+    def account_id(self) -> str | None:
+        return None if self.scope == ORGANISATION else self.scope
 
 
 @dataclass(frozen=True)

@@ -121,12 +121,46 @@ def _daily_snapshots(t: ColumnTypes, table: str, value_column: str) -> str:
         )"""
 
 
+def _version_2(t: ColumnTypes) -> list[str]:
+    """One identity per person: the people the server has seen, drafts naming the resolved person (and
+    whether the CRM gets a copy), do-not-contact entries scoped to an account or the whole organisation."""
+    return [
+        f"""CREATE TABLE people (
+            urn TEXT PRIMARY KEY,
+            public_id TEXT,
+            name TEXT,
+            headline TEXT,
+            updated_at {t.time} NOT NULL
+        )""",
+        "CREATE INDEX people_public_id ON people (public_id)",
+        "ALTER TABLE drafts ADD COLUMN recipient_public_id TEXT",
+        "ALTER TABLE drafts ADD COLUMN recipient_name TEXT",
+        "ALTER TABLE drafts ADD COLUMN recipient_headline TEXT",
+        f"ALTER TABLE drafts ADD COLUMN copy_to_crm {t.flag} NOT NULL DEFAULT {t.false}",
+        f"""CREATE TABLE dnc_entries (
+            recipient_key TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            public_id TEXT,
+            name TEXT,
+            reason TEXT,
+            added_at {t.time} NOT NULL,
+            added_by TEXT,
+            PRIMARY KEY (recipient_key, scope)
+        )""",
+        # Entries made before scopes were organisation-wide.
+        """INSERT INTO dnc_entries (recipient_key, scope, recipient, reason, added_at, added_by)
+           SELECT recipient_key, '*', recipient, reason, added_at, added_by FROM dnc""",
+        "DROP TABLE dnc",
+    ]
+
+
 def migrations(types: ColumnTypes, own: dict[int, list[str]]) -> list[Migration]:
     """Every migration for a database with these column types; `own` adds its own statements per version."""
-    return [(1, _version_1(types) + own.get(1, []))]
+    return [(1, _version_1(types) + own.get(1, [])), (2, _version_2(types) + own.get(2, []))]
 
 
-LATEST_VERSION = 1
+LATEST_VERSION = 2
 
 
 def migrate(types: ColumnTypes, own: dict[int, list[str]], *, remedy: str) -> Script[None]:

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from salesnav_mcp.guardrails import GuardrailError
 from salesnav_mcp.operations.errors import OperationError
-from salesnav_mcp.operations.identity import AccountNotGranted
+from salesnav_mcp.operations.identity import AccessRefused
 from salesnav_mcp.salesnav_url import SalesNavUrlError
 from salesnav_mcp.upstream.errors import UpstreamError
 
@@ -79,13 +79,51 @@ def services(ctx: Context) -> Services:
 # ----------------------------------------------------------------------------- error translation
 
 
+async def _audit_refusal(exc: AccessRefused, where: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Record a refused cross-user attempt with the user it came from."""
+    from salesnav_mcp.operations.services import Services
+
+    for arg in (*args, *kwargs.values()):
+        svc = services(arg) if isinstance(arg, Context) else arg if isinstance(arg, Services) else None
+        if svc is not None:
+            await svc.guardrails.audit.record(
+                "access.refused", actor=exc.user.name, details={"where": where, "target": exc.target, "reason": exc.message}
+            )
+            return
+
+
+def _nul_field(value: Any, path: str) -> str | None:
+    """The path of the first string holding NUL inside an argument, if any."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list | tuple) else ()
+    for key, item in items:
+        found = _nul_field(item, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}")
+        if found:
+            return found
+    return None
+
+
+def _refuse_nul(kwargs: dict[str, Any]) -> None:
+    """No argument may carry NUL: no channel sends it and PostgreSQL cannot store it, so it is refused up front."""
+    for name, value in kwargs.items():
+        if not isinstance(value, Context) and (field := _nul_field(value, name)):
+            raise ToolError(f"{field}: contains a NUL character (U+0000), which cannot be stored or sent; remove it.")
+
+
 def _translate_errors(fn: F) -> F:
     @functools.wraps(fn)
     async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _refuse_nul(kwargs)
         try:
             return await fn(*args, **kwargs)
         except ToolError:
             raise
+        except AccessRefused as exc:
+            await _audit_refusal(exc, fn.__name__, args, kwargs)
+            raise ToolError(str(exc)) from exc
         except USER_FACING as exc:
             raise ToolError(str(exc)) from exc
         except BaseExceptionGroup as group:
@@ -99,6 +137,11 @@ def _translate_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def resolver(fn: F) -> F:
+    """A tool's resolver whose refusals reach the user as the tool's error (the SDK shows only ToolError's text)."""
+    return _translate_errors(fn)
+
+
 def _first_leaf(group: BaseExceptionGroup) -> BaseException:
     exc: BaseException = group
     while isinstance(exc, BaseExceptionGroup):
@@ -107,13 +150,14 @@ def _first_leaf(group: BaseExceptionGroup) -> BaseException:
 
 
 def _refusals_as_resource_errors(fn: F) -> F:
-    """A read refused for an account not granted to the user says so (the SDK hides other errors' text)."""
+    """A read refused for something not granted to the user says so (the SDK hides other errors' text)."""
 
     @functools.wraps(fn)
     async def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return await fn(*args, **kwargs)
-        except AccountNotGranted as exc:
+        except AccessRefused as exc:
+            await _audit_refusal(exc, fn.__name__, args, kwargs)
             raise ResourceError(str(exc)) from exc
 
     return wrapper  # type: ignore[return-value]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from salesnav_mcp.models.snap import Contract
 from salesnav_mcp.operations.errors import OperationError
+from salesnav_mcp.operations.identity import ContractNotGranted
 from salesnav_mcp.operations.services import Services
 
 CONTRACT_PREFIX = "urn:li:salesContract:"
@@ -18,9 +19,20 @@ def _names(contracts: list[Contract]) -> str:
     return ", ".join(f"{c.name} ({c.contract})" for c in contracts) or "none"
 
 
-async def reporting_contract(svc: Services, requested: str | None) -> Contract:
-    """The contract an analytics export runs on, refused early (with the reason) unless it has reporting access."""
+async def granted_contracts(svc: Services) -> list[Contract]:
+    """The member's contracts the current user is granted (every one without named users)."""
+    user = svc.current_user()
     contracts = (await svc.snap.list_contracts()).elements
+    return [c for c in contracts if user is None or user.may_see_contract(c.contract)]
+
+
+async def reporting_contract(svc: Services, requested: str | None) -> Contract:
+    """The contract an analytics export runs on, refused early (with the reason) unless it has reporting access
+    and the user is granted it."""
+    user = svc.current_user()
+    if requested is not None and user is not None and not user.may_see_contract(contract_urn(requested)):
+        raise ContractNotGranted(user, contract_urn(requested))
+    contracts = await granted_contracts(svc)
     reporting = [c for c in contracts if c.has_reporting_access]
     if requested is None:
         if len(reporting) == 1:

@@ -135,6 +135,7 @@ async def match_records(svc: Services, records: Sequence[CrmRecord], report: Rep
             rows=len(results),
             summary=counts,
             sandbox=svc.snap.sandbox,
+            created_by=svc.actor(),
         )
     return MatchRun(
         records=len(unique),

@@ -25,9 +25,11 @@ import anyio
 from pydantic import BaseModel, Field
 
 from salesnav_mcp.config import Settings
+from salesnav_mcp.operations.identity import AccessRefused, User
 from salesnav_mcp.operations.services import Services
 
 ExportKind = Literal["seat", "activity", "activity_outcome", "crm_validation", "crm_matches"]
+ANALYTICS_KINDS = frozenset({"seat", "activity", "activity_outcome"})
 JobFamily = Literal["analytics", "crm"]  # analytics exports or CRM data validation exports
 PollingState = Literal["active", "stopped", "done"]
 
@@ -49,10 +51,19 @@ class StoredExport(BaseModel):
     range_end: datetime | None = None
     summary: dict[str, Any] = Field(default_factory=dict)
     sandbox: bool = False
+    created_by: str | None = Field(default=None, description="The named user whose call stored it.")
 
     @property
     def uri(self) -> str:
         return export_uri(self.export_id)
+
+    def visible_to(self, user: User | None) -> bool:
+        """Analytics exports belong to their contract; the other kinds to the user who made them."""
+        if user is None:
+            return True
+        if self.kind in ANALYTICS_KINDS and self.source:
+            return user.may_see_contract(self.source)
+        return user.contracts is None or self.created_by == user.name
 
 
 class JobRecord(BaseModel):
@@ -206,3 +217,24 @@ class ExportStore:
 
 def export_store(svc: Services) -> ExportStore:
     return ExportStore.for_settings(svc.settings)
+
+
+async def visible_exports(svc: Services) -> list[StoredExport]:
+    """The stored exports the current user may see, newest first."""
+    user = svc.current_user()
+    return [e for e in await export_store(svc).list_exports() if e.visible_to(user)]
+
+
+async def readable_csv(svc: Services, export_id: str) -> str | None:
+    """A stored export's CSV (None: no such export), refused for an export the user may not see."""
+    store = export_store(svc)
+    meta = await store.get_export(export_id)
+    user = svc.current_user()
+    if meta is not None and user is not None and not meta.visible_to(user):
+        raise AccessRefused(
+            user,
+            f"User {user.name} has no access to stored export {export_id}: it belongs to a contract or user not "
+            "granted to them. list_exports shows the exports they may read.",
+            target=f"export {export_id}",
+        )
+    return None if meta is None else await store.read_csv(export_id)

@@ -299,6 +299,7 @@ async def store_file(
         range_end=record.range_end,
         summary=summary.model_dump(mode="json"),
         sandbox=svc.snap.sandbox,
+        created_by=svc.actor(),
     )
     record = await save_job(svc, record, export_type=export_kind, export_id=stored.export_id, polling="done")
     return record, stored

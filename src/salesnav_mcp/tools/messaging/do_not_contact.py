@@ -9,15 +9,19 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
+from salesnav_mcp.operations import do_not_contact as dnc
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools.elicit import NO_ELICITATION, can_elicit, outcome_value
-from salesnav_mcp.tools.runtime import reply, services, tool
+from salesnav_mcp.tools.runtime import reply, resolver, services, tool
 
 
 class DncEntryOut(BaseModel):
-    recipient: str
+    recipient: str = Field(description="The person's public id, else their URN.")
+    name: str | None = Field(default=None, description="As LinkedIn names them (untrusted text).")
+    account_id: str | None = Field(default=None, description="The account the entry holds for; none: every account.")
     reason: str | None = None
+    reason_hidden: bool = Field(default=False, description="Someone else gave the reason; it is not shown.")
     added_at: str
 
 
@@ -26,75 +30,118 @@ class DncOut(Result):
     changed: bool = Field(description="Whether this call changed the list.")
 
 
-def _dnc_out(svc: Services, entries: list[Any], changed: bool) -> DncOut:
+def _dnc_out(svc: Services, entries: list[dnc.ShownEntry], changed: bool) -> DncOut:
     return DncOut(
-        entries=[DncEntryOut(recipient=e.recipient, reason=e.reason, added_at=e.added_at.isoformat()) for e in entries],
+        entries=[
+            DncEntryOut(
+                recipient=e.entry.recipient,
+                name=e.entry.name,
+                account_id=e.entry.account_id,
+                reason=e.reason,
+                reason_hidden=e.reason_hidden,
+                added_at=e.entry.added_at.isoformat(),
+            )
+            for e in entries
+        ],
         changed=changed,
         sandbox=svc.connectsafely.sandbox,
     )
 
 
-Recipient = Annotated[str, Field(description="Profile id or URN.", min_length=2, max_length=200)]
+def _line(e: dnc.ShownEntry) -> str:
+    where = f" [account {e.entry.account_id}]" if e.entry.account_id else ""
+    reason = " (reason not shown)" if e.reason_hidden else f" ({e.reason})" if e.reason else ""
+    return f"- {e.entry.recipient}{where}{reason}"
+
+
+Recipient = Annotated[
+    str,
+    Field(
+        description="The person: public id (jane-doe-1a2b), urn:li:fsd_profile: URN, or linkedin.com/in/ profile URL.",
+        min_length=3,
+        max_length=200,
+    ),
+]
+ScopeAccount = Annotated[
+    str | None,
+    Field(
+        default=None,
+        description="The account the entry holds for (24 hex characters). Omit for every account of the "
+        "organisation, which only users granted every account may change.",
+        pattern=r"^\s*[0-9a-fA-F]{24}\s*$",
+    ),
+]
 
 
 @tool(title="Do-not-contact list", read_only=True, open_world=False)
 async def list_do_not_contact(ctx: Context) -> Annotated[CallToolResult, DncOut]:
-    """Show the do-not-contact list: people no message may be sent to."""
+    """Show the do-not-contact list (entries of your accounts and organisation-wide ones): people no message
+    may be sent to."""
     svc = services(ctx)
-    entries = await svc.guardrails.dnc.list()
-    lines = [f"{len(entries)} on the do-not-contact list."] + [
-        f"- {e.recipient}{f' ({e.reason})' if e.reason else ''}" for e in entries
-    ]
+    entries = await dnc.listed(svc)
+    lines = [f"{len(entries)} on the do-not-contact list."] + [_line(e) for e in entries]
     return reply("\n".join(lines), _dnc_out(svc, entries, False))
 
 
-@tool(title="Add to do-not-contact", read_only=False, destructive=False, idempotent=True, open_world=False)
+@tool(title="Add to do-not-contact", read_only=False, destructive=False, idempotent=True, open_world=True)
 async def add_do_not_contact(
     ctx: Context,
     recipient: Recipient,
-    reason: Annotated[str | None, Field(description="Why, e.g. 'asked not to be contacted'.", max_length=300)] = None,
+    reason: Annotated[
+        str | None, Field(description="Why, one line, e.g. 'asked not to be contacted'.", max_length=300)
+    ] = None,
+    account_id: ScopeAccount = None,
 ) -> Annotated[CallToolResult, DncOut]:
-    """Put someone on the do-not-contact list: every later draft or send to them is refused."""
+    """Put someone on the do-not-contact list: every later draft or send to them is refused, whichever id
+    form names them. Holds for every account unless account_id names one."""
     svc = services(ctx)
-    await svc.guardrails.dnc.add(recipient.strip(), reason=reason, actor=svc.actor())
-    entries = await svc.guardrails.dnc.list()
-    return reply(f"{recipient.strip()} is on the do-not-contact list.", _dnc_out(svc, entries, True))
+    entry = await dnc.add(svc, recipient, reason=reason, account_id=account_id)
+    entries = await dnc.listed(svc)
+    where = f" for account {entry.account_id}" if entry.account_id else " for every account"
+    return reply(f"{entry.recipient} is on the do-not-contact list{where}.", _dnc_out(svc, entries, True))
 
 
 class RemoveApproval(BaseModel):
-    remove: bool = Field(title="Allow contacting this person again")
+    remove: bool = Field(title="Allow contacting this person again", strict=True)
 
 
-async def _dnc_removal_gate(ctx: Context, recipient: str) -> Any:
+@resolver
+async def _removal(ctx: Context, recipient: str, account_id: str | None) -> dnc.Removal:
+    """What lifting the entry would change, read from the stored entries."""
+    return await dnc.plan_removal(services(ctx), recipient, account_id)
+
+
+async def _dnc_removal_gate(ctx: Context, removal: Annotated[dnc.Removal, Resolve(_removal)]) -> Any:
+    if removal.review is None:
+        return None
     if not can_elicit(ctx):
         return NO_ELICITATION
-    return Elicit(
-        f"Remove {recipient.strip()} from the do-not-contact list, so messages to them are allowed again?",
-        RemoveApproval,
-    )
+    return Elicit(removal.review.render(), RemoveApproval)
 
 
 @tool(title="Remove from do-not-contact", read_only=False, destructive=True, idempotent=True, open_world=False)
 async def remove_do_not_contact(
     ctx: Context,
     recipient: Recipient,
+    removal: Annotated[dnc.Removal, Resolve(_removal)],
     approval: Annotated[ElicitationResult[RemoveApproval], Resolve(_dnc_removal_gate)],
+    account_id: ScopeAccount = None,
 ) -> Annotated[CallToolResult, DncOut]:
-    """Take someone off the do-not-contact list, after the user confirms it in a dialog."""
+    """Take someone off the do-not-contact list (for every account, or the one account_id names), after the
+    user confirms it in a dialog showing the person and the entry."""
     svc = services(ctx)
+    if removal.review is None:
+        where = "every account" if account_id is None else f"account {account_id.strip()}"
+        entries = await dnc.listed(svc)
+        return reply(f"{recipient.strip()} is not on the do-not-contact list for {where}.", _dnc_out(svc, entries, False))
     decision = outcome_value(approval)
     if decision == NO_ELICITATION:
         raise ToolError(
             "Only the user can lift a do-not-contact entry and this client cannot ask them: "
-            f"run `salesnav-mcp dnc remove {recipient.strip()}`."
+            "run `salesnav-mcp dnc remove <public id>` in a terminal."
         )
-    if not isinstance(decision, RemoveApproval) or not decision.remove:
+    if not isinstance(decision, RemoveApproval) or decision.remove is not True:
         raise ToolError("The user did not confirm; the entry stays.")
-    changed = await svc.guardrails.dnc.remove(recipient.strip(), actor=svc.actor())
-    entries = await svc.guardrails.dnc.list()
-    text = (
-        f"{recipient.strip()} removed from the do-not-contact list."
-        if changed
-        else f"{recipient.strip()} was not on the list."
-    )
-    return reply(text, _dnc_out(svc, entries, changed))
+    removed = await dnc.remove(svc, removal)
+    entries = await dnc.listed(svc)
+    return reply(f"{removal.review.person} is off the do-not-contact list ({len(removed)} entry removed).", _dnc_out(svc, entries, True))

@@ -31,13 +31,17 @@ class DraftOut(Result):
     draft_id: str
     state: str = Field(description="draft | sending | sent | failed | unknown")
     account_id: str
-    recipient: str
+    recipient: str = Field(description="The person's URN.")
+    recipient_public_id: str | None = None
+    recipient_name: str | None = Field(default=None, description="As LinkedIn names them (untrusted text).")
+    recipient_headline: str | None = Field(default=None, description="As LinkedIn shows it (untrusted text).")
     channel: Literal["linkedin_inbox", "sales_navigator"]
     new_conversation: bool
     conversation_urn: str | None
     subject: str | None
     text: str
     attachments: list[AttachmentIn]
+    copy_to_crm: bool
     findings: list[FindingOut]
     sendable: bool = Field(description="No blocking finding: send_message may send it after confirmation.")
     confirmation_token: str | None = Field(
@@ -61,12 +65,16 @@ def draft_out(svc: Services, draft: Draft, findings: list[FindingOut], token: An
         state=draft.state,
         account_id=draft.account_id,
         recipient=draft.recipient,
+        recipient_public_id=draft.recipient_public_id,
+        recipient_name=draft.recipient_name,
+        recipient_headline=draft.recipient_headline,
         channel=draft.channel,
         new_conversation=draft.is_new_conversation,
         conversation_urn=draft.conversation_urn,
         subject=draft.subject,
         text=draft.text,
         attachments=[AttachmentIn(**a) for a in draft.attachments],
+        copy_to_crm=draft.copy_to_crm,
         findings=findings,
         sendable=draft.state in ("draft", "failed") and not any(f.severity == "block" for f in findings),
         confirmation_token=token.token if token is not None else None,
@@ -75,30 +83,15 @@ def draft_out(svc: Services, draft: Draft, findings: list[FindingOut], token: An
     )
 
 
-def draft_preview(draft: Draft) -> str:
-    channel = "Sales Navigator InMail" if draft.channel == "sales_navigator" else "LinkedIn inbox"
-    kind = "new conversation" if draft.is_new_conversation else f"reply in {draft.conversation_urn}"
-    lines = [
-        f"From account: {draft.account_id}",
-        f"To: {draft.recipient}",
-        f"Channel: {channel} ({kind})",
-    ]
-    if draft.subject:
-        lines.append(f"Subject: {draft.subject}")
-    if draft.attachments:
-        lines.append("Attachments: " + ", ".join(a.get("name", "?") for a in draft.attachments))
-    lines += ["Text:", draft.text]
-    return "\n".join(lines)
-
-
 @tool(title="Draft a message", read_only=False, destructive=False)
 async def draft_message(
     ctx: Context,
     recipient: Annotated[
         str,
         Field(
-            description="Recipient profile id (e.g. jane-doe-1a2b) or URN (urn:li:fsd_profile:...).",
-            min_length=2,
+            description="Who it goes to: their public id (jane-doe-1a2b), urn:li:fsd_profile: URN, or "
+            "linkedin.com/in/ profile URL; nothing else.",
+            min_length=3,
             max_length=200,
         ),
     ],
@@ -116,6 +109,9 @@ async def draft_message(
     attachments: Annotated[
         list[AttachmentIn], Field(description="Attachments from upload_attachment.", max_length=10)
     ] = [],  # noqa: B006
+    copy_to_crm: Annotated[
+        bool, Field(description="Also file the message in the CRM (Sales Navigator messages only).")
+    ] = False,
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, DraftOut]:
     """Store a message draft for review. Nothing is sent: returns a preview, the channel, and every policy finding
@@ -131,10 +127,12 @@ async def draft_message(
         channel=channel,
         conversation_urn=conversation_urn,
         attachments=[a.model_dump() for a in attachments],
+        copy_to_crm=copy_to_crm,
     )
     use_token = svc.guardrails.confirmer.mode == "token" or not can_elicit(ctx)
     out = draft_out(svc, result.draft, findings_out(result), result.token if use_token else None)
-    lines = [f"Draft {out.draft_id} stored (not sent).", draft_preview(result.draft)]
+    review = await outreach.send_review(svc, result.draft)
+    lines = [f"Draft {out.draft_id} stored (not sent).", *review.lines()]
     for f in out.findings:
         lines.append(f"{'BLOCKED' if f.severity == 'block' else 'Note'}: {f.message}")
     if out.sendable:
@@ -162,6 +160,6 @@ async def list_drafts(
     drafts = await svc.guardrails.drafts.list(account_id=account, states=[state] if state else None, limit=limit)
     out = DraftsOut(drafts=[draft_out(svc, d, []) for d in drafts], sandbox=svc.connectsafely.sandbox)
     lines = [f"{len(drafts)} draft(s)."] + [
-        f"- {d.id} [{d.state}] to {d.recipient}: «{clip(d.text, 80)}»" for d in drafts
+        f"- {d.id} [{d.state}] to {d.recipient_public_id or d.recipient}: «{clip(d.text, 80)}»" for d in drafts
     ]
     return reply("\n".join(lines), out)

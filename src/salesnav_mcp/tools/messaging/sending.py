@@ -10,10 +10,11 @@ from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
 from salesnav_mcp.guardrails import Draft, ElicitedApproval, TokenConfirmation
+from salesnav_mcp.operations.outreach import send_review
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.sending import send_draft
 from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, outcome_value
-from salesnav_mcp.tools.messaging.drafting import DraftOut, FindingOut, draft_out, draft_preview, findings_out
+from salesnav_mcp.tools.messaging.drafting import DraftOut, FindingOut, draft_out, findings_out
 from salesnav_mcp.tools.runtime import reply, services, tool
 
 
@@ -30,7 +31,8 @@ class SendOut(Result):
 
 
 class SendApproval(BaseModel):
-    send: bool = Field(title="Send this message now", description="Send exactly the message shown above.")
+    # Strict: only a real true sends; "true", 1 or "yes" from a client is refused, never coerced.
+    send: bool = Field(title="Send this message now", description="Send exactly the message shown above.", strict=True)
 
 
 async def _shown_draft(ctx: Context, draft_id: str) -> Draft | None:
@@ -41,10 +43,7 @@ async def _shown_draft(ctx: Context, draft_id: str) -> Draft | None:
 
 
 async def _send_gate(
-    ctx: Context,
-    shown: Annotated[Draft | None, Resolve(_shown_draft)],
-    confirmation_token: str | None,
-    copy_to_crm: bool,
+    ctx: Context, shown: Annotated[Draft | None, Resolve(_shown_draft)], confirmation_token: str | None
 ) -> Any:
     """Ask the human to approve the exact draft, unless the caller confirms by token or nothing is to be asked."""
     svc = services(ctx)
@@ -54,8 +53,7 @@ async def _send_gate(
         return NOT_NEEDED
     if not can_elicit(ctx):
         return NO_ELICITATION
-    crm = "\nA copy goes to the CRM." if copy_to_crm else ""
-    return Elicit(f"Send this LinkedIn message?\n\n{draft_preview(shown)}{crm}", SendApproval)
+    return Elicit((await send_review(svc, shown)).render(), SendApproval)
 
 
 @tool(title="Send a confirmed draft", read_only=False, destructive=True)
@@ -73,7 +71,6 @@ async def send_message(
     text: Annotated[
         str | None, Field(description="With confirmation_token: the draft's exact text, repeated.", max_length=8000)
     ] = None,
-    copy_to_crm: Annotated[bool, Field(description="Also copy the message to the CRM (Sales Navigator only).")] = False,
 ) -> Annotated[CallToolResult, SendOut]:
     """Send a stored draft, at most once, after the user confirms it (a dialog shows recipient and exact text).
     Sending a sent draft again returns the first result. Never call this without the user's request to send."""
@@ -95,7 +92,7 @@ async def send_message(
             "Not sent: this client cannot show a confirmation dialog. Show the user the draft (recipient and exact "
             "text); only if they approve, call send_message again with confirmation_token, recipient and text."
         )
-    result = await send_draft(svc, draft_id.strip(), confirmation, copy_to_crm=copy_to_crm)
+    result = await send_draft(svc, draft_id.strip(), confirmation)
     sent = result.result or {}
     out = SendOut(
         draft_id=result.draft.id,
@@ -123,7 +120,9 @@ async def send_message(
 
 
 class UnknownResolution(BaseModel):
-    delivered: bool = Field(title="The message is visible in LinkedIn", description="Yes if you can see it was sent.")
+    delivered: bool = Field(
+        title="The message is visible in LinkedIn", description="Yes if you can see it was sent.", strict=True
+    )
 
 
 async def _resolution_gate(ctx: Context, draft_id: str) -> Any:
@@ -133,9 +132,7 @@ async def _resolution_gate(ctx: Context, draft_id: str) -> Any:
     draft = await svc.guardrails.drafts.peek(draft_id.strip())
     if draft is None or draft.state != "unknown" or not svc.may_use(draft.account_id):
         return NOT_NEEDED
-    return Elicit(
-        f"Check LinkedIn: did this message reach {draft.recipient}?\n\n{draft_preview(draft)}", UnknownResolution
-    )
+    return Elicit((await send_review(svc, draft)).render("Check LinkedIn: did this message go out?"), UnknownResolution)
 
 
 @tool(title="Record the outcome of an unknown send", read_only=False, destructive=False, open_world=False)

@@ -9,6 +9,7 @@ from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
 from salesnav_mcp.models.snap import Contract
+from salesnav_mcp.operations.partner.contracts import granted_contracts
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.tools.runtime import reply, services, tool
 
@@ -41,7 +42,7 @@ async def list_contracts(ctx: Context) -> Annotated[CallToolResult, ContractsOut
     """List the Sales Navigator contracts the member holds a seat on and say which have reporting access
     (needed for analytics exports)."""
     svc = services(ctx)
-    contracts = [contract_out(c) for c in (await svc.snap.list_contracts()).elements]
+    contracts = [contract_out(c) for c in await granted_contracts(svc)]
     reporting = [c for c in contracts if c.has_reporting_access]
     out = ContractsOut(
         contracts=contracts,

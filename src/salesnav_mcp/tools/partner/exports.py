@@ -8,7 +8,7 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
-from salesnav_mcp.operations.partner.files import ExportKind, StoredExport, export_store
+from salesnav_mcp.operations.partner.files import ExportKind, StoredExport, visible_exports
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.tools.runtime import reply, services, tool
 
@@ -58,7 +58,7 @@ async def list_exports(
     """List the export files stored by this server (analytics, CRM validation, CRM match results), newest
     first, with the resource URI to read each. No upstream call."""
     svc = services(ctx)
-    stored = [e for e in await export_store(svc).list_exports() if kind is None or e.kind == kind]
+    stored = [e for e in await visible_exports(svc) if kind is None or e.kind == kind]
     out = ExportsOut(exports=[stored_out(e) for e in stored[:limit]], total=len(stored), sandbox=svc.snap.sandbox)
     lines = [f"{out.total} stored export(s)" + (":" if out.exports else ".")] + [
         f"- {e.export_id}: {e.kind}, {e.rows} rows, {e.created_at[:16]} -> {e.resource_uri}" for e in out.exports

@@ -8,7 +8,7 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ResourceError
 
 from salesnav_mcp.operations.partner.embed import EMBED_FIELDS, embed_url, sales_access_token
-from salesnav_mcp.operations.partner.files import export_store
+from salesnav_mcp.operations.partner.files import readable_csv, visible_exports
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools.partner.exports import stored_out
 from salesnav_mcp.tools.runtime import resource, services
@@ -21,14 +21,14 @@ EMBED_TEMPLATE = "salesnav://profile-embed{?" + ",".join(EMBED_FIELDS) + "}"
 @resource(EXPORTS_URI, name="exports", title="Stored export files", mime_type="application/json")
 async def exports(svc: Services) -> str:
     """Export files stored by the partner tools, newest first, each with its resource URI."""
-    stored = await export_store(svc).list_exports()
+    stored = await visible_exports(svc)
     return json.dumps([stored_out(e).model_dump() for e in stored], indent=2)
 
 
 @resource(EXPORTS_URI + "/{export_id}", name="export-file", title="Stored export file", mime_type="text/csv")
 async def export_file(export_id: str, ctx: Context) -> str:
     """A CSV stored by an export or CRM matching tool (export ids come from their results or list_exports)."""
-    text = await export_store(services(ctx)).read_csv(export_id)
+    text = await readable_csv(services(ctx), export_id)
     if text is None:
         raise ResourceError(f"No stored export {export_id!r}; list_exports shows the stored ones.")
     return text
