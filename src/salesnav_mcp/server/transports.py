@@ -34,6 +34,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from starlette.types import ASGIApp
 
 from salesnav_mcp import __version__
+from salesnav_mcp.server.stdio_lines import LineGate
 
 logger = logging.getLogger("salesnav_mcp.server")
 
@@ -206,12 +207,15 @@ async def _stdin_lines() -> AsyncIterator[AsyncIterator[str]]:
 async def serve_stdio(server: MCPServer) -> None:
     """Serve on stdin/stdout until the client closes stdin or a stop signal arrives.
 
+    Every line gets an answer: the ones the SDK cannot read are answered by `LineGate` (see stdio_lines).
     On a signal the serving scope is cancelled: the lifespan closes the services, then the process exits.
     """
     lowlevel = server._lowlevel_server  # noqa: SLF001 - the SDK's Client reaches the same attribute
+    gate = LineGate()
     async with anyio.create_task_group() as tg:
         tg.start_soon(_on_stop_signal, tg.cancel_scope)
-        async with _stdin_lines() as lines, stdio_server(stdin=lines) as (read_stream, write_stream):
+        async with _stdin_lines() as lines, stdio_server(stdin=gate.readable(lines)) as (read_stream, write_stream):
+            gate.attach(write_stream)
             await lowlevel.run(read_stream, write_stream, lowlevel.create_initialization_options())
         tg.cancel_scope.cancel()
 
