@@ -199,7 +199,9 @@ def configure_install(parser: argparse.ArgumentParser) -> None:
         help="environment for the server (repeatable); the only way secrets get written",
     )
     parser.add_argument("--read-only", action="store_true", help="install the server in read-only mode")
-    parser.add_argument("--toolsets", metavar="A,B", help="install the server with only these toolsets")
+    parser.add_argument(
+        "--toolsets", metavar="A,B", help="install the server with only these toolsets (listed below)"
+    )
     parser.add_argument("--dry-run", action="store_true", help="show the change without writing anything")
 
 
