@@ -98,6 +98,7 @@ def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str
     from salesnav_mcp.server.transports import (
         HttpOptions,
         InsecureBindError,
+        ProxySettings,
         require_safe_bind,
         serve_http,
         server_url,
@@ -124,8 +125,11 @@ def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str
         else:
             auth_pair = http_auth(token, url) if token else None
         server = _build(settings, args, toolsets, http_auth=auth_pair)
-        options = HttpOptions(host=args.host, port=port, stateless=args.stateless)
-        security = transport_security(args.host, port)
+        proxy = ProxySettings()
+        options = HttpOptions(
+            host=args.host, port=port, stateless=args.stateless, cors_origins=tuple(proxy.salesnav_allowed_origins)
+        )
+        security = transport_security(args.host, port, proxy)
     except BaseException:
         sock.close()
         raise

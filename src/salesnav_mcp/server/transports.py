@@ -4,7 +4,8 @@ HTTP safety rules:
 - binding to anything but loopback needs a bearer token (`SALESNAV_HTTP_TOKEN`); a set token
   switches bearer auth on for every bind, loopback included;
 - DNS-rebinding protection always checks Host and Origin headers: the loopback names (or the bound
-  host) on the bound port, plus `SALESNAV_ALLOWED_HOSTS` / `SALESNAV_ALLOWED_ORIGINS` for a reverse proxy.
+  host) on the bound port, plus `SALESNAV_ALLOWED_HOSTS` / `SALESNAV_ALLOWED_ORIGINS` for a reverse proxy;
+- the origins in `SALESNAV_ALLOWED_ORIGINS` also get CORS, for browser-based clients (see cors.py).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from starlette.types import ASGIApp
 
 from salesnav_mcp import __version__
+from salesnav_mcp.server.cors import with_cors
 from salesnav_mcp.server.stdio_lines import LineGate
 
 logger = logging.getLogger("salesnav_mcp.server")
@@ -71,6 +73,7 @@ class HttpOptions:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     stateless: bool = False
+    cors_origins: tuple[str, ...] = ()  # browser origins answered with CORS headers
 
 
 def is_loopback(host: str) -> bool:
@@ -231,7 +234,7 @@ async def serve_http(
         transport_security=security,
         host=options.host,
     )
-    await serve_asgi(app, sock, lifespan="on")
+    await serve_asgi(with_cors(app, options.cors_origins), sock, lifespan="on")
 
 
 async def serve_asgi(app: ASGIApp, sock: socket.socket, *, lifespan: Literal["on", "off"]) -> None:
