@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 $(NODE_STAMP): $(NODE_TOOLS)/package.json $(NODE_TOOLS)/package-lock.json scripts/install-node-tools.sh
 	scripts/install-node-tools.sh $@
 
-.PHONY: install node-tools demo test test-fast lint bench dist bundle
+.PHONY: install node-tools demo test test-fast lint bench
 install: $(STAMP)
 
 node-tools: $(NODE_STAMP)
@@ -27,6 +27,17 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench packaging
+
+.PHONY: dist bundle
+# Release files in dist/: the sdist, and the wheel python -m build makes from it in a temporary directory,
+# so a stale build/ in the checkout can never ship.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+
+# The Claude Desktop extension (dist/salesnav-mcp-VERSION.mcpb), made from that wheel.
+bundle: dist
+	$(BIN)/python packaging/mcpb/build.py dist/salesnav_mcp-*.whl dist
 
 # pytest exits 5 when it collected nothing: that is a broken suite, not a pass.
 PYTEST = $(BIN)/python -m pytest -q $(1); rc=$$?; \
@@ -42,13 +53,3 @@ test-fast: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
-
-# Release files in dist/: the sdist, and the wheel python -m build makes from it in a temporary directory,
-# so a stale build/ in the checkout can never ship.
-dist: $(STAMP)
-	rm -rf dist
-	$(BIN)/python -m build --no-isolation --outdir dist .
-
-# The Claude Desktop extension (dist/salesnav-mcp-VERSION.mcpb), made from that wheel.
-bundle: dist
-	$(BIN)/python packaging/mcpb/build.py dist/salesnav_mcp-*.whl dist

@@ -64,9 +64,13 @@ def _dependencies(metadata: Any) -> list[str]:
 def _tools(package_root: Path) -> list[dict[str, str]]:
     """Every tool the bundled package registers, as the registry declares them."""
     sys.path.insert(0, str(package_root))
-    from salesnav_mcp.server.registry import select_tools
+    from salesnav_mcp.tools import TOOLSETS
 
-    return [{"name": spec.name, "description": spec.description.strip().splitlines()[0]} for spec in select_tools()]
+    return [
+        {"name": spec.name, "description": spec.description.strip().splitlines()[0]}
+        for toolset in TOOLSETS.values()
+        for spec in toolset.tools
+    ]
 
 
 def manifest(metadata: Any, tools: list[dict[str, str]]) -> dict[str, Any]:

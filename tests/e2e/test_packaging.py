@@ -19,7 +19,7 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
 import salesnav_mcp
-from salesnav_mcp.server.registry import select_tools
+from salesnav_mcp.tools import TOOLSETS
 
 from .processes import isolated_env
 from .scenarios import assert_lists_and_calls_a_tool
@@ -148,7 +148,7 @@ def test_the_manifest_asks_for_both_keys_as_optional_secrets(bundle: Path) -> No
         assert option["sensitive"] is True and option["required"] is False
         assert option["default"] == ""  # substituted as empty, which means sandbox
         assert "sandbox" in option["description"]
-    assert [tool["name"] for tool in manifest["tools"]] == [spec.name for spec in select_tools()]
+    assert [tool["name"] for tool in manifest["tools"]] == [spec.name for ts in TOOLSETS.values() for spec in ts.tools]
     assert '"mcp<3,>=2.3"' in pyproject and "psycopg" not in pyproject and "build-system" not in pyproject
 
 
