@@ -209,3 +209,17 @@ def test_a_web_page_instead_of_the_api_is_named_not_dumped(tmp_path: Path, statu
         assert f"(HTTP {status})" in line
     assert "<html" not in result.stdout.lower() and "Marketing copy" not in result.stdout
     assert_no_secret(result.stdout + result.stderr)
+
+
+@pytest.mark.slow
+def test_an_unreachable_default_base_url_points_at_the_network(tmp_path: Path) -> None:
+    """The default URL is right; when it cannot be reached, the network (or a proxy) is what to check."""
+    env = live_env(tmp_path, "https://api.connectsafely.ai/linkedin", "https://api.linkedin.com/v2")
+    refusing_proxy = f"http://127.0.0.1:{free_port()}"  # stands for being offline, also on a machine that is not
+    env.update(HTTPS_PROXY=refusing_proxy, https_proxy=refusing_proxy, NO_PROXY="", no_proxy="")
+    result = run_cli(["doctor", "--timeout", "5"], tmp_path, env)
+    assert result.returncode == 1
+    line = failed_line(result.stdout, "ConnectSafely (live)")
+    assert "could not connect to https://api.connectsafely.ai/linkedin" in line
+    assert "check the network or proxy (CONNECTSAFELY_BASE_URL is the default)" in line
+    assert_no_secret(result.stdout + result.stderr)

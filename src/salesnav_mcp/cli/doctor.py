@@ -197,7 +197,10 @@ async def _diagnose(api: _Api, failure: str, seconds: float) -> str:
     import httpx2
 
     url = _public_url(api.base_url)
-    fix = f"check {api.variable} (it is {url}; the default is {api.default})"
+    if api.base_url.rstrip("/") == api.default:
+        fix = f"check the network or proxy ({api.variable} is the default)"
+    else:
+        fix = f"check {api.variable} (it is {url}; the default is {api.default})"
     page: httpx2.Response | None = None
     try:
         async with httpx2.AsyncClient(timeout=seconds) as http:
