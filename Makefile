@@ -26,7 +26,18 @@ demo: $(STAMP)
 	$(BIN)/salesnav-mcp demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench packaging
+
+.PHONY: dist bundle
+# Release files in dist/: the sdist, and the wheel python -m build makes from it in a temporary directory,
+# so a stale build/ in the checkout can never ship.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+
+# The Claude Desktop extension (dist/salesnav-mcp-VERSION.mcpb), made from that wheel.
+bundle: dist
+	$(BIN)/python packaging/mcpb/build.py dist/salesnav_mcp-*.whl dist
 
 # pytest exits 5 when it collected nothing: that is a broken suite, not a pass.
 PYTEST = $(BIN)/python -m pytest -q $(1); rc=$$?; \

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,7 @@ import pytest
 from salesnav_mcp.cli import main
 from salesnav_mcp.cli.doctor import _public_url
 
-from .processes import Running, isolated_env, sandbox_server
+from .processes import Running, free_port, isolated_env, run_cli, sandbox_server
 
 CANARIES = {
     "CONNECTSAFELY_API_KEY": "cs-canary-A1b2C3d4",
@@ -129,3 +132,94 @@ def test_rejected_key_is_a_failure_without_the_key(
     assert "Partner API (live)" in output and "1 check(s) failed" in output
     assert rejected not in output
     assert_no_secret(output)
+
+
+class _WebPage(BaseHTTPRequestHandler):
+    """A web site where an API was expected: every path is an HTML page."""
+
+    status = 200
+
+    def do_GET(self) -> None:
+        body = b"<!DOCTYPE html><html><head><title>Welcome</title></head><body>" + b"<p>Marketing copy</p>" * 200
+        self.send_response(self.status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def web_site(status: int) -> Iterator[str]:
+    handler = type("Page", (_WebPage,), {"status": status})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def live_env(workdir: Path, connectsafely_url: str, linkedin_url: str) -> dict[str, str]:
+    return isolated_env(
+        workdir,
+        CONNECTSAFELY_API_KEY=CANARIES["CONNECTSAFELY_API_KEY"],
+        CONNECTSAFELY_BASE_URL=connectsafely_url,
+        LINKEDIN_ACCESS_TOKEN=CANARIES["LINKEDIN_ACCESS_TOKEN"],
+        LINKEDIN_API_BASE_URL=linkedin_url,
+    )
+
+
+def failed_line(output: str, check: str) -> str:
+    line = next(line for line in output.splitlines() if check in line)
+    assert line.lstrip().startswith("FAIL"), line
+    return line
+
+
+@pytest.mark.slow
+def test_closed_port_names_the_base_url_variable(tmp_path: Path) -> None:
+    port = free_port()  # nothing listens there
+    env = live_env(tmp_path, f"http://127.0.0.1:{port}/linkedin", f"http://127.0.0.1:{port}/v2")
+    result = run_cli(["doctor", "--timeout", "5"], tmp_path, env)
+    assert result.returncode == 1
+    connectsafely = failed_line(result.stdout, "ConnectSafely (live)")
+    assert f"could not connect to http://127.0.0.1:{port}/linkedin (connection refused)" in connectsafely
+    assert "check CONNECTSAFELY_BASE_URL" in connectsafely and "try again shortly" not in connectsafely
+    assert "check LINKEDIN_API_BASE_URL" in failed_line(result.stdout, "Partner API (live)")
+    assert_no_secret(result.stdout + result.stderr)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("status", [200, 404])
+def test_a_web_page_instead_of_the_api_is_named_not_dumped(tmp_path: Path, status: int) -> None:
+    with web_site(status) as site:
+        env = live_env(tmp_path, f"{site}/linkedin", f"{site}/v2")
+        result = run_cli(["doctor", "--timeout", "5"], tmp_path, env)
+    assert result.returncode == 1
+    for check, variable in (
+        ("ConnectSafely (live)", "CONNECTSAFELY_BASE_URL"),
+        ("Partner API (live)", "LINKEDIN_API_BASE_URL"),
+    ):
+        line = failed_line(result.stdout, check)
+        assert "this does not look like the API" in line and f"check {variable}" in line
+        assert f"(HTTP {status})" in line
+    assert "<html" not in result.stdout.lower() and "Marketing copy" not in result.stdout
+    assert_no_secret(result.stdout + result.stderr)
+
+
+@pytest.mark.slow
+def test_an_unreachable_default_base_url_points_at_the_network(tmp_path: Path) -> None:
+    """The default URL is right; when it cannot be reached, the network (or a proxy) is what to check."""
+    env = live_env(tmp_path, "https://api.connectsafely.ai/linkedin", "https://api.linkedin.com/v2")
+    refusing_proxy = f"http://127.0.0.1:{free_port()}"  # stands for being offline, also on a machine that is not
+    env.update(HTTPS_PROXY=refusing_proxy, https_proxy=refusing_proxy, NO_PROXY="", no_proxy="")
+    result = run_cli(["doctor", "--timeout", "5"], tmp_path, env)
+    assert result.returncode == 1
+    line = failed_line(result.stdout, "ConnectSafely (live)")
+    assert "could not connect to https://api.connectsafely.ai/linkedin" in line
+    assert "check the network or proxy (CONNECTSAFELY_BASE_URL is the default)" in line
+    assert_no_secret(result.stdout + result.stderr)

@@ -1,14 +1,19 @@
 """`salesnav-mcp doctor`: check the configuration and that both upstream APIs answer.
 
 Each API is checked with one cheap read through the same wiring the server uses: a live API
-over the network, a simulated one in process. The report shows whether each secret is set,
-never any part of its value; as a last guard every configured secret value is masked in the text.
+over the network, a simulated one in process. When a live read fails, a plain GET of the base
+URL (no credentials) tells a wrong base URL (nothing listening, a web page instead of the API)
+from a failing API, so the report can name the variable to fix. The report shows whether each
+secret is set, never any part of its value; as a last guard every configured secret value is
+masked in the text.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -20,7 +25,7 @@ from pydantic import SecretStr
 
 from salesnav_mcp import __version__
 from salesnav_mcp.cli.common import EXIT_FAILURE, EXIT_OK, load_settings
-from salesnav_mcp.config import Settings
+from salesnav_mcp.config import DEFAULT_CONNECTSAFELY_BASE_URL, DEFAULT_LINKEDIN_API_BASE_URL, Settings
 
 Status = Literal["ok", "info", "warn", "FAIL"]
 _SECRET_FIELDS = (
@@ -30,6 +35,17 @@ _SECRET_FIELDS = (
     "salesnav_http_token",
     "salesnav_state_key",
 )
+# A failure's detail is cut here: an upstream error can quote a whole response body.
+_DETAIL_LIMIT = 300
+_HTML = re.compile(r"<\s*(!doctype\s+html|html)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Api:
+    name: str
+    base_url: str
+    variable: str  # the setting that names base_url
+    default: str
 
 
 @dataclass(frozen=True)
@@ -161,15 +177,56 @@ async def _check_upstream(settings: Settings, report: Report, seconds: float) ->
                 found = await services.snap.list_contracts()
                 return f"answered: {len(found.elements)} Sales Navigator contract(s)"
 
-            for name, live, call in (
-                ("ConnectSafely", settings.connectsafely_live, accounts),
-                ("Partner API", settings.linkedin_live, contracts),
-            ):
+            for api, live, call in (
+                (_Api("ConnectSafely", settings.connectsafely_base_url, "CONNECTSAFELY_BASE_URL",
+                      DEFAULT_CONNECTSAFELY_BASE_URL), settings.connectsafely_live, accounts),
+                (_Api("Partner API", settings.linkedin_api_base_url, "LINKEDIN_API_BASE_URL",
+                      DEFAULT_LINKEDIN_API_BASE_URL), settings.linkedin_live, contracts),
+            ):  # fmt: skip
                 status, detail = await _timed(call, seconds)
+                if status == "FAIL" and live:
+                    detail = await _diagnose(api, detail, seconds)
                 where = "live" if live else "sandbox, in process"
-                report.add(section, f"{name} ({where})", status, detail)
+                report.add(section, f"{api.name} ({where})", status, detail)
     except Exception as exc:  # the services themselves did not open
         report.add(section, "Services", "FAIL", f"could not start: {type(exc).__name__}: {exc}")
+
+
+async def _diagnose(api: _Api, failure: str, seconds: float) -> str:
+    """What to fix when a live read failed: the base URL when it is wrong, else the failure, shortened."""
+    import httpx2
+
+    url = _public_url(api.base_url)
+    if api.base_url.rstrip("/") == api.default:
+        fix = f"check the network or proxy ({api.variable} is the default)"
+    else:
+        fix = f"check {api.variable} (it is {url}; the default is {api.default})"
+    page: httpx2.Response | None = None
+    try:
+        async with httpx2.AsyncClient(timeout=seconds) as http:
+            page = await http.get(api.base_url)
+    except httpx2.ConnectError as exc:  # refused, unknown host, failed TLS handshake: the URL is the suspect
+        return f"could not connect to {url} ({_connect_reason(exc)}); {fix}"
+    except httpx2.HTTPError:
+        pass  # the base URL is reachable enough; the read's own failure says more
+    html = page is not None and "html" in page.headers.get("content-type", "").lower()
+    if html or _HTML.search(failure):
+        status = f" (HTTP {page.status_code})" if page is not None else ""
+        return f"this does not look like the API: {url} answers with a web page{status}; {fix}"
+    detail = " ".join(failure.split())
+    return detail if len(detail) <= _DETAIL_LIMIT else detail[: _DETAIL_LIMIT - 1] + "…"
+
+
+def _connect_reason(exc: BaseException) -> str:
+    """The operating system's words for a failed connect ("connection refused"), found in the cause chain."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, socket.gaierror):
+            return str(seen.strerror).lower()
+        if isinstance(seen, OSError) and seen.errno:
+            return os.strerror(seen.errno).lower()
+        seen = seen.__cause__ or seen.__context__
+    return str(exc)
 
 
 async def run_checks(settings: Settings, seconds_per_check: float = 10.0) -> Report:

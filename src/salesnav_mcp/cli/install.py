@@ -2,7 +2,9 @@
 
 The entry is merged into `mcpServers`, every other key is kept, the previous file is copied to a
 timestamped backup first, and running it twice changes nothing. Secrets are written only when
-given explicitly with `--env KEY=VALUE`; the printed report shows env keys, never their values.
+given explicitly with `--env KEY=VALUE`, and never a placeholder (the README's `...`); the
+printed report shows env keys, never their values. An entry that is not an object is replaced and
+a disabled one enabled again, each said in the report. `launch.py` decides the command written.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterable, Mapping
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from salesnav_mcp.cli.common import EXIT_OK, CommandError, parse_toolsets
+from salesnav_mcp.cli.launch import Launch, LaunchError, launch_command
 
 CONFIG_FILENAME = "claude_desktop_config.json"
 _INFINITIVE = {"added": "add", "updated": "update"}
@@ -45,6 +49,21 @@ def claude_config_path(
     return (Path(xdg) if xdg else home / ".config") / "Claude" / CONFIG_FILENAME
 
 
+# Values that stand for a value: `...` as in the README, `<your key>`, `YOUR_API_KEY`, `paste-key-here`, and
+# `$VAR` / `${VAR}`, which the shell did not expand and Claude Desktop does not either.
+_PLACEHOLDER = re.compile(
+    r"""\s*(
+        [.…*_\-x]*
+      | <[^<>]*>
+      | \$\{?\w+\}?
+      | (your|my)[-_ ]?(api[-_ ]?)?(key|token|secret|password)([-_ ]?here)?
+      | [\w-]*[-_ ]here
+      | changeme | placeholder | todo | tbd | none | null
+    )\s*""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
 def parse_env_pairs(pairs: Iterable[str]) -> dict[str, str]:
     env: dict[str, str] = {}
     for pair in pairs:
@@ -53,13 +72,18 @@ def parse_env_pairs(pairs: Iterable[str]) -> dict[str, str]:
         if not sep or not key:
             # The argument is not echoed: it may be a secret typed without its key.
             raise InstallError("--env expects KEY=VALUE; one argument has no '=' or an empty key")
+        if _PLACEHOLDER.fullmatch(value):
+            # Not echoed either: should this ever misjudge a real secret, it still stays off the screen.
+            raise InstallError(
+                f"--env {key}: the value is empty or a placeholder (such as the README's '...'), not a real value; "
+                f"give the real one, or leave --env {key} out (without credentials the server runs on the sandbox)"
+            )
         env[key] = value
     return env
 
 
-def server_entry(serve_args: list[str], env: Mapping[str, str]) -> dict[str, Any]:
-    """The command Claude Desktop launches: this very interpreter, so no PATH lookup can pick another install."""
-    entry: dict[str, Any] = {"command": sys.executable, "args": ["-m", "salesnav_mcp", "serve", *serve_args]}
+def server_entry(launch: Launch, env: Mapping[str, str]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"command": launch.command, "args": list(launch.args)}
     if env:
         entry["env"] = dict(env)
     return entry
@@ -75,6 +99,7 @@ class InstallResult:
     backup: Path | None = None
     dry_run: bool = False
     changed_fields: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was found and repaired in the old entry
 
     def report(self) -> str:
         if self.action == "unchanged":
@@ -88,6 +113,7 @@ class InstallResult:
         lines = [headline]
         if self.changed_fields:
             lines.append(f"  changed: {', '.join(self.changed_fields)}")
+        lines += [f"  note: {note}" for note in self.notes]
         lines.append(f"  command: {self.entry['command']}")
         lines.append(f"  args: {' '.join(self.entry['args'])}")
         env_keys = sorted(self.entry.get("env", {}))
@@ -103,7 +129,8 @@ def _load(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Windows editors may start the file with a byte-order mark; it is written back without one.
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InstallError(f"cannot read {path}: {exc.strerror or exc}") from None
     if not text.strip():
@@ -147,12 +174,18 @@ def _write(path: Path, config: dict[str, Any], *, holds_secrets: bool) -> None:
     os.replace(tmp, path)
 
 
+def _json_kind(value: object) -> str:
+    kinds = {str: "a string", list: "an array", bool: "a boolean", int: "a number", float: "a number"}
+    return "null" if value is None else kinds.get(type(value), type(value).__name__)
+
+
 def install_claude(
     path: Path,
     *,
     name: str = "salesnav-mcp",
     env: Mapping[str, str] | None = None,
     serve_args: list[str] | None = None,
+    launch: Launch | None = None,
     dry_run: bool = False,
     now: datetime | None = None,
 ) -> InstallResult:
@@ -160,23 +193,35 @@ def install_claude(
     config = _load(path)
     servers: dict[str, Any] = config.setdefault("mcpServers", {})
     previous = servers.get(name)
-    merged_env = dict(previous.get("env", {})) if isinstance(previous, dict) else {}
-    merged_env.update(env or {})
-    entry = server_entry(serve_args or [], merged_env)
+    notes: list[str] = []
+    old: dict[str, Any] = {}
     if isinstance(previous, dict):
-        # Keys this installer does not manage (e.g. a client's own flags) stay as the user set them.
-        entry = {**previous, **entry}
+        old = previous
+    elif name in servers:
+        notes.append(f"the previous entry was {_json_kind(previous)}, not a JSON object; replaced (see the backup)")
+    old_env = old.get("env", {})
+    if not isinstance(old_env, dict):
+        notes.append(f"its env was {_json_kind(old_env)}, not a JSON object; replaced (see the backup)")
+        old_env = {}
+    merged_env = {**old_env, **(env or {})}
+    launch = launch or launch_command(serve_args or [])
+    # Keys this installer does not manage (e.g. a client's own flags) stay as the user set them.
+    entry = {**old, **server_entry(launch, merged_env)}
+    if entry.get("disabled") is True:
+        del entry["disabled"]
+        notes.append('the entry had "disabled": true; it is enabled again')
     if previous == entry:
         return InstallResult(path, name, "unchanged", entry, previous, dry_run=dry_run)
-    changed = sorted(k for k in set(entry) | set(previous or {}) if (previous or {}).get(k) != entry.get(k))
+    changed = sorted(k for k in set(entry) | set(old) if old.get(k) != entry.get(k))
     result = InstallResult(
         path,
         name,
-        "updated" if previous is not None else "added",
+        "updated" if name in servers else "added",
         entry,
         previous,
         dry_run=dry_run,
-        changed_fields=changed if previous is not None else [],
+        changed_fields=changed if name in servers else [],
+        notes=notes,
     )
     if dry_run:
         return result
@@ -199,7 +244,7 @@ def configure_install(parser: argparse.ArgumentParser) -> None:
         help="environment for the server (repeatable); the only way secrets get written",
     )
     parser.add_argument("--read-only", action="store_true", help="install the server in read-only mode")
-    parser.add_argument("--toolsets", metavar="A,B", help="install the server with only these toolsets")
+    parser.add_argument("--toolsets", metavar="A,B", help="install the server with only these toolsets (listed below)")
     parser.add_argument("--dry-run", action="store_true", help="show the change without writing anything")
 
 
@@ -210,9 +255,12 @@ def run_install(args: argparse.Namespace) -> int:
         toolsets = parse_toolsets(args.toolsets)
         if toolsets:
             serve_args += ["--toolsets", ",".join(toolsets)]
+        launch = launch_command(serve_args)
         path = Path(args.config).expanduser() if args.config else claude_config_path()
-        result = install_claude(path, name=args.name, env=env, serve_args=serve_args, dry_run=args.dry_run)
-    except InstallError as exc:
+        result = install_claude(path, name=args.name, env=env, launch=launch, dry_run=args.dry_run)
+    except (InstallError, LaunchError) as exc:
         raise CommandError(str(exc)) from None
+    if launch.warning:
+        print(f"warning: {launch.warning}", file=sys.stderr)
     print(result.report())
     return EXIT_OK

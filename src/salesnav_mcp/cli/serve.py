@@ -36,7 +36,18 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=tcp_port, help=f"HTTP port (default {DEFAULT_PORT}; 0 picks a free one)")
     parser.add_argument("--stateless", action="store_true", help="stateless HTTP with JSON responses (no sessions)")
     parser.add_argument("--read-only", action="store_true", help="register only tools that change nothing")
-    parser.add_argument("--toolsets", metavar="A,B", help="register only these toolsets (comma-separated)")
+    parser.add_argument(
+        "--toolsets", metavar="A,B", help="register only these toolsets (comma-separated; listed below)"
+    )
+
+
+def toolsets_help() -> str:
+    """The toolsets `--toolsets` chooses from, one line each, as the registry declares them."""
+    from salesnav_mcp.tools import TOOLSETS
+
+    width = max(len(name) for name in TOOLSETS)
+    lines = [f"  {name:<{width}}  {toolset.description}" for name, toolset in TOOLSETS.items()]
+    return "toolsets (all by default):\n" + "\n".join(lines)
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -87,6 +98,7 @@ def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str
     from salesnav_mcp.server.transports import (
         HttpOptions,
         InsecureBindError,
+        ProxySettings,
         require_safe_bind,
         serve_http,
         server_url,
@@ -113,8 +125,11 @@ def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str
         else:
             auth_pair = http_auth(token, url) if token else None
         server = _build(settings, args, toolsets, http_auth=auth_pair)
-        options = HttpOptions(host=args.host, port=port, stateless=args.stateless)
-        security = transport_security(args.host, port)
+        proxy = ProxySettings()
+        options = HttpOptions(
+            host=args.host, port=port, stateless=args.stateless, cors_origins=tuple(proxy.salesnav_allowed_origins)
+        )
+        security = transport_security(args.host, port, proxy)
     except BaseException:
         sock.close()
         raise

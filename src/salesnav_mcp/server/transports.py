@@ -4,7 +4,8 @@ HTTP safety rules:
 - binding to anything but loopback needs a bearer token (`SALESNAV_HTTP_TOKEN`); a set token
   switches bearer auth on for every bind, loopback included;
 - DNS-rebinding protection always checks Host and Origin headers: the loopback names (or the bound
-  host) on the bound port, plus `SALESNAV_ALLOWED_HOSTS` / `SALESNAV_ALLOWED_ORIGINS` for a reverse proxy.
+  host) on the bound port, plus `SALESNAV_ALLOWED_HOSTS` / `SALESNAV_ALLOWED_ORIGINS` for a reverse proxy;
+- the origins in `SALESNAV_ALLOWED_ORIGINS` also get CORS, for browser-based clients (see cors.py).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from starlette.types import ASGIApp
 
 from salesnav_mcp import __version__
+from salesnav_mcp.server.cors import with_cors
+from salesnav_mcp.server.stdio_lines import LineGate
 
 logger = logging.getLogger("salesnav_mcp.server")
 
@@ -70,6 +73,7 @@ class HttpOptions:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     stateless: bool = False
+    cors_origins: tuple[str, ...] = ()  # browser origins answered with CORS headers
 
 
 def is_loopback(host: str) -> bool:
@@ -206,12 +210,15 @@ async def _stdin_lines() -> AsyncIterator[AsyncIterator[str]]:
 async def serve_stdio(server: MCPServer) -> None:
     """Serve on stdin/stdout until the client closes stdin or a stop signal arrives.
 
+    Every line gets an answer: the ones the SDK cannot read are answered by `LineGate` (see stdio_lines).
     On a signal the serving scope is cancelled: the lifespan closes the services, then the process exits.
     """
     lowlevel = server._lowlevel_server  # noqa: SLF001 - the SDK's Client reaches the same attribute
+    gate = LineGate()
     async with anyio.create_task_group() as tg:
         tg.start_soon(_on_stop_signal, tg.cancel_scope)
-        async with _stdin_lines() as lines, stdio_server(stdin=lines) as (read_stream, write_stream):
+        async with _stdin_lines() as lines, stdio_server(stdin=gate.readable(lines)) as (read_stream, write_stream):
+            gate.attach(write_stream)
             await lowlevel.run(read_stream, write_stream, lowlevel.create_initialization_options())
         tg.cancel_scope.cancel()
 
@@ -227,7 +234,7 @@ async def serve_http(
         transport_security=security,
         host=options.host,
     )
-    await serve_asgi(app, sock, lifespan="on")
+    await serve_asgi(with_cors(app, options.cors_origins), sock, lifespan="on")
 
 
 async def serve_asgi(app: ASGIApp, sock: socket.socket, *, lifespan: Literal["on", "off"]) -> None:
