@@ -48,9 +48,9 @@ def test_audit_into_a_closed_pipe_stops_quietly(workdir: Path, env: dict[str, st
 async def test_drafts_list_into_a_closed_pipe_stops_quietly(workdir: Path, env: dict[str, str]) -> None:
     command, *args = cli("serve")
     async with Client(StdioServerParameters(command=command, args=args, env=env, cwd=workdir)) as client:
-        drafted = await client.call_tool(
-            "draft_message", {"recipient": "someone-1", "text": "Hello from the pipe test"}
-        )
+        found = await client.call_tool("search_leads", {"filters": {"keywords": "sales"}, "max_results": 1})
+        recipient = found.structured_content["leads"][0]["profile_id"]
+        drafted = await client.call_tool("draft_message", {"recipient": recipient, "text": "Hello from the pipe test"})
         assert not drafted.is_error, drafted.content
     assert "Hello from the pipe test" in run_cli(["drafts", "list"], workdir, env).stdout
     assert_quiet_stop(run_into_closed_pipe(["drafts", "list"], workdir, env))
