@@ -30,7 +30,7 @@ import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID, SECOND_SALES_NAV_ACCOUNT_ID
+from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID, ENTERPRISE_CONTRACT, SECOND_SALES_NAV_ACCOUNT_ID
 from salesnav_mcp.store.postgres import PostgresStore
 
 from .processes import Running, isolated_env, mcp_http_server, sandbox_server
@@ -40,11 +40,21 @@ pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 PG_URL = os.environ.get("SALESNAV_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BUDGET = 25
 SEARCHES = 200
-TOKENS = {"alice": "alice-team-token-6b0d4e2a91", "bob": "bob-team-token-1c7f3a9e54"}
+TOKENS = {
+    "alice": "alice-team-token-6b0d4e2a91",
+    "bob": "bob-team-token-1c7f3a9e54",
+    "carol": "carol-team-token-84e2c07d13",
+}
 USERS = {
     "users": [
         {"name": "alice", "token": TOKENS["alice"], "accounts": "*"},
         {"name": "bob", "token": TOKENS["bob"], "accounts": [DEFAULT_ACCOUNT_ID]},
+        {
+            "name": "carol",
+            "token": TOKENS["carol"],
+            "accounts": [SECOND_SALES_NAV_ACCOUNT_ID],
+            "contracts": [ENTERPRISE_CONTRACT],
+        },
     ]
 }
 
@@ -295,3 +305,55 @@ async def test_a_replica_killed_mid_send_leaves_the_draft_unknown_and_never_rese
         again = await client.call_tool("send_message", arguments)
         assert again.is_error and "may or may not have been sent" in again.content[0].text
     assert len(sent_with(team, text)) == 1
+
+
+async def test_three_users_see_only_their_own_exports_and_reasons_and_every_refusal_is_audited(team: Team) -> None:
+    a, b, _ = team.replicas
+    before = max((e.id for e in await audit_of(team)), default=0)
+    async with client_of(a, "carol") as carol:
+        run = await carol.call_tool("run_analytics_export", {"export_type": "seat", "max_wait_seconds": 60})
+        assert not run.is_error, run.content
+        export_id = run.structured_content["export_id"]
+        added = await carol.call_tool(
+            "add_do_not_contact",
+            {"recipient": "carol-private-1", "reason": "personal matter", "account_id": SECOND_SALES_NAV_ACCOUNT_ID},
+        )
+        assert not added.is_error, added.content
+    async with client_of(b, "alice") as alice:
+        added = await alice.call_tool("add_do_not_contact", {"recipient": "legal-hold-1", "reason": "legal hold"})
+        assert not added.is_error, added.content
+
+    refusals = 0
+    async with client_of(a, "bob") as bob:
+        listed = (await bob.call_tool("list_exports", {})).structured_content
+        assert export_id not in [e["export_id"] for e in listed["exports"]]
+        with pytest.raises(Exception, match="no access to stored export"):
+            await bob.read_resource(f"salesnav://exports/{export_id}")
+        refusals += 1
+        contract = await bob.call_tool("run_analytics_export", {"export_type": "seat", "contract": "12345"})
+        assert contract.is_error and "no access to Sales Navigator contract" in contract.content[0].text
+        refusals += 1
+    async with client_of(b, "bob") as bob:
+        entries = (await bob.call_tool("list_do_not_contact", {})).structured_content["entries"]
+        assert [e["recipient"] for e in entries] == ["legal-hold-1"]  # not carol's account entry
+        assert entries[0]["reason"] is None and entries[0]["reason_hidden"] is True  # alice's reason stays hers
+        org = await bob.call_tool("add_do_not_contact", {"recipient": "someone-else-1"})
+        assert org.is_error and "only users granted every account" in org.content[0].text
+        refusals += 1
+        theirs = await bob.call_tool(
+            "remove_do_not_contact", {"recipient": "carol-private-1", "account_id": SECOND_SALES_NAV_ACCOUNT_ID}
+        )
+        assert theirs.is_error and "no access to LinkedIn account" in theirs.content[0].text
+        refusals += 1
+    async with client_of(a, "carol") as carol:
+        mine = (await carol.call_tool("list_do_not_contact", {})).structured_content["entries"]
+        assert {e["recipient"]: e["reason"] for e in mine} == {"legal-hold-1": None, "carol-private-1": "personal matter"}
+
+    refused = [e for e in await audit_of(team, kinds=["access.refused"], after_id=before) if e.actor == "bob"]
+    assert len(refused) == refusals, [(e.details["where"], e.details["target"]) for e in refused]
+    assert {e.details["target"] for e in refused} == {
+        f"export {export_id}",
+        f"contract {ENTERPRISE_CONTRACT}",
+        "organisation",
+        f"account {SECOND_SALES_NAV_ACCOUNT_ID}",
+    }

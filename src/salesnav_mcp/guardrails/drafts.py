@@ -81,7 +81,10 @@ def checked_fields(
     if not isinstance(attachments, (list, tuple)) or not all(isinstance(a, dict) for a in attachments):
         raise InvalidDraft("attachments", "must be a list of attachment objects")
     for i, attachment in enumerate(attachments):
-        check_line(f"attachments[{i}].name", _attachment_name(attachment) or "")
+        name = _attachment_name(attachment)
+        if not name:
+            raise InvalidDraft(f"attachments[{i}].name", "is empty; every attachment needs the name its recipient sees")
+        check_line(f"attachments[{i}].name", name)
     return text, subject or None, [dict(a) for a in attachments]
 
 

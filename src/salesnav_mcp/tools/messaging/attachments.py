@@ -13,6 +13,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
+from salesnav_mcp.guardrails.fields import check_line
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools.params import AccountId
@@ -48,6 +49,7 @@ async def upload_attachment(
 ) -> Annotated[CallToolResult, AttachmentOut]:
     """Upload a file for a later message; pass the returned attachment to draft_message. Sends nothing."""
     svc = services(ctx)
+    check_line("filename", filename)  # the name is shown to the human who approves the message
     if (content_base64 is None) == (path is None):
         raise ToolError("Give exactly one of 'content_base64' or 'path'.")
     if path is not None:
