@@ -12,7 +12,6 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from salesnav_mcp.salesnav_ids import HEADCOUNT_BOUNDS
 
@@ -21,6 +20,7 @@ from .draws import unit
 from .errors import cs_error
 from .gazetteer import COUNTRY_CODES
 from .population import Company
+from .routes import routes
 from .world import SandboxWorld
 from .zod import Validator
 
@@ -81,4 +81,4 @@ async def company_details(request: Request, world: SandboxWorld) -> Response:
     return _ok({"company": details_json(world, _find(world, raw))})
 
 
-ROUTES = [Route("/search/companies/details", company_details, methods=["POST"])]
+ROUTES = routes({"POST /search/companies/details": company_details})

@@ -15,7 +15,6 @@ Choices the public documentation leaves open (kept in step with the clients):
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -23,16 +22,17 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from salesnav_mcp.salesnav_ids import HEADCOUNT
 
 from . import search, ssi
+from .bodies import json_body
 from .data import DEFAULT_ACCOUNT_ID
 from .errors import ApiError, cs_account_not_found, cs_error, cs_no_seat
 from .inbox import SALES_NAV_PREFIX
 from .messaging import CHANNELS, MAX_SUBJECT, MAX_TEXT, deliver, resolve_attachments
 from .population import Company, Lead
+from .routes import routes
 from .search_url import SearchUrl, SearchUrlError, read_search_url
 from .sessions import session_status
 from .world import LABELS, Account, Attachment, Conversation, Message, SandboxWorld, iso, next_midnight
@@ -70,13 +70,7 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise cs_error(400, "Request body is not valid JSON") from None
+    data = await json_body(request, lambda message: cs_error(400, message))
     if not isinstance(data, dict):
         check = Validator()
         check.issue("invalid_type", [], f"Expected object, received {'array' if isinstance(data, list) else 'value'}",
@@ -577,17 +571,17 @@ async def upload_attachment(request: Request, world: SandboxWorld) -> Response:
     return _ok({"attachment": attachment.json()})
 
 
-ROUTES = [
-    Route("/accounts", list_accounts, methods=["GET"]),
-    Route("/account/status", account_status, methods=["GET"]),
-    Route("/search/people", search_people, methods=["POST"]),
-    Route("/search/companies", search_companies, methods=["POST"]),
-    Route("/search/geo", search_geo, methods=["POST"]),
-    Route("/ssi", get_ssi, methods=["GET"]),
-    Route("/inmail/credits", inmail_credits, methods=["GET"]),
-    Route("/conversations", list_conversations, methods=["GET"]),
-    Route("/conversations/send", send_message, methods=["POST"]),
-    Route("/conversations/upload-attachment", upload_attachment, methods=["POST"]),
-    Route("/conversations/{urn:path}/messages", list_messages, methods=["GET"]),
-    Route("/sales-nav/send", sales_nav_send, methods=["POST"]),
-]
+ROUTES = routes({
+    "GET /accounts": list_accounts,
+    "GET /account/status": account_status,
+    "POST /search/people": search_people,
+    "POST /search/companies": search_companies,
+    "POST /search/geo": search_geo,
+    "GET /ssi": get_ssi,
+    "GET /inmail/credits": inmail_credits,
+    "GET /conversations": list_conversations,
+    "POST /conversations/send": send_message,
+    "POST /conversations/upload-attachment": upload_attachment,
+    "GET /conversations/{urn:path}/messages": list_messages,
+    "POST /sales-nav/send": sales_nav_send,
+})

@@ -23,12 +23,12 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from .connectsafely import _account, _json_body, _ok, endpoint
 from .errors import ApiError, cs_error
 from .network import week_start
 from .profiles import find_lead
+from .routes import routes
 from .world import Account, SandboxWorld, iso
 from .zod import Validator
 
@@ -148,10 +148,10 @@ async def sent(request: Request, world: SandboxWorld) -> Response:
     return _ok({"invitations": items, "count": len(items), "startIndex": start, "accountId": account.id})
 
 
-ROUTES = [
-    Route("/relationship/{account_id}/{profile_id}", relationship, methods=["GET"]),
-    Route("/relationship/{profile_id}", relationship, methods=["GET"]),
-    Route("/connect", connect, methods=["POST"]),
-    Route("/invitations/withdraw", withdraw, methods=["POST"]),
-    Route("/invitations/sent", sent, methods=["GET"]),
-]
+ROUTES = routes({
+    "GET /relationship/{account_id}/{profile_id}": relationship,
+    "GET /relationship/{profile_id}": relationship,
+    "POST /connect": connect,
+    "POST /invitations/withdraw": withdraw,
+    "GET /invitations/sent": sent,
+})

@@ -10,9 +10,9 @@ import re
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
 
 from .jobs import verify
+from .routes import routes
 from .world import SandboxWorld, epoch_ms
 
 _EXPORT = re.compile(r"(\d+)\.csv")
@@ -59,7 +59,7 @@ async def crm_file(request: Request) -> Response:
     return _csv(job.files[part - 1], request.path_params["name"])
 
 
-ROUTES = [
-    Route("/exports/{name}", export_file, methods=["GET"]),
-    Route("/crm-validation/{name}", crm_file, methods=["GET"]),
-]
+ROUTES = routes({
+    "GET /exports/{name}": export_file,
+    "GET /crm-validation/{name}": crm_file,
+})

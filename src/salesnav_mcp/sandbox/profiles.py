@@ -26,13 +26,13 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from .connectsafely import _account, _json_body, endpoint
 from .draws import unit
 from .errors import ApiError, cs_error
 from .gazetteer import COUNTRY_CODES, fold
 from .population import Lead
+from .routes import routes
 from .vocabulary import FUNCTION_ROLES
 from .world import Account, SandboxWorld, iso
 from .zod import Validator
@@ -270,4 +270,4 @@ async def get_profile(request: Request, world: SandboxWorld) -> Response:
                                          "X-RateLimit-Remaining": str(max(0, limit - used))})
 
 
-ROUTES = [Route("/profile", get_profile, methods=["GET", "POST"])]
+ROUTES = routes({"GET,POST /profile": get_profile})

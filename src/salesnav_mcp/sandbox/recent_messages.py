@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from .connectsafely import _account, _ok, _parse_since, endpoint, message_json
 from .errors import ApiError, cs_error
+from .routes import routes
 from .world import SandboxWorld, epoch_ms
 from .zod import Validator
 
@@ -44,4 +44,5 @@ async def recent_messages(request: Request, world: SandboxWorld) -> Response:
     return _ok({"messages": [message_json(m) | {"conversationUrn": c.urn} for m, c in page], "hasMore": has_more,
                 "cursor": f"{epoch_ms(last.sent_at)}|{last.urn}" if has_more and last else None})
 
-ROUTES = [Route("/messaging/recent-messages", recent_messages, methods=["GET"])]
+
+ROUTES = routes({"GET /messaging/recent-messages": recent_messages})
