@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,7 +34,7 @@ from .inbox import SALES_NAV_PREFIX
 from .messaging import CHANNELS, MAX_SUBJECT, MAX_TEXT, deliver, resolve_attachments
 from .population import Company, Lead
 from .routes import routes
-from .search_url import SearchUrl, SearchUrlError, read_search_url
+from .search_url import SearchFilter, SearchUrl, SearchUrlError, read_search_url
 from .sessions import session_status
 from .world import LABELS, Account, Attachment, Conversation, Message, SandboxWorld, iso, next_midnight
 from .zod import Validator
@@ -253,49 +254,52 @@ def _check_company_filters(check: Validator) -> dict[str, Any]:
     return filters
 
 
-@endpoint
-async def search_people(request: Request, world: SandboxWorld) -> Response:
+@dataclass(frozen=True)
+class _SearchAsk:
+    """A checked search call: its account and keywords, a search URL's filters (None without a URL) or the plain
+    `filters`, and the page asked for."""
+
+    account: Account
+    keywords: str
+    url_filters: tuple[SearchFilter, ...] | None
+    filters: dict[str, Any]
+    start: int
+    count: int
+
+    def answer(self, key: str, results: list[Any], shape: Callable[[Any], dict[str, Any]]) -> JSONResponse:
+        page, pagination, has_more = _page(results, self.start, self.count, self.url_filters is not None)
+        return _ok({key: [shape(r) for r in page], "pagination": pagination, "hasMore": has_more})
+
+
+async def _search_ask(request: Request, world: SandboxWorld, kind: str,
+                      check_filters: Callable[[Validator], dict[str, Any]]) -> _SearchAsk:
+    """Check a search body and its URL, then count the call against the account's search limits."""
     body = await _json_body(request)
     check, count, start = _paging(body)
     keywords = check.string("keywords") or ""
     url = check.string("url")
-    filters = _check_people_filters(check)
+    filters = check_filters(check)
     check.check()
     account = _account(world, body.get("accountId"))
-    pop = world.population
-    if url:
-        query = _sales_nav_query(url, "people", account)
-        predicate = search.url_lead_predicate(pop, query.filters, account.id)
-        keywords = query.keywords or ""
-    else:
-        predicate = search.plain_lead_predicate(pop, filters, account.id)
+    query = _sales_nav_query(url, kind, account) if url else None
     _count_search(world, account)
-    results = search.rank_leads(pop, keywords, predicate, account.id)
-    page, pagination, has_more = _page(results, start, count, bool(url))
-    return _ok({"people": [person_json(lead, world, account) for lead in page], "pagination": pagination,
-                "hasMore": has_more})
+    if query is None:
+        return _SearchAsk(account, keywords, None, filters, start, count)
+    return _SearchAsk(account, query.keywords or "", query.filters, filters, start, count)
+
+
+@endpoint
+async def search_people(request: Request, world: SandboxWorld) -> Response:
+    ask = await _search_ask(request, world, "people", _check_people_filters)
+    leads = search.find_leads(world.population, ask.keywords, ask.url_filters, ask.filters, ask.account.id)
+    return ask.answer("people", leads, lambda lead: person_json(lead, world, ask.account))
 
 
 @endpoint
 async def search_companies(request: Request, world: SandboxWorld) -> Response:
-    body = await _json_body(request)
-    check, count, start = _paging(body)
-    keywords = check.string("keywords") or ""
-    url = check.string("url")
-    filters = _check_company_filters(check)
-    check.check()
-    account = _account(world, body.get("accountId"))
-    pop = world.population
-    if url:
-        query = _sales_nav_query(url, "company", account)
-        predicate = search.url_company_predicate(pop, query.filters)
-        keywords = query.keywords or ""
-    else:
-        predicate = search.plain_company_predicate(pop, filters)
-    _count_search(world, account)
-    results = search.rank_companies(pop, keywords, predicate)
-    page, pagination, has_more = _page(results, start, count, bool(url))
-    return _ok({"companies": [company_json(c) for c in page], "pagination": pagination, "hasMore": has_more})
+    ask = await _search_ask(request, world, "company", _check_company_filters)
+    companies = search.find_companies(world.population, ask.keywords, ask.url_filters, ask.filters)
+    return ask.answer("companies", companies, company_json)
 
 
 @endpoint
