@@ -89,6 +89,12 @@ def _account(world: SandboxWorld, account_id: Any) -> Account:
     return account
 
 
+def _checked_account(world: SandboxWorld, check: Validator) -> Account:
+    """Refuse the call with every issue found so far; else the account its `accountId` names (the default without)."""
+    check.check()
+    return _account(world, check.source.get("accountId"))
+
+
 def _ok(body: dict[str, Any]) -> JSONResponse:
     return JSONResponse({"success": True, **body})
 
@@ -279,8 +285,7 @@ async def _search_ask(request: Request, world: SandboxWorld, kind: str,
     keywords = check.string("keywords") or ""
     url = check.string("url")
     filters = check_filters(check)
-    check.check()
-    account = _account(world, body.get("accountId"))
+    account = _checked_account(world, check)
     query = _sales_nav_query(url, kind, account) if url else None
     _count_search(world, account)
     if query is None:
@@ -307,8 +312,7 @@ async def search_geo(request: Request, world: SandboxWorld) -> Response:
     body = await _json_body(request)
     check = Validator(body)
     keywords = check.string("keywords", required=True, min_length=1)
-    check.check()
-    _account(world, body.get("accountId"))
+    _checked_account(world, check)
     place = world.population.gazetteer.lookup(keywords or "")
     if place is None:
         raise cs_error(404, f"No location matches {keywords!r}")
@@ -383,8 +387,7 @@ async def list_conversations(request: Request, world: SandboxWorld) -> Response:
     count = check.integer("count", default=20, minimum=1, maximum=100, coerce=True) or 20
     unread_only = check.boolean("unreadOnly", coerce=True)
     labeled_only = check.boolean("labeledOnly", coerce=True)
-    check.check()
-    account = _account(world, params.get("accountId"))
+    account = _checked_account(world, check)
     offset = 0
     cursor = params.get("nextCursor")
     if cursor:
@@ -431,8 +434,7 @@ async def list_messages(request: Request, world: SandboxWorld) -> Response:
     params = dict(request.query_params)
     check = Validator(params)
     count = check.integer("count", default=50, minimum=1, maximum=100, coerce=True) or 50
-    check.check()
-    account = _account(world, params.get("accountId"))
+    account = _checked_account(world, check)
     conversation = _conversation(world, account, request.path_params["urn"])
     messages = conversation.messages
     next_cursor = None
@@ -484,8 +486,7 @@ async def send_message(request: Request, world: SandboxWorld) -> Response:
     urns = _attachment_urns(check, body)
     if not (recipient_id or recipient_urn or conversation_ref):
         check.custom(["recipientProfileId"], "Either recipientProfileId or recipientProfileUrn must be provided")
-    check.check()
-    account = _account(world, body.get("accountId"))
+    account = _checked_account(world, check)
     if preference == "sales_navigator" and not account.has_seat:
         raise cs_no_seat(account.premium_type)
     attachments = resolve_attachments(world, account, urns)
@@ -524,8 +525,7 @@ async def sales_nav_send(request: Request, world: SandboxWorld) -> Response:
     urns = _attachment_urns(check, body)
     if not thread_ref and not recipients:
         check.custom(["threadId"], "Either threadId or recipients must be provided")
-    check.check()
-    account = _account(world, body.get("accountId"))
+    account = _checked_account(world, check)
     if not account.has_seat:
         raise cs_no_seat(account.premium_type)
     attachments = resolve_attachments(world, account, urns)
@@ -553,8 +553,7 @@ async def upload_attachment(request: Request, world: SandboxWorld) -> Response:
     params = dict(request.query_params)
     check = Validator(params)
     filename = check.string("filename", required=True, min_length=1, max_length=255)
-    check.check()
-    account = _account(world, params.get("accountId"))
+    account = _checked_account(world, check)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
         raise cs_error(413, "Attachment is larger than 20 MB", "FILE_TOO_LARGE")
