@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Self, TypedDict, TypeVar
 from urllib.parse import quote, urlsplit
 
 import anyio
@@ -87,6 +87,17 @@ def validation_error(exc: pydantic.ValidationError, *, api: str, what: str) -> V
         message = "unknown field (not accepted by upstream)" if err["type"] == "extra_forbidden" else err["msg"]
         fields[key] = f"{fields[key]}; {message}" if key in fields else message
     return ValidationError(f"Invalid {what} request, nothing was sent.", fields=fields, api=api)
+
+
+class ClientOptions(TypedDict, total=False):
+    """What every client takes besides its address and credential (see `UpstreamClient`)."""
+
+    settings: Settings | None
+    http: httpx2.AsyncClient | None
+    transport: httpx2.AsyncBaseTransport | None
+    clock: Clock | None
+    rng: random.Random | None
+    sandbox: bool
 
 
 class UpstreamClient:

@@ -10,17 +10,14 @@ reached upstream (see `retry.py`).
 
 from __future__ import annotations
 
-import random
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import quote
 
-import httpx2
 import pydantic
 from pydantic import SecretStr, TypeAdapter
 
-from salesnav_mcp.clock import Clock
-from salesnav_mcp.config import DEFAULT_CONNECTSAFELY_BASE_URL, Settings
+from salesnav_mcp.config import DEFAULT_CONNECTSAFELY_BASE_URL
 from salesnav_mcp.models.connectsafely import (
     MAX_ATTACHMENT_BYTES,
     MAX_PAGE_SIZE,
@@ -56,7 +53,7 @@ from salesnav_mcp.models.connectsafely import (
     WithdrawInvitationRequest,
     WithdrawInvitationResponse,
 )
-from salesnav_mcp.upstream.base import Call, UpstreamClient
+from salesnav_mcp.upstream.base import Call, ClientOptions, UpstreamClient
 from salesnav_mcp.upstream.error_mapping import map_connectsafely_error
 from salesnav_mcp.upstream.errors import UpstreamFailure, ValidationError
 
@@ -116,24 +113,15 @@ class ConnectSafelyClient(UpstreamClient):
         *,
         api_key: SecretStr | str | None = None,
         base_url: str | None = None,
-        settings: Settings | None = None,
-        http: httpx2.AsyncClient | None = None,
-        transport: httpx2.AsyncBaseTransport | None = None,
-        clock: Clock | None = None,
-        rng: random.Random | None = None,
-        sandbox: bool = False,
         connect_timeout: float = CONNECT_TIMEOUT,
+        **options: Unpack[ClientOptions],
     ) -> None:
         self._connect_timeout = connect_timeout
+        settings = options.get("settings")
         super().__init__(
             base_url=base_url or (settings.connectsafely_base_url if settings else DEFAULT_CONNECTSAFELY_BASE_URL),
             credential=api_key if api_key is not None else (settings.connectsafely_api_key if settings else None),
-            settings=settings,
-            http=http,
-            transport=transport,
-            clock=clock,
-            rng=rng,
-            sandbox=sandbox,
+            **options,
         )
 
     # ------------------------------------------------------------------ search

@@ -16,17 +16,15 @@ pre-signed URLs without the bearer token.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import TypeVar, Unpack
 from urllib.parse import urlsplit
 
 import httpx2
 from pydantic import SecretStr
 
-from salesnav_mcp.clock import Clock
-from salesnav_mcp.config import DEFAULT_LINKEDIN_API_BASE_URL, Settings
+from salesnav_mcp.config import DEFAULT_LINKEDIN_API_BASE_URL
 from salesnav_mcp.models.common import datetime_to_epoch_ms
 from salesnav_mcp.models.snap import (
     MAX_BATCH_KEYS,
@@ -46,7 +44,7 @@ from salesnav_mcp.models.snap import (
     SalesAccessTokenResponse,
     crm_instance_urn,
 )
-from salesnav_mcp.upstream.base import Call, UpstreamClient, path_only
+from salesnav_mcp.upstream.base import Call, ClientOptions, UpstreamClient, path_only
 from salesnav_mcp.upstream.error_mapping import map_download_error, map_restli_error
 from salesnav_mcp.upstream.errors import (
     DownloadExpiredError,
@@ -93,24 +91,15 @@ class SnapClient(UpstreamClient):
         *,
         access_token: SecretStr | str | None = None,
         base_url: str | None = None,
-        settings: Settings | None = None,
-        http: httpx2.AsyncClient | None = None,
-        transport: httpx2.AsyncBaseTransport | None = None,
-        clock: Clock | None = None,
-        rng: random.Random | None = None,
-        sandbox: bool = False,
+        **options: Unpack[ClientOptions],
     ) -> None:
+        settings = options.get("settings")
         super().__init__(
             base_url=base_url or (settings.linkedin_api_base_url if settings else DEFAULT_LINKEDIN_API_BASE_URL),
             credential=access_token
             if access_token is not None
             else (settings.linkedin_access_token if settings else None),
-            settings=settings,
-            http=http,
-            transport=transport,
-            clock=clock,
-            rng=rng,
-            sandbox=sandbox,
+            **options,
         )
 
     def _headers(self) -> dict[str, str]:
