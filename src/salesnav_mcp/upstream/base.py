@@ -195,6 +195,11 @@ class UpstreamClient:
                 api=self.api_name,
             ) from None
 
+    async def _call(self, call: Call, answer: type[M], *, path: str | None = None, **request: Any) -> M:
+        """`_request` to `path` (the call's route unless given), its answer read into `answer`."""
+        reply = await self._request(call, path=path or call.route, **request)
+        return self._parse(answer, reply.data, call)
+
     # ------------------------------------------------------------------ the request helper
 
     async def _request(
@@ -252,19 +257,9 @@ class UpstreamClient:
                     f"{where}: could not connect ({type(exc).__name__}).", api=self.api_name
                 )
             except (TimeoutError, httpx2.TimeoutException):
-                if not call.idempotent:
-                    raise UnknownOutcomeError(
-                        f"{where}: no answer within {seconds:g} s after the request was sent.",
-                        api=self.api_name,
-                    ) from None
-                failure = UpstreamFailure(f"{where}: no answer within {seconds:g} s.", api=self.api_name)
+                failure = self._unanswered(call, f"{where}: no answer within {seconds:g} s")
             except (httpx2.TransportError, OSError) as exc:
-                if not call.idempotent:
-                    raise UnknownOutcomeError(
-                        f"{where}: the connection failed after the request was sent ({type(exc).__name__}).",
-                        api=self.api_name,
-                    ) from None
-                failure = UpstreamFailure(f"{where}: the connection failed ({type(exc).__name__}).", api=self.api_name)
+                failure = self._unanswered(call, f"{where}: the connection failed", f" ({type(exc).__name__})")
             else:
                 status = response.status_code
                 if status in expect:
@@ -322,6 +317,13 @@ class UpstreamClient:
             now=self._clock.now(),
             secrets=self._secrets(),
         )
+
+    def _unanswered(self, call: Call, what: str, detail: str = "") -> UpstreamFailure:
+        """No answer after the request went out: a failure to retry, or for a call that must not be repeated,
+        an unknown outcome (raised)."""
+        if not call.idempotent:
+            raise UnknownOutcomeError(f"{what} after the request was sent{detail}.", api=self.api_name) from None
+        return UpstreamFailure(f"{what}{detail}.", api=self.api_name)
 
     def _success(self, call: Call, response: httpx2.Response, body: str, mapper: ErrorMapper) -> Reply:
         if body == "bytes":
