@@ -8,7 +8,6 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
-from salesnav_mcp.models.snap import Contract
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.tools.runtime import reply, services, tool
 
@@ -18,15 +17,6 @@ class ContractOut(BaseModel):
     name: str
     description: str | None = None
     has_reporting_access: bool = Field(description="Analytics exports need a reporting role on the contract.")
-
-
-def contract_out(contract: Contract) -> ContractOut:
-    return ContractOut(
-        contract=contract.contract,
-        name=contract.name,
-        description=contract.description,
-        has_reporting_access=contract.has_reporting_access,
-    )
 
 
 class ContractsOut(Result):
@@ -41,7 +31,8 @@ async def list_contracts(ctx: Context) -> Annotated[CallToolResult, ContractsOut
     """List the Sales Navigator contracts the member holds a seat on and say which have reporting access
     (needed for analytics exports)."""
     svc = services(ctx)
-    contracts = [contract_out(c) for c in (await svc.snap.list_contracts()).elements]
+    listed = (await svc.snap.list_contracts()).elements
+    contracts = [ContractOut.model_validate(c, from_attributes=True) for c in listed]
     reporting = [c for c in contracts if c.has_reporting_access]
     out = ContractsOut(
         contracts=contracts,
