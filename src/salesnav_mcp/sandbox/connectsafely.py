@@ -429,12 +429,17 @@ def _parse_since(raw: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-@endpoint
-async def list_messages(request: Request, world: SandboxWorld) -> Response:
+def _message_page(request: Request, world: SandboxWorld, *, default_count: int) -> tuple[dict[str, str], int, Account]:
+    """A message listing's query parameters, its checked page size `count` (1-100) and its account."""
     params = dict(request.query_params)
     check = Validator(params)
-    count = check.integer("count", default=50, minimum=1, maximum=100, coerce=True) or 50
-    account = _checked_account(world, check)
+    count = check.integer("count", default=default_count, minimum=1, maximum=100, coerce=True) or default_count
+    return params, count, _checked_account(world, check)
+
+
+@endpoint
+async def list_messages(request: Request, world: SandboxWorld) -> Response:
+    params, count, account = _message_page(request, world, default_count=50)
     conversation = _conversation(world, account, request.path_params["urn"])
     messages = conversation.messages
     next_cursor = None
