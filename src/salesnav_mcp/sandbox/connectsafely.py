@@ -309,8 +309,7 @@ async def search_companies(request: Request, world: SandboxWorld) -> Response:
 
 @endpoint
 async def search_geo(request: Request, world: SandboxWorld) -> Response:
-    body = await _json_body(request)
-    check = Validator(body)
+    check = Validator(await _json_body(request))
     keywords = check.string("keywords", required=True, min_length=1)
     _checked_account(world, check)
     place = world.population.gazetteer.lookup(keywords or "")
@@ -463,8 +462,14 @@ async def list_messages(request: Request, world: SandboxWorld) -> Response:
                 "source": conversation.source})
 
 
-def _attachment_urns(check: Validator, body: dict[str, Any]) -> list[str]:
-    raw = body.get("attachments")
+def _text_and_subject(check: Validator, text_field: str) -> tuple[str, str | None]:
+    """A message's text and subject, as both send endpoints check them."""
+    text = check.string(text_field, required=True, min_length=1, max_length=MAX_TEXT)
+    return text or "", check.string("subject", max_length=MAX_SUBJECT)
+
+
+def _attachment_urns(check: Validator) -> list[str]:
+    raw = check.source.get("attachments")
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -480,15 +485,13 @@ def _attachment_urns(check: Validator, body: dict[str, Any]) -> list[str]:
 
 @endpoint
 async def send_message(request: Request, world: SandboxWorld) -> Response:
-    body = await _json_body(request)
-    check = Validator(body)
-    text = check.string("message", required=True, min_length=1, max_length=MAX_TEXT)
-    subject = check.string("subject", max_length=MAX_SUBJECT)
+    check = Validator(await _json_body(request))
+    text, subject = _text_and_subject(check, "message")
     recipient_id = check.string("recipientProfileId")
     recipient_urn = check.string("recipientProfileUrn")
     conversation_ref = check.string("conversationUrn")
     preference = check.choice("messagingChannel", CHANNELS, default="auto")
-    urns = _attachment_urns(check, body)
+    urns = _attachment_urns(check)
     if not (recipient_id or recipient_urn or conversation_ref):
         check.custom(["recipientProfileId"], "Either recipientProfileId or recipientProfileUrn must be provided")
     account = _checked_account(world, check)
@@ -497,13 +500,13 @@ async def send_message(request: Request, world: SandboxWorld) -> Response:
     attachments = resolve_attachments(world, account, urns)
     if conversation_ref:
         conversation = _conversation(world, account, conversation_ref)
-        sent, conversation = deliver(world, account, text=text or "", subject=subject, conversation=conversation,
+        sent, conversation = deliver(world, account, text=text, subject=subject, conversation=conversation,
                                      attachments=attachments)
     else:
         lead = world.population.lead(recipient_urn or recipient_id or "")
         if lead is None:
             raise cs_error(400, "Recipient not found", "RECIPIENT_NOT_FOUND")
-        sent, conversation = deliver(world, account, text=text or "", subject=subject, lead=lead,
+        sent, conversation = deliver(world, account, text=text, subject=subject, lead=lead,
                                      preference=preference, attachments=attachments)
     message = conversation.messages[-1]
     response: dict[str, Any] = {
@@ -520,14 +523,12 @@ async def send_message(request: Request, world: SandboxWorld) -> Response:
 
 @endpoint
 async def sales_nav_send(request: Request, world: SandboxWorld) -> Response:
-    body = await _json_body(request)
-    check = Validator(body)
-    text = check.string("body", required=True, min_length=1, max_length=MAX_TEXT)
-    subject = check.string("subject", max_length=MAX_SUBJECT)
+    check = Validator(await _json_body(request))
+    text, subject = _text_and_subject(check, "body")
     thread_ref = check.string("threadId")
     recipients = check.string_list("recipients", max_items=1)
     copy_to_crm = check.boolean("copyToCrm")
-    urns = _attachment_urns(check, body)
+    urns = _attachment_urns(check)
     if not thread_ref and not recipients:
         check.custom(["threadId"], "Either threadId or recipients must be provided")
     account = _checked_account(world, check)
@@ -539,14 +540,14 @@ async def sales_nav_send(request: Request, world: SandboxWorld) -> Response:
         conversation = world.conversations.get(urn)
         if conversation is None or conversation.account_id != account.id or conversation.source != "sales_navigator":
             raise cs_error(404, f"Sales Navigator thread {thread_ref} not found for this account", "THREAD_NOT_FOUND")
-        sent, conversation = deliver(world, account, text=text or "", subject=subject, conversation=conversation,
+        sent, conversation = deliver(world, account, text=text, subject=subject, conversation=conversation,
                                      attachments=attachments, copy_to_crm=copy_to_crm, endpoint="/sales-nav/send",
                                      text_field="body")
     else:
         lead = world.population.lead((recipients or [""])[0])
         if lead is None:
             raise cs_error(400, "Recipient not found", "RECIPIENT_NOT_FOUND")
-        sent, conversation = deliver(world, account, text=text or "", subject=subject, lead=lead,
+        sent, conversation = deliver(world, account, text=text, subject=subject, lead=lead,
                                      preference="sales_navigator", attachments=attachments, copy_to_crm=copy_to_crm,
                                      endpoint="/sales-nav/send", text_field="body")
     return _ok({"message": "Message sent", "threadId": sent.thread_id,

@@ -89,8 +89,7 @@ async def relationship(request: Request, world: SandboxWorld) -> Response:
 
 @endpoint
 async def connect(request: Request, world: SandboxWorld) -> Response:
-    body = await _json_body(request)
-    check = Validator(body)
+    check = Validator(await _json_body(request))
     profile_id = check.string("profileId")
     profile_urn = check.string("profileUrn")
     note = check.string("customMessage", max_length=MAX_NOTE)
@@ -114,8 +113,7 @@ async def connect(request: Request, world: SandboxWorld) -> Response:
 
 @endpoint
 async def withdraw(request: Request, world: SandboxWorld) -> Response:
-    body = await _json_body(request)
-    check = Validator(body)
+    check = Validator(await _json_body(request))
     ref = check.string("profileId", required=True, min_length=1)
     account = _checked_account(world, check)
     lead = find_lead(world, ref or "")
