@@ -108,20 +108,16 @@ REGION: dict[str, str] = {
     "106057199": "Brazil",
 }
 REGION_ALIASES: dict[str, str] = {"usa": "103644278", "us": "103644278", "uk": "101165590", "deutschland": "101282230"}
-# Which common regions contain which (for the continent-level ids).
-REGION_PARENTS: dict[str, str] = {
-    "103644278": "102221843",
-    "101174742": "102221843",
-    "101165590": "100506914",
-    "101282230": "100506914",
-    "105015875": "100506914",
-    "102890719": "100506914",
-    "106693272": "100506914",
-    "105646813": "100506914",
-    "103350119": "100506914",
-    "105117694": "100506914",
-    "104738515": "100506914",
+# Which common regions contain which (for the continent-level ids): continent -> its countries.
+_CONTINENTS: dict[str, tuple[str, ...]] = {
+    "102221843": ("103644278", "101174742"),  # North America: United States, Canada
+    "100506914": (  # Europe: United Kingdom ... Ireland, as listed in REGION
+        "101165590", "101282230", "105015875", "102890719", "106693272", "105646813", "103350119", "105117694",
+        "104738515",
+    ),
 }
+REGION_PARENTS: dict[str, str] = {country: continent for continent, countries in _CONTINENTS.items()
+                                  for country in countries}
 
 INDUSTRY: dict[str, str] = {
     "4": "Software Development",

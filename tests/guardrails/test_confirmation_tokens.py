@@ -82,7 +82,7 @@ async def test_editing_the_draft_voids_its_token(make_guardrails, sender: Record
     ) == ("mismatch")
     # Editing only attachments changes the hash too.
     again = await guards.drafts.edit(
-        created.draft.id, attachments=[{"file": {"assetUrn": "urn:li:digitalmediaAsset:1"}}]
+        created.draft.id, attachments=[{"file": {"assetUrn": "urn:li:digitalmediaAsset:1", "name": "deck.pdf"}}]
     )
     assert await refused_code(
         guards, created.draft.id, confirm(edited.token.token, text=TEXT + " Cheers."), sender

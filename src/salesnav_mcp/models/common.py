@@ -14,18 +14,16 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
+# camelCase on the wire, snake_case in Python; either spelling read.
+_WIRE_NAMES = ConfigDict(
+    alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
+)
+
 
 class RequestModel(BaseModel):
     """Something we send: strict about keys, serialised with the wire's names."""
 
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        extra="forbid",
-        str_strip_whitespace=False,
-    )
+    model_config = ConfigDict(**_WIRE_NAMES, extra="forbid", str_strip_whitespace=False)
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON body / query values exactly as upstream expects them (unset fields left out)."""
@@ -35,13 +33,7 @@ class RequestModel(BaseModel):
 class WireModel(BaseModel):
     """Something upstream sends: tolerant of fields it adds later."""
 
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        extra="allow",
-    )
+    model_config = ConfigDict(**_WIRE_NAMES, extra="allow")
 
 
 def epoch_to_datetime(value: int | float | None) -> datetime | None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import unquote
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic import AfterValidator, AliasChoices, BeforeValidator, Field, field_validator, model_validator
 
 from salesnav_mcp.models.common import RequestModel, WireModel
 
@@ -28,6 +28,24 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 _GEO_URN_PREFIX = "urn:li:geo:"
 
 
+def _int_as_text(value: Any) -> Any:
+    return str(value) if isinstance(value, int) else value
+
+
+TextId = Annotated[str, BeforeValidator(_int_as_text)]  # an id upstream sends as a number or as text
+GeoId = Annotated[str, AfterValidator(lambda value: value.removeprefix(_GEO_URN_PREFIX))]
+
+
+def _location_field(description: str) -> Any:
+    """A search filter's geo id, read as `locationId` or `geoUrn` (either spelling), sent as `locationId`."""
+    return Field(
+        default=None,
+        validation_alias=AliasChoices("locationId", "location_id", "geoUrn", "geo_urn"),
+        serialization_alias="locationId",
+        description=description,
+    )
+
+
 # --------------------------------------------------------------------------- search
 
 
@@ -41,40 +59,20 @@ class PeopleSearchFilters(RequestModel):
     title: str | None = Field(default=None, description='Boolean title query, e.g. "CTO OR VP Engineering".')
     current_company_ids: list[str] | None = None
     past_company_ids: list[str] | None = None
-    location_id: str | None = Field(
-        default=None,
-        validation_alias=AliasChoices("locationId", "location_id", "geoUrn", "geo_urn"),
-        serialization_alias="locationId",
-        description="LinkedIn geo id (a `urn:li:geo:<id>` is accepted too).",
-    )
+    location_id: GeoId | None = _location_field("LinkedIn geo id (a `urn:li:geo:<id>` is accepted too).")
     connection_degree: list[ConnectionDegreeCode] | None = None
     industry: list[str] | None = None
     profile_language: list[str] | None = None
     service_categories: list[str] | None = None
     open_to_work: bool | None = None
 
-    @field_validator("location_id")
-    @classmethod
-    def _bare_geo_id(cls, value: str | None) -> str | None:
-        return value.removeprefix(_GEO_URN_PREFIX) if value else value
-
 
 class CompanySearchFilters(RequestModel):
     """Filters of `POST /search/companies`: HQ location, industries, headcount bands (Sales Navigator letters)."""
 
-    location_id: str | None = Field(
-        default=None,
-        validation_alias=AliasChoices("locationId", "location_id", "geoUrn", "geo_urn"),
-        serialization_alias="locationId",
-        description="Geo id of the headquarters (a `urn:li:geo:<id>` is accepted too).",
-    )
+    location_id: GeoId | None = _location_field("Geo id of the headquarters (a `urn:li:geo:<id>` is accepted too).")
     industry: list[str] | None = None
     company_size: list[HeadcountCode] | None = None
-
-    @field_validator("location_id")
-    @classmethod
-    def _bare_geo_id(cls, value: str | None) -> str | None:
-        return value.removeprefix(_GEO_URN_PREFIX) if value else value
 
 
 class _SearchRequest(RequestModel):
@@ -151,13 +149,8 @@ class GeoLookupRequest(RequestModel):
 
 
 class GeoLookupResponse(WireModel):
-    geo_id: str
+    geo_id: TextId
     name: str | None = None
-
-    @field_validator("geo_id", mode="before")
-    @classmethod
-    def _text_id(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
 
 
 # --------------------------------------------------------------------------- SSI and credits
@@ -424,12 +417,7 @@ class SendMessageResponse(WireModel):
     recipient_profile_urn: str | None = None
     conversation_urn: str | None = None  # when upstream says which thread it went to
     sent_message: dict[str, Any] | None = None
-    thread_id: str | None = None  # only for Sales Navigator sends
-
-    @field_validator("thread_id", mode="before")
-    @classmethod
-    def _text_id(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
+    thread_id: TextId | None = None  # only for Sales Navigator sends
 
 
 class SalesNavSendRequest(RequestModel):
@@ -452,14 +440,9 @@ class SalesNavSendRequest(RequestModel):
 
 class SalesNavSendResponse(WireModel):
     message: str | None = None
-    thread_id: str | None = None
-    message_id: str | None = None
+    thread_id: TextId | None = None
+    message_id: TextId | None = None
     account_id: str | None = None
-
-    @field_validator("thread_id", "message_id", mode="before")
-    @classmethod
-    def _text_id(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
 
 
 class UploadAttachmentResponse(WireModel):
@@ -541,15 +524,10 @@ class Education(WireModel):
 
 
 class Skill(WireModel):
-    skill_id: str | None = None
+    skill_id: TextId | None = None
     name: str | None = None
     endorsement_count: int | None = None
     is_endorsed: bool | None = None
-
-    @field_validator("skill_id", mode="before")
-    @classmethod
-    def _text_id(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
 
 
 class Profile(WireModel):
@@ -637,7 +615,7 @@ class Headquarters(WireModel):
 
 
 class CompanyDetails(WireModel):
-    id: str | None = None
+    id: TextId | None = None
     name: str | None = None
     universal_name: str | None = None
     tagline: str | None = None
@@ -654,11 +632,6 @@ class CompanyDetails(WireModel):
     linkedin_url: str | None = None
     is_active: bool | None = None
     is_verified: bool | None = None
-
-    @field_validator("id", mode="before")
-    @classmethod
-    def _text_id(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
 
 
 class CompanyDetailsResponse(WireModel):
@@ -740,16 +713,11 @@ class InvitationProfile(WireModel):
 
 
 class SentInvitation(WireModel):
-    invitation_id: str | None = None
+    invitation_id: TextId | None = None
     invitation_urn: str | None = None
     member_urn: str | None = None
     sent_at: str | None = None  # relative text, e.g. "2 days ago"
     profile: InvitationProfile | None = None
-
-    @field_validator("invitation_id", mode="before")
-    @classmethod
-    def _text_id(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
 
     @property
     def sent_ago(self) -> timedelta | None:

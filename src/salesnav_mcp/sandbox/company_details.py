@@ -12,15 +12,15 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from salesnav_mcp.salesnav_ids import HEADCOUNT_BOUNDS
 
-from .connectsafely import _account, _json_body, _ok, endpoint
+from .connectsafely import _checked_account, _json_body, _ok, endpoint
 from .draws import unit
 from .errors import cs_error
 from .gazetteer import COUNTRY_CODES
 from .population import Company
+from .routes import routes
 from .world import SandboxWorld
 from .zod import Validator
 
@@ -76,9 +76,8 @@ async def company_details(request: Request, world: SandboxWorld) -> Response:
         raw = str(raw)
     else:
         check.string("companyId", required=True, min_length=1)
-    check.check()
-    _account(world, body.get("accountId"))
+    _checked_account(world, check)
     return _ok({"company": details_json(world, _find(world, raw))})
 
 
-ROUTES = [Route("/search/companies/details", company_details, methods=["POST"])]
+ROUTES = routes({"POST /search/companies/details": company_details})

@@ -15,25 +15,26 @@ Choices the public documentation leaves open (kept in step with the clients):
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from salesnav_mcp.salesnav_ids import HEADCOUNT
 
 from . import search, ssi
+from .bodies import json_body
 from .data import DEFAULT_ACCOUNT_ID
 from .errors import ApiError, cs_account_not_found, cs_error, cs_no_seat
 from .inbox import SALES_NAV_PREFIX
 from .messaging import CHANNELS, MAX_SUBJECT, MAX_TEXT, deliver, resolve_attachments
 from .population import Company, Lead
-from .search_url import SearchUrl, SearchUrlError, read_search_url
+from .routes import routes
+from .search_url import SearchFilter, SearchUrl, SearchUrlError, read_search_url
 from .sessions import session_status
 from .world import LABELS, Account, Attachment, Conversation, Message, SandboxWorld, iso, next_midnight
 from .zod import Validator
@@ -70,13 +71,7 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise cs_error(400, "Request body is not valid JSON") from None
+    data = await json_body(request, lambda message: cs_error(400, message))
     if not isinstance(data, dict):
         check = Validator()
         check.issue("invalid_type", [], f"Expected object, received {'array' if isinstance(data, list) else 'value'}",
@@ -92,6 +87,12 @@ def _account(world: SandboxWorld, account_id: Any) -> Account:
     if account is None:
         raise cs_account_not_found()
     return account
+
+
+def _checked_account(world: SandboxWorld, check: Validator) -> Account:
+    """Refuse the call with every issue found so far; else the account its `accountId` names (the default without)."""
+    check.check()
+    return _account(world, check.source.get("accountId"))
 
 
 def _ok(body: dict[str, Any]) -> JSONResponse:
@@ -259,58 +260,58 @@ def _check_company_filters(check: Validator) -> dict[str, Any]:
     return filters
 
 
-@endpoint
-async def search_people(request: Request, world: SandboxWorld) -> Response:
+@dataclass(frozen=True)
+class _SearchAsk:
+    """A checked search call: its account and keywords, a search URL's filters (None without a URL) or the plain
+    `filters`, and the page asked for."""
+
+    account: Account
+    keywords: str
+    url_filters: tuple[SearchFilter, ...] | None
+    filters: dict[str, Any]
+    start: int
+    count: int
+
+    def answer(self, key: str, results: list[Any], shape: Callable[[Any], dict[str, Any]]) -> JSONResponse:
+        page, pagination, has_more = _page(results, self.start, self.count, self.url_filters is not None)
+        return _ok({key: [shape(r) for r in page], "pagination": pagination, "hasMore": has_more})
+
+
+async def _search_ask(request: Request, world: SandboxWorld, kind: str,
+                      check_filters: Callable[[Validator], dict[str, Any]]) -> _SearchAsk:
+    """Check a search body and its URL, then count the call against the account's search limits."""
     body = await _json_body(request)
     check, count, start = _paging(body)
     keywords = check.string("keywords") or ""
     url = check.string("url")
-    filters = _check_people_filters(check)
-    check.check()
-    account = _account(world, body.get("accountId"))
-    pop = world.population
-    if url:
-        query = _sales_nav_query(url, "people", account)
-        predicate = search.url_lead_predicate(pop, query.filters, account.id)
-        keywords = query.keywords or ""
-    else:
-        predicate = search.plain_lead_predicate(pop, filters, account.id)
+    filters = check_filters(check)
+    account = _checked_account(world, check)
+    query = _sales_nav_query(url, kind, account) if url else None
     _count_search(world, account)
-    results = search.rank_leads(pop, keywords, predicate, account.id)
-    page, pagination, has_more = _page(results, start, count, bool(url))
-    return _ok({"people": [person_json(lead, world, account) for lead in page], "pagination": pagination,
-                "hasMore": has_more})
+    if query is None:
+        return _SearchAsk(account, keywords, None, filters, start, count)
+    return _SearchAsk(account, query.keywords or "", query.filters, filters, start, count)
+
+
+@endpoint
+async def search_people(request: Request, world: SandboxWorld) -> Response:
+    ask = await _search_ask(request, world, "people", _check_people_filters)
+    leads = search.find_leads(world.population, ask.keywords, ask.url_filters, ask.filters, ask.account.id)
+    return ask.answer("people", leads, lambda lead: person_json(lead, world, ask.account))
 
 
 @endpoint
 async def search_companies(request: Request, world: SandboxWorld) -> Response:
-    body = await _json_body(request)
-    check, count, start = _paging(body)
-    keywords = check.string("keywords") or ""
-    url = check.string("url")
-    filters = _check_company_filters(check)
-    check.check()
-    account = _account(world, body.get("accountId"))
-    pop = world.population
-    if url:
-        query = _sales_nav_query(url, "company", account)
-        predicate = search.url_company_predicate(pop, query.filters)
-        keywords = query.keywords or ""
-    else:
-        predicate = search.plain_company_predicate(pop, filters)
-    _count_search(world, account)
-    results = search.rank_companies(pop, keywords, predicate)
-    page, pagination, has_more = _page(results, start, count, bool(url))
-    return _ok({"companies": [company_json(c) for c in page], "pagination": pagination, "hasMore": has_more})
+    ask = await _search_ask(request, world, "company", _check_company_filters)
+    companies = search.find_companies(world.population, ask.keywords, ask.url_filters, ask.filters)
+    return ask.answer("companies", companies, company_json)
 
 
 @endpoint
 async def search_geo(request: Request, world: SandboxWorld) -> Response:
-    body = await _json_body(request)
-    check = Validator(body)
+    check = Validator(await _json_body(request))
     keywords = check.string("keywords", required=True, min_length=1)
-    check.check()
-    _account(world, body.get("accountId"))
+    _checked_account(world, check)
     place = world.population.gazetteer.lookup(keywords or "")
     if place is None:
         raise cs_error(404, f"No location matches {keywords!r}")
@@ -385,8 +386,7 @@ async def list_conversations(request: Request, world: SandboxWorld) -> Response:
     count = check.integer("count", default=20, minimum=1, maximum=100, coerce=True) or 20
     unread_only = check.boolean("unreadOnly", coerce=True)
     labeled_only = check.boolean("labeledOnly", coerce=True)
-    check.check()
-    account = _account(world, params.get("accountId"))
+    account = _checked_account(world, check)
     offset = 0
     cursor = params.get("nextCursor")
     if cursor:
@@ -428,13 +428,17 @@ def _parse_since(raw: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-@endpoint
-async def list_messages(request: Request, world: SandboxWorld) -> Response:
+def _message_page(request: Request, world: SandboxWorld, *, default_count: int) -> tuple[dict[str, str], int, Account]:
+    """A message listing's query parameters, its checked page size `count` (1-100) and its account."""
     params = dict(request.query_params)
     check = Validator(params)
-    count = check.integer("count", default=50, minimum=1, maximum=100, coerce=True) or 50
-    check.check()
-    account = _account(world, params.get("accountId"))
+    count = check.integer("count", default=default_count, minimum=1, maximum=100, coerce=True) or default_count
+    return params, count, _checked_account(world, check)
+
+
+@endpoint
+async def list_messages(request: Request, world: SandboxWorld) -> Response:
+    params, count, account = _message_page(request, world, default_count=50)
     conversation = _conversation(world, account, request.path_params["urn"])
     messages = conversation.messages
     next_cursor = None
@@ -458,8 +462,14 @@ async def list_messages(request: Request, world: SandboxWorld) -> Response:
                 "source": conversation.source})
 
 
-def _attachment_urns(check: Validator, body: dict[str, Any]) -> list[str]:
-    raw = body.get("attachments")
+def _text_and_subject(check: Validator, text_field: str) -> tuple[str, str | None]:
+    """A message's text and subject, as both send endpoints check them."""
+    text = check.string(text_field, required=True, min_length=1, max_length=MAX_TEXT)
+    return text or "", check.string("subject", max_length=MAX_SUBJECT)
+
+
+def _attachment_urns(check: Validator) -> list[str]:
+    raw = check.source.get("attachments")
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -475,31 +485,28 @@ def _attachment_urns(check: Validator, body: dict[str, Any]) -> list[str]:
 
 @endpoint
 async def send_message(request: Request, world: SandboxWorld) -> Response:
-    body = await _json_body(request)
-    check = Validator(body)
-    text = check.string("message", required=True, min_length=1, max_length=MAX_TEXT)
-    subject = check.string("subject", max_length=MAX_SUBJECT)
+    check = Validator(await _json_body(request))
+    text, subject = _text_and_subject(check, "message")
     recipient_id = check.string("recipientProfileId")
     recipient_urn = check.string("recipientProfileUrn")
     conversation_ref = check.string("conversationUrn")
     preference = check.choice("messagingChannel", CHANNELS, default="auto")
-    urns = _attachment_urns(check, body)
+    urns = _attachment_urns(check)
     if not (recipient_id or recipient_urn or conversation_ref):
         check.custom(["recipientProfileId"], "Either recipientProfileId or recipientProfileUrn must be provided")
-    check.check()
-    account = _account(world, body.get("accountId"))
+    account = _checked_account(world, check)
     if preference == "sales_navigator" and not account.has_seat:
         raise cs_no_seat(account.premium_type)
     attachments = resolve_attachments(world, account, urns)
     if conversation_ref:
         conversation = _conversation(world, account, conversation_ref)
-        sent, conversation = deliver(world, account, text=text or "", subject=subject, conversation=conversation,
+        sent, conversation = deliver(world, account, text=text, subject=subject, conversation=conversation,
                                      attachments=attachments)
     else:
         lead = world.population.lead(recipient_urn or recipient_id or "")
         if lead is None:
             raise cs_error(400, "Recipient not found", "RECIPIENT_NOT_FOUND")
-        sent, conversation = deliver(world, account, text=text or "", subject=subject, lead=lead,
+        sent, conversation = deliver(world, account, text=text, subject=subject, lead=lead,
                                      preference=preference, attachments=attachments)
     message = conversation.messages[-1]
     response: dict[str, Any] = {
@@ -516,18 +523,15 @@ async def send_message(request: Request, world: SandboxWorld) -> Response:
 
 @endpoint
 async def sales_nav_send(request: Request, world: SandboxWorld) -> Response:
-    body = await _json_body(request)
-    check = Validator(body)
-    text = check.string("body", required=True, min_length=1, max_length=MAX_TEXT)
-    subject = check.string("subject", max_length=MAX_SUBJECT)
+    check = Validator(await _json_body(request))
+    text, subject = _text_and_subject(check, "body")
     thread_ref = check.string("threadId")
     recipients = check.string_list("recipients", max_items=1)
     copy_to_crm = check.boolean("copyToCrm")
-    urns = _attachment_urns(check, body)
+    urns = _attachment_urns(check)
     if not thread_ref and not recipients:
         check.custom(["threadId"], "Either threadId or recipients must be provided")
-    check.check()
-    account = _account(world, body.get("accountId"))
+    account = _checked_account(world, check)
     if not account.has_seat:
         raise cs_no_seat(account.premium_type)
     attachments = resolve_attachments(world, account, urns)
@@ -536,14 +540,14 @@ async def sales_nav_send(request: Request, world: SandboxWorld) -> Response:
         conversation = world.conversations.get(urn)
         if conversation is None or conversation.account_id != account.id or conversation.source != "sales_navigator":
             raise cs_error(404, f"Sales Navigator thread {thread_ref} not found for this account", "THREAD_NOT_FOUND")
-        sent, conversation = deliver(world, account, text=text or "", subject=subject, conversation=conversation,
+        sent, conversation = deliver(world, account, text=text, subject=subject, conversation=conversation,
                                      attachments=attachments, copy_to_crm=copy_to_crm, endpoint="/sales-nav/send",
                                      text_field="body")
     else:
         lead = world.population.lead((recipients or [""])[0])
         if lead is None:
             raise cs_error(400, "Recipient not found", "RECIPIENT_NOT_FOUND")
-        sent, conversation = deliver(world, account, text=text or "", subject=subject, lead=lead,
+        sent, conversation = deliver(world, account, text=text, subject=subject, lead=lead,
                                      preference="sales_navigator", attachments=attachments, copy_to_crm=copy_to_crm,
                                      endpoint="/sales-nav/send", text_field="body")
     return _ok({"message": "Message sent", "threadId": sent.thread_id,
@@ -555,8 +559,7 @@ async def upload_attachment(request: Request, world: SandboxWorld) -> Response:
     params = dict(request.query_params)
     check = Validator(params)
     filename = check.string("filename", required=True, min_length=1, max_length=255)
-    check.check()
-    account = _account(world, params.get("accountId"))
+    account = _checked_account(world, check)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
         raise cs_error(413, "Attachment is larger than 20 MB", "FILE_TOO_LARGE")
@@ -577,17 +580,17 @@ async def upload_attachment(request: Request, world: SandboxWorld) -> Response:
     return _ok({"attachment": attachment.json()})
 
 
-ROUTES = [
-    Route("/accounts", list_accounts, methods=["GET"]),
-    Route("/account/status", account_status, methods=["GET"]),
-    Route("/search/people", search_people, methods=["POST"]),
-    Route("/search/companies", search_companies, methods=["POST"]),
-    Route("/search/geo", search_geo, methods=["POST"]),
-    Route("/ssi", get_ssi, methods=["GET"]),
-    Route("/inmail/credits", inmail_credits, methods=["GET"]),
-    Route("/conversations", list_conversations, methods=["GET"]),
-    Route("/conversations/send", send_message, methods=["POST"]),
-    Route("/conversations/upload-attachment", upload_attachment, methods=["POST"]),
-    Route("/conversations/{urn:path}/messages", list_messages, methods=["GET"]),
-    Route("/sales-nav/send", sales_nav_send, methods=["POST"]),
-]
+ROUTES = routes({
+    "GET /accounts": list_accounts,
+    "GET /account/status": account_status,
+    "POST /search/people": search_people,
+    "POST /search/companies": search_companies,
+    "POST /search/geo": search_geo,
+    "GET /ssi": get_ssi,
+    "GET /inmail/credits": inmail_credits,
+    "GET /conversations": list_conversations,
+    "POST /conversations/send": send_message,
+    "POST /conversations/upload-attachment": upload_attachment,
+    "GET /conversations/{urn:path}/messages": list_messages,
+    "POST /sales-nav/send": sales_nav_send,
+})

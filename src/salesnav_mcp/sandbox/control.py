@@ -22,7 +22,6 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from salesnav_mcp.clock import ManualClock
 
@@ -30,6 +29,7 @@ from .config import FaultRule
 from .data import DEFAULT_ACCOUNT_ID
 from .population import Lead
 from .replies import reply_now
+from .routes import routes
 from .world import SandboxWorld, iso
 
 _RULES = TypeAdapter(list[FaultRule])
@@ -124,13 +124,13 @@ async def webhooks(request: Request) -> Response:
     return JSONResponse(list(world.webhook_events))
 
 
-ROUTES = [
-    Route("/state", state, methods=["GET"]),
-    Route("/faults", get_faults, methods=["GET"]),
-    Route("/faults", set_faults, methods=["POST"]),
-    Route("/reset", reset, methods=["POST"]),
-    Route("/clock", advance_clock, methods=["POST"]),
-    Route("/reply", reply, methods=["POST"]),
-    Route("/accept", accept, methods=["POST"]),
-    Route("/webhooks", webhooks, methods=["GET"]),
-]
+ROUTES = routes({
+    "GET /state": state,
+    "GET /faults": get_faults,
+    "POST /faults": set_faults,
+    "POST /reset": reset,
+    "POST /clock": advance_clock,
+    "POST /reply": reply,
+    "POST /accept": accept,
+    "GET /webhooks": webhooks,
+})

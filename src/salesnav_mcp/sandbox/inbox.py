@@ -29,6 +29,15 @@ def conversation_urn(source: str, conversation_id: str) -> str:
     return (SALES_NAV_PREFIX if source == "sales_navigator" else CLASSIC_PREFIX) + conversation_id
 
 
+def new_conversation(world: SandboxWorld, account_id: str, source: str, lead: Lead, messages: list[Message], *,
+                     unread_count: int = 0, labels: list[str] | None = None, subject: str | None = None) -> Conversation:
+    """A thread with a fresh id; its URN says which inbox (classic or Sales Navigator) holds it."""
+    conversation_id = "2-" + world.token(24)
+    return Conversation(urn=conversation_urn(source, conversation_id), conversation_id=conversation_id,
+                        account_id=account_id, source=source, lead=lead, messages=messages, unread_count=unread_count,
+                        labels=labels or [], subject=subject)
+
+
 def message_urn(source: str, token: str) -> str:
     return f"urn:li:{'salesNav_message' if source == 'sales_navigator' else 'fsd_message'}:{token}"
 
@@ -74,18 +83,8 @@ def _thread(world: SandboxWorld, rng: random.Random, account: Account, lead: Lea
         trailing_inbound += 1
     unread = trailing_inbound if trailing_inbound and (injection is not None or rng.random() < 0.45) else 0
     labels = [rng.choice(list(LABELS))] if rng.random() < 0.2 else []
-    conversation_id = "2-" + world.token(24)
-    return Conversation(
-        urn=conversation_urn(source, conversation_id),
-        conversation_id=conversation_id,
-        account_id=account.id,
-        source=source,
-        lead=lead,
-        messages=messages,
-        unread_count=unread,
-        labels=labels,
-        subject=messages[0].subject,
-    )
+    return new_conversation(world, account.id, source, lead, messages, unread_count=unread, labels=labels,
+                            subject=messages[0].subject)
 
 
 def seed_conversations(world: SandboxWorld) -> dict[str, Conversation]:

@@ -23,12 +23,12 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from .connectsafely import _account, _json_body, _ok, endpoint
+from .connectsafely import _account, _checked_account, _json_body, _ok, endpoint
 from .errors import ApiError, cs_error
 from .network import week_start
 from .profiles import find_lead
+from .routes import routes
 from .world import Account, SandboxWorld, iso
 from .zod import Validator
 
@@ -89,15 +89,13 @@ async def relationship(request: Request, world: SandboxWorld) -> Response:
 
 @endpoint
 async def connect(request: Request, world: SandboxWorld) -> Response:
-    body = await _json_body(request)
-    check = Validator(body)
+    check = Validator(await _json_body(request))
     profile_id = check.string("profileId")
     profile_urn = check.string("profileUrn")
     note = check.string("customMessage", max_length=MAX_NOTE)
     if not (profile_id or profile_urn):
         check.custom(["profileId"], "Either profileId or profileUrn must be provided")
-    check.check()
-    account = _account(world, body.get("accountId"))
+    account = _checked_account(world, check)
     lead = find_lead(world, profile_urn or profile_id or "")
     network = world.network
     if network.is_connected(account.id, lead):
@@ -115,11 +113,9 @@ async def connect(request: Request, world: SandboxWorld) -> Response:
 
 @endpoint
 async def withdraw(request: Request, world: SandboxWorld) -> Response:
-    body = await _json_body(request)
-    check = Validator(body)
+    check = Validator(await _json_body(request))
     ref = check.string("profileId", required=True, min_length=1)
-    check.check()
-    account = _account(world, body.get("accountId"))
+    account = _checked_account(world, check)
     lead = find_lead(world, ref or "")
     invitation = world.network.pending(account.id, lead)
     if invitation is None:
@@ -134,8 +130,7 @@ async def sent(request: Request, world: SandboxWorld) -> Response:
     params = dict(request.query_params)
     check = Validator(params)
     start = check.integer("startIndex", default=0, minimum=0, coerce=True) or 0
-    check.check()
-    account = _account(world, params.get("accountId"))
+    account = _checked_account(world, check)
     now = world.now()
     pending = [i for i in reversed(world.network.invitations) if i.account_id == account.id and i.state == "PENDING"]
     page = pending[start:start + SENT_PAGE]
@@ -148,10 +143,10 @@ async def sent(request: Request, world: SandboxWorld) -> Response:
     return _ok({"invitations": items, "count": len(items), "startIndex": start, "accountId": account.id})
 
 
-ROUTES = [
-    Route("/relationship/{account_id}/{profile_id}", relationship, methods=["GET"]),
-    Route("/relationship/{profile_id}", relationship, methods=["GET"]),
-    Route("/connect", connect, methods=["POST"]),
-    Route("/invitations/withdraw", withdraw, methods=["POST"]),
-    Route("/invitations/sent", sent, methods=["GET"]),
-]
+ROUTES = routes({
+    "GET /relationship/{account_id}/{profile_id}": relationship,
+    "GET /relationship/{profile_id}": relationship,
+    "POST /connect": connect,
+    "POST /invitations/withdraw": withdraw,
+    "GET /invitations/sent": sent,
+})

@@ -7,12 +7,13 @@ gets 403 as a storage service answers, with a plain-text reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
 
 from .jobs import verify
+from .routes import routes
 from .world import SandboxWorld, epoch_ms
 
 _EXPORT = re.compile(r"(\d+)\.csv")
@@ -29,37 +30,40 @@ def _check_signature(request: Request, world: SandboxWorld) -> None | Response:
     return None
 
 
-def _csv(content: bytes, filename: str) -> Response:
-    return Response(content, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+def _download(find: Callable[[SandboxWorld, str], bytes | None]) -> Callable[[Request], Awaitable[Response]]:
+    """A signed download of the file `find` names (None when there is no such file)."""
+
+    async def run(request: Request) -> Response:
+        world: SandboxWorld = request.app.state.world
+        refused = _check_signature(request, world)
+        if refused:
+            return refused
+        name = request.path_params["name"]
+        content = find(world, name)
+        if content is None:
+            return PlainTextResponse("BlobNotFound", status_code=404)
+        return Response(content, media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    return run
 
 
-async def export_file(request: Request) -> Response:
-    world: SandboxWorld = request.app.state.world
-    refused = _check_signature(request, world)
-    if refused:
-        return refused
-    match = _EXPORT.fullmatch(request.path_params["name"])
+@_download
+def export_file(world: SandboxWorld, name: str) -> bytes | None:
+    match = _EXPORT.fullmatch(name)
     job = world.export_jobs.get(int(match.group(1))) if match else None
-    if job is None or job.content is None:
-        return PlainTextResponse("BlobNotFound", status_code=404)
-    return _csv(job.content, request.path_params["name"])
+    return job.content if job is not None else None
 
 
-async def crm_file(request: Request) -> Response:
-    world: SandboxWorld = request.app.state.world
-    refused = _check_signature(request, world)
-    if refused:
-        return refused
-    match = _CRM.fullmatch(request.path_params["name"])
+@_download
+def crm_file(world: SandboxWorld, name: str) -> bytes | None:
+    match = _CRM.fullmatch(name)
     job = world.crm_jobs.get(int(match.group(1))) if match else None
     part = int(match.group(2)) if match else 0
-    if job is None or not 1 <= part <= len(job.files):
-        return PlainTextResponse("BlobNotFound", status_code=404)
-    return _csv(job.files[part - 1], request.path_params["name"])
+    return job.files[part - 1] if job is not None and 1 <= part <= len(job.files) else None
 
 
-ROUTES = [
-    Route("/exports/{name}", export_file, methods=["GET"]),
-    Route("/crm-validation/{name}", crm_file, methods=["GET"]),
-]
+ROUTES = routes({
+    "GET /exports/{name}": export_file,
+    "GET /crm-validation/{name}": crm_file,
+})

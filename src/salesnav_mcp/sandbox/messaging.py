@@ -10,7 +10,7 @@ import math
 from datetime import timedelta
 
 from .errors import ApiError, cs_error, cs_no_seat
-from .inbox import conversation_urn, message_urn
+from .inbox import message_urn, new_conversation
 from .population import Lead
 from .replies import after_send
 from .world import Account, Attachment, Conversation, Message, SandboxWorld, SentMessage, iso, next_midnight
@@ -92,10 +92,8 @@ def deliver(
     # Commit.
     source = "sales_navigator" if channel == "sales_navigator" else "linkedin"
     if conversation is None:
-        conversation_id = "2-" + world.token(24)
-        conversation = Conversation(urn=conversation_urn(source, conversation_id), conversation_id=conversation_id,
-                                    account_id=account.id, source=source, lead=lead, messages=[],
-                                    subject=subject if source == "sales_navigator" else None)
+        conversation = new_conversation(world, account.id, source, lead, [],
+                                        subject=subject if source == "sales_navigator" else None)
         world.conversations[conversation.urn] = conversation
         world.new_conversations[account.id][now.date()] += 1
         if channel == "sales_navigator":

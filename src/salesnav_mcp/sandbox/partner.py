@@ -7,7 +7,6 @@ would not validate. Errors are always `{message, serviceErrorCode, status}`.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -16,12 +15,13 @@ from urllib.parse import unquote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
+from .bodies import json_body
 from .data import CONTRACTS
 from .errors import restli_error
 from .jobs import MAX_RANGE_MS, CrmJob, ExportJob, record_digest, record_matches, take_outcome
 from .restli import AssociationKey, AssociationKeyError, parse_batch, parse_path_key, raw_query_param
+from .routes import routes
 from .world import SandboxWorld, epoch_ms
 
 ACTIONS = ("exportSeatData", "exportActivityOutcomeData", "exportActivityData")
@@ -60,13 +60,7 @@ def _base_url(request: Request) -> str:
 
 
 async def _json_object(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise restli_error(400, "Request body is not valid JSON", 100) from None
+    data = await json_body(request, lambda message: restli_error(400, message, 100))
     if not isinstance(data, dict):
         raise restli_error(400, "Request body must be a JSON object", 100)
     return data
@@ -247,13 +241,13 @@ async def get_crm_job(request: Request, world: SandboxWorld) -> Response:
     return JSONResponse(job.json(_base_url(request)))
 
 
-ROUTES = [
-    Route("/salesContracts", contracts, methods=["GET"]),
-    Route("/salesAccessTokens", sales_access_tokens, methods=["GET"]),
-    Route("/salesAnalyticsExportJobs", create_export, methods=["POST"]),
-    Route("/salesAnalyticsExportJobs/{job_id:int}", get_export, methods=["GET"]),
-    Route("/salesNavigatorProfileAssociations", batch_associations, methods=["GET"]),
-    Route("/salesNavigatorProfileAssociations/{key:path}", get_association, methods=["GET"]),
-    Route("/crmDataValidationExportJobs", create_crm_job, methods=["POST"]),
-    Route("/crmDataValidationExportJobs/{job_id:int}", get_crm_job, methods=["GET"]),
-]
+ROUTES = routes({
+    "GET /salesContracts": contracts,
+    "GET /salesAccessTokens": sales_access_tokens,
+    "POST /salesAnalyticsExportJobs": create_export,
+    "GET /salesAnalyticsExportJobs/{job_id:int}": get_export,
+    "GET /salesNavigatorProfileAssociations": batch_associations,
+    "GET /salesNavigatorProfileAssociations/{key:path}": get_association,
+    "POST /crmDataValidationExportJobs": create_crm_job,
+    "GET /crmDataValidationExportJobs/{job_id:int}": get_crm_job,
+})

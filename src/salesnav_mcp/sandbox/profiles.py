@@ -26,13 +26,13 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from .connectsafely import _account, _json_body, endpoint
+from .connectsafely import _checked_account, _json_body, endpoint
 from .draws import unit
 from .errors import ApiError, cs_error
 from .gazetteer import COUNTRY_CODES, fold
 from .population import Lead
+from .routes import routes
 from .vocabulary import FUNCTION_ROLES
 from .world import Account, SandboxWorld, iso
 from .zod import Validator
@@ -248,8 +248,7 @@ async def get_profile(request: Request, world: SandboxWorld) -> Response:
     ref = check.string("profileId", required=True, min_length=1)
     includes = {name: check.boolean(name, coerce=query) for name in INCLUDES}
     force = check.boolean("forceRefresh", coerce=query)
-    check.check()
-    account = _account(world, body.get("accountId"))
+    account = _checked_account(world, check)
     lead = find_lead(world, ref or "", urn_ok=False)
     now = world.now()
     views = world.profile_views
@@ -270,4 +269,4 @@ async def get_profile(request: Request, world: SandboxWorld) -> Response:
                                          "X-RateLimit-Remaining": str(max(0, limit - used))})
 
 
-ROUTES = [Route("/profile", get_profile, methods=["GET", "POST"])]
+ROUTES = routes({"GET,POST /profile": get_profile})

@@ -23,11 +23,11 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from .connectsafely import _account, endpoint
 from .invitations import HOLD
 from .network import week_start
+from .routes import routes
 from .world import SandboxWorld, iso, next_midnight
 
 
@@ -73,4 +73,4 @@ async def account_quota(request: Request, world: SandboxWorld) -> Response:
     return JSONResponse({"accountId": account.id, "quotas": quotas(world, account.id)})
 
 
-ROUTES = [Route("/account/{account_id}/quota", account_quota, methods=["GET"])]
+ROUTES = routes({"GET /account/{account_id}/quota": account_quota})

@@ -12,21 +12,16 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from .connectsafely import _account, _ok, _parse_since, endpoint, message_json
+from .connectsafely import _message_page, _ok, _parse_since, endpoint, message_json
 from .errors import ApiError, cs_error
+from .routes import routes
 from .world import SandboxWorld, epoch_ms
-from .zod import Validator
 
 
 @endpoint
 async def recent_messages(request: Request, world: SandboxWorld) -> Response:
-    params = dict(request.query_params)
-    check = Validator(params)
-    count = check.integer("count", default=20, minimum=1, maximum=100, coerce=True) or 20
-    check.check()
-    account = _account(world, params.get("accountId"))
+    params, count, account = _message_page(request, world, default_count=20)
     since = _parse_since(params["since"]) if params.get("since") else None
     rows = [(m, c) for c in world.conversations_of(account.id) for m in c.messages if since is None or m.sent_at > since]
     rows.sort(key=lambda row: (row[0].sent_at, row[0].urn), reverse=True)
@@ -44,4 +39,5 @@ async def recent_messages(request: Request, world: SandboxWorld) -> Response:
     return _ok({"messages": [message_json(m) | {"conversationUrn": c.urn} for m, c in page], "hasMore": has_more,
                 "cursor": f"{epoch_ms(last.sent_at)}|{last.urn}" if has_more and last else None})
 
-ROUTES = [Route("/messaging/recent-messages", recent_messages, methods=["GET"])]
+
+ROUTES = routes({"GET /messaging/recent-messages": recent_messages})

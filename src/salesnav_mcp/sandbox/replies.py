@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .draws import unit
-from .inbox import conversation_urn, message_urn
+from .inbox import message_urn, new_conversation
 from .network import Invitation
 from .population import Lead
 from .vocabulary import ACCEPTANCE_REPLIES, INBOUND_REPLIES
@@ -132,9 +132,7 @@ def arrive(world: SandboxWorld, reply: PendingReply) -> Message:
 
 def _open_classic_thread(world: SandboxWorld, reply: PendingReply) -> Conversation:
     account = world.accounts[reply.account_id]
-    conversation_id = "2-" + world.token(24)
-    conversation = Conversation(urn=conversation_urn("linkedin", conversation_id), conversation_id=conversation_id,
-                                account_id=account.id, source="linkedin", lead=reply.lead, messages=[])
+    conversation = new_conversation(world, account.id, "linkedin", reply.lead, [])
     note = reply.invitation
     if note is not None and note.note:
         conversation.messages.append(Message(

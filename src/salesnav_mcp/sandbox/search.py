@@ -101,37 +101,48 @@ def _company_texts(seed: int) -> tuple[tuple[str, str], ...]:
     return tuple((words(c.name), words(f"{c.tagline} {c.industry_name}")) for c in pop.companies)
 
 
-def rank_leads(pop: Population, keywords: str | None, predicate: Predicate, account_id: str) -> list[Lead]:
+def _rank(records: Iterable[Any], texts: tuple[tuple[str, ...], ...], keywords: str | None, predicate: Predicate,
+          tiebreak: Callable[[Any], tuple[int, ...]]) -> list[Any]:
+    """Matching records, best keyword score first, then by `tiebreak`."""
     alternatives = parse_keywords(keywords)
-    texts = _lead_texts(pop.seed)
     scored = []
-    for lead in pop.leads:
-        if not predicate(lead):
+    for record in records:
+        if not predicate(record):
             continue
-        score = keyword_score(alternatives, texts[lead.position])
+        score = keyword_score(alternatives, texts[record.position])
         if score is not None:
-            scored.append((-score, _DEGREE_RANK[lead.degree(account_id)], lead.member_id, lead))
-    scored.sort(key=lambda row: row[:3])
-    return [row[3] for row in scored]
+            scored.append(((-score, *tiebreak(record)), record))
+    scored.sort(key=lambda row: row[0])
+    return [record for _, record in scored]
+
+
+def rank_leads(pop: Population, keywords: str | None, predicate: Predicate, account_id: str) -> list[Lead]:
+    return _rank(pop.leads, _lead_texts(pop.seed), keywords, predicate,
+                 lambda lead: (_DEGREE_RANK[lead.degree(account_id)], lead.member_id))
 
 
 def rank_companies(pop: Population, keywords: str | None, predicate: Predicate) -> list[Company]:
-    alternatives = parse_keywords(keywords)
-    texts = _company_texts(pop.seed)
-    scored = []
-    for company in pop.companies:
-        if not predicate(company):
-            continue
-        score = keyword_score(alternatives, texts[company.position])
-        if score is not None:
-            scored.append((-score, company.company_id, company))
-    scored.sort(key=lambda row: row[:2])
-    return [row[2] for row in scored]
+    return _rank(pop.companies, _company_texts(pop.seed), keywords, predicate, lambda c: (c.company_id,))
 
 
 def all_of(predicates: Iterable[Predicate]) -> Predicate:
     checks = tuple(predicates)
     return lambda record: all(check(record) for check in checks)
+
+
+def find_leads(pop: Population, keywords: str, url_filters: Iterable[SearchFilter] | None, filters: dict[str, Any],
+               account_id: str) -> list[Lead]:
+    """Leads matching a search URL's filters (when the search came as a URL) or else the plain `filters`, best first."""
+    predicate = (url_lead_predicate(pop, url_filters, account_id) if url_filters is not None
+                 else plain_lead_predicate(pop, filters, account_id))
+    return rank_leads(pop, keywords, predicate, account_id)
+
+
+def find_companies(pop: Population, keywords: str, url_filters: Iterable[SearchFilter] | None,
+                   filters: dict[str, Any]) -> list[Company]:
+    predicate = (url_company_predicate(pop, url_filters) if url_filters is not None
+                 else plain_company_predicate(pop, filters))
+    return rank_companies(pop, keywords, predicate)
 
 
 # ------------------------------------------------------------------ Sales Navigator URL filters
@@ -229,28 +240,27 @@ def _revenue_predicate(f: SearchFilter, revenue_of: Callable[[Any], float]) -> P
     return check
 
 
-def url_lead_predicate(pop: Population, filters: Iterable[SearchFilter], account_id: str) -> Predicate:
+def _url_predicate(filters: Iterable[SearchFilter], matcher: Callable[[str], Callable[[Any, Choice], bool] | None],
+                   revenue_of: Callable[[Any], float]) -> Predicate:
     checks: list[Predicate] = []
     for f in filters:
         if f.type == "ANNUAL_REVENUE":
-            checks.append(_revenue_predicate(f, lambda lead: pop.companies_by_id[lead.company_id].revenue_musd))
+            checks.append(_revenue_predicate(f, revenue_of))
             continue
-        match = _lead_value_matcher(pop, f.type, account_id)
+        match = matcher(f.type)
         if match is not None and f.values:
             checks.append(_values_predicate(tuple(f.values), match))
     return all_of(checks)
+
+
+def url_lead_predicate(pop: Population, filters: Iterable[SearchFilter], account_id: str) -> Predicate:
+    return _url_predicate(filters, lambda filter_type: _lead_value_matcher(pop, filter_type, account_id),
+                          lambda lead: pop.companies_by_id[lead.company_id].revenue_musd)
 
 
 def url_company_predicate(pop: Population, filters: Iterable[SearchFilter]) -> Predicate:
-    checks: list[Predicate] = []
-    for f in filters:
-        if f.type == "ANNUAL_REVENUE":
-            checks.append(_revenue_predicate(f, lambda c: c.revenue_musd))
-            continue
-        match = _company_value_matcher(pop, f.type)
-        if match is not None and f.values:
-            checks.append(_values_predicate(tuple(f.values), match))
-    return all_of(checks)
+    return _url_predicate(filters, lambda filter_type: _company_value_matcher(pop, filter_type),
+                          lambda c: c.revenue_musd)
 
 
 # ------------------------------------------------------------------ plain `filters` objects (validated before)

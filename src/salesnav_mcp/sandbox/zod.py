@@ -57,6 +57,15 @@ class Validator:
         message = "Required" if received == "undefined" else f"Expected {expected}, received {received}"
         self.issue("invalid_type", path, message, expected=expected, received=received)
 
+    def _typed(self, value: Any, path: Path, kind: type, expected: str) -> bool:
+        """True for a `kind`; False for a missing or null value, and for another type, which is an issue."""
+        if value is _MISSING or value is None:
+            return False
+        if not isinstance(value, kind):
+            self._wrong_type(expected, value, path)
+            return False
+        return True
+
     def integer(self, key: str | Path, *, default: int | None = None, minimum: int | None = None,
                 maximum: int | None = None, coerce: bool = False) -> int | None:
         value, path = self._get(key)
@@ -129,10 +138,7 @@ class Validator:
 
     def string_list(self, key: str | Path, *, max_items: int | None = None) -> list[str] | None:
         value, path = self._get(key)
-        if value is _MISSING or value is None:
-            return None
-        if not isinstance(value, list):
-            self._wrong_type("array", value, path)
+        if not self._typed(value, path, list, "array"):
             return None
         good = True
         for i, item in enumerate(value):
@@ -147,12 +153,7 @@ class Validator:
 
     def object(self, key: str | Path) -> dict[str, Any] | None:
         value, path = self._get(key)
-        if value is _MISSING or value is None:
-            return None
-        if not isinstance(value, dict):
-            self._wrong_type("object", value, path)
-            return None
-        return value
+        return value if self._typed(value, path, dict, "object") else None
 
     def custom(self, path: Path, message: str) -> None:
         self.issue("custom", path, message)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx2
 
@@ -19,6 +19,7 @@ from salesnav_mcp.guardrails import build_guardrails
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.server.identity import request_user
 from salesnav_mcp.store import open_store
+from salesnav_mcp.upstream.base import UpstreamClient
 from salesnav_mcp.upstream.connectsafely import ConnectSafelyClient
 from salesnav_mcp.upstream.snap import SnapClient
 
@@ -26,6 +27,8 @@ logger = logging.getLogger("salesnav_mcp")
 
 SANDBOX_HOST = "http://sandbox.invalid"
 SANDBOX_CREDENTIAL = "sandbox"
+
+C = TypeVar("C", bound=UpstreamClient)
 
 
 class LazySandboxApp:
@@ -80,33 +83,22 @@ async def open_services(
         sandbox_app = sandbox_app_for(settings, clock, sandbox_config)
     transport = httpx2.ASGITransport(app=sandbox_app) if sandbox_app is not None else None
 
+    def client(kind: Callable[..., C], live: bool, sandbox_path: str, **sandbox_credential: str) -> C:
+        """A client of the real API, or of its embedded sandbox (with a stand-in credential)."""
+        if live:
+            return kind(settings=settings, clock=clock, transport=live_transport)
+        return kind(settings=settings, clock=clock, transport=transport, base_url=f"{SANDBOX_HOST}{sandbox_path}",
+                    sandbox=True, **sandbox_credential)
+
     async with AsyncExitStack() as stack:
         store = await open_store(settings)
         stack.push_async_callback(store.close)
-        if settings.connectsafely_live:
-            connectsafely = ConnectSafelyClient(settings=settings, clock=clock, transport=live_transport)
-        else:
-            connectsafely = ConnectSafelyClient(
-                settings=settings,
-                api_key=SANDBOX_CREDENTIAL,
-                base_url=f"{SANDBOX_HOST}/linkedin",
-                transport=transport,
-                clock=clock,
-                sandbox=True,
-            )
-        await stack.enter_async_context(connectsafely)
-        if settings.linkedin_live:
-            snap = SnapClient(settings=settings, clock=clock, transport=live_transport)
-        else:
-            snap = SnapClient(
-                settings=settings,
-                access_token=SANDBOX_CREDENTIAL,
-                base_url=f"{SANDBOX_HOST}/v2",
-                transport=transport,
-                clock=clock,
-                sandbox=True,
-            )
-        await stack.enter_async_context(snap)
+        connectsafely = await stack.enter_async_context(
+            client(ConnectSafelyClient, settings.connectsafely_live, "/linkedin", api_key=SANDBOX_CREDENTIAL)
+        )
+        snap = await stack.enter_async_context(
+            client(SnapClient, settings.linkedin_live, "/v2", access_token=SANDBOX_CREDENTIAL)
+        )
         logger.debug("services open. %s", settings.mode_summary())
         yield Services(
             settings=settings,

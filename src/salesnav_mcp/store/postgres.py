@@ -27,7 +27,7 @@ import anyio
 from salesnav_mcp.store.api import Store
 from salesnav_mcp.store.base import StoreError
 from salesnav_mcp.store.schema import ColumnTypes, migrate
-from salesnav_mcp.store.script import Batch, Dialect, Lock, Script, Sql, aware
+from salesnav_mcp.store.script import Batch, Dialect, Lock, Request, Script, Sql, aware
 
 try:
     import psycopg
@@ -93,35 +93,38 @@ def _param(value: Any) -> Any:
     return aware(value) if isinstance(value, datetime) else value
 
 
+async def _answer(conn: Conn, request: Request) -> Any:
+    """Do what one script request asks and return what the script gets back."""
+    if isinstance(request, Sql):
+        cursor = await conn.execute(
+            _statement(request.text, request.lock_rows),  # type: ignore[arg-type]
+            [_param(a) for a in request.args],
+        )
+        if request.fetch == "one":
+            return await cursor.fetchone()
+        if request.fetch == "all":
+            return await cursor.fetchall()
+        return max(cursor.rowcount, 0) if request.fetch == "rowcount" else None
+    if isinstance(request, Batch):
+        if request.rows:
+            async with conn.cursor() as cursor:
+                await cursor.executemany(
+                    _statement(request.text, False),  # type: ignore[arg-type]
+                    [[_param(a) for a in row] for row in request.rows],
+                )
+    elif isinstance(request, Lock):
+        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_lock_key(*request.name),))
+    else:
+        raise TypeError(f"unknown store request {request!r}")
+    return None
+
+
 async def _drive(conn: Conn, script: Script[Any]) -> Any:
     """Run every request of `script` on `conn` (the caller owns the transaction)."""
     answer: Any = None
     try:
         while True:
-            request = script.send(answer)
-            answer = None
-            if isinstance(request, Sql):
-                cursor = await conn.execute(
-                    _statement(request.text, request.lock_rows),  # type: ignore[arg-type]
-                    [_param(a) for a in request.args],
-                )
-                if request.fetch == "one":
-                    answer = await cursor.fetchone()
-                elif request.fetch == "all":
-                    answer = await cursor.fetchall()
-                elif request.fetch == "rowcount":
-                    answer = max(cursor.rowcount, 0)
-            elif isinstance(request, Batch):
-                if request.rows:
-                    async with conn.cursor() as cursor:
-                        await cursor.executemany(
-                            _statement(request.text, False),  # type: ignore[arg-type]
-                            [[_param(a) for a in row] for row in request.rows],
-                        )
-            elif isinstance(request, Lock):
-                await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_lock_key(*request.name),))
-            else:
-                raise TypeError(f"unknown store request {request!r}")
+            answer = await _answer(conn, script.send(answer))
     except StopIteration as done:
         return done.value
     finally:

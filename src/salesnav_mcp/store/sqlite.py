@@ -25,7 +25,7 @@ import anyio.to_thread
 from salesnav_mcp.store.api import Store
 from salesnav_mcp.store.base import StoreError
 from salesnav_mcp.store.schema import ColumnTypes, migrate
-from salesnav_mcp.store.script import Batch, Dialect, Lock, Script, Sql, aware
+from salesnav_mcp.store.script import Batch, Dialect, Lock, Request, Script, Sql, aware
 
 DB_FILENAME = "salesnav.db"
 TYPES = ColumnTypes(
@@ -58,25 +58,28 @@ def _param(value: Any) -> Any:
     return value
 
 
+def _answer(conn: sqlite3.Connection, request: Request) -> Any:
+    """Do what one script request asks and return what the script gets back."""
+    if isinstance(request, Sql):
+        cursor = conn.execute(request.text, [_param(a) for a in request.args])
+        if request.fetch == "one":
+            return cursor.fetchone()
+        if request.fetch == "all":
+            return cursor.fetchall()
+        return cursor.rowcount if request.fetch == "rowcount" else None
+    if isinstance(request, Batch):
+        conn.executemany(request.text, [[_param(a) for a in row] for row in request.rows])
+    elif not isinstance(request, Lock):  # SQLite's write transactions are serialized already
+        raise TypeError(f"unknown store request {request!r}")
+    return None
+
+
 def _drive(conn: sqlite3.Connection, script: Script[Any]) -> Any:
     """Run every request of `script` on `conn` (the caller owns the transaction)."""
     answer: Any = None
     try:
         while True:
-            request = script.send(answer)
-            answer = None
-            if isinstance(request, Sql):
-                cursor = conn.execute(request.text, [_param(a) for a in request.args])
-                if request.fetch == "one":
-                    answer = cursor.fetchone()
-                elif request.fetch == "all":
-                    answer = cursor.fetchall()
-                elif request.fetch == "rowcount":
-                    answer = cursor.rowcount
-            elif isinstance(request, Batch):
-                conn.executemany(request.text, [[_param(a) for a in row] for row in request.rows])
-            elif not isinstance(request, Lock):
-                raise TypeError(f"unknown store request {request!r}")
+            answer = _answer(conn, script.send(answer))
     except StopIteration as done:
         return done.value
     finally:

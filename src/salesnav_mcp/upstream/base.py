@@ -13,8 +13,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Self, TypedDict, TypeVar
 from urllib.parse import quote, urlsplit
 
 import anyio
@@ -89,6 +88,17 @@ def validation_error(exc: pydantic.ValidationError, *, api: str, what: str) -> V
     return ValidationError(f"Invalid {what} request, nothing was sent.", fields=fields, api=api)
 
 
+class ClientOptions(TypedDict, total=False):
+    """What every client takes besides its address and credential (see `UpstreamClient`)."""
+
+    settings: Settings | None
+    http: httpx2.AsyncClient | None
+    transport: httpx2.AsyncBaseTransport | None
+    clock: Clock | None
+    rng: random.Random | None
+    sandbox: bool
+
+
 class UpstreamClient:
     """Base of both API clients: construction, lifecycle and the request helper."""
 
@@ -130,9 +140,7 @@ class UpstreamClient:
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
     async def aclose(self) -> None:
@@ -183,6 +191,11 @@ class UpstreamClient:
                 f"{where} answered success in an unexpected shape ({detail}); it probably happened.",
                 api=self.api_name,
             ) from None
+
+    async def _call(self, call: Call, answer: type[M], *, path: str | None = None, **request: Any) -> M:
+        """`_request` to `path` (the call's route unless given), its answer read into `answer`."""
+        reply = await self._request(call, path=path or call.route, **request)
+        return self._parse(answer, reply.data, call)
 
     # ------------------------------------------------------------------ the request helper
 
@@ -241,19 +254,9 @@ class UpstreamClient:
                     f"{where}: could not connect ({type(exc).__name__}).", api=self.api_name
                 )
             except (TimeoutError, httpx2.TimeoutException):
-                if not call.idempotent:
-                    raise UnknownOutcomeError(
-                        f"{where}: no answer within {seconds:g} s after the request was sent.",
-                        api=self.api_name,
-                    ) from None
-                failure = UpstreamFailure(f"{where}: no answer within {seconds:g} s.", api=self.api_name)
+                failure = self._unanswered(call, f"{where}: no answer within {seconds:g} s")
             except (httpx2.TransportError, OSError) as exc:
-                if not call.idempotent:
-                    raise UnknownOutcomeError(
-                        f"{where}: the connection failed after the request was sent ({type(exc).__name__}).",
-                        api=self.api_name,
-                    ) from None
-                failure = UpstreamFailure(f"{where}: the connection failed ({type(exc).__name__}).", api=self.api_name)
+                failure = self._unanswered(call, f"{where}: the connection failed", f" ({type(exc).__name__})")
             else:
                 status = response.status_code
                 if status in expect:
@@ -311,6 +314,13 @@ class UpstreamClient:
             now=self._clock.now(),
             secrets=self._secrets(),
         )
+
+    def _unanswered(self, call: Call, what: str, detail: str = "") -> UpstreamFailure:
+        """No answer after the request went out: a failure to retry, or for a call that must not be repeated,
+        an unknown outcome (raised)."""
+        if not call.idempotent:
+            raise UnknownOutcomeError(f"{what} after the request was sent{detail}.", api=self.api_name) from None
+        return UpstreamFailure(f"{what}{detail}.", api=self.api_name)
 
     def _success(self, call: Call, response: httpx2.Response, body: str, mapper: ErrorMapper) -> Reply:
         if body == "bytes":

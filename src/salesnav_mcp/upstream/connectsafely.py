@@ -10,17 +10,14 @@ reached upstream (see `retry.py`).
 
 from __future__ import annotations
 
-import random
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import quote
 
-import httpx2
 import pydantic
 from pydantic import SecretStr, TypeAdapter
 
-from salesnav_mcp.clock import Clock
-from salesnav_mcp.config import DEFAULT_CONNECTSAFELY_BASE_URL, Settings
+from salesnav_mcp.config import DEFAULT_CONNECTSAFELY_BASE_URL
 from salesnav_mcp.models.connectsafely import (
     MAX_ATTACHMENT_BYTES,
     MAX_PAGE_SIZE,
@@ -56,7 +53,7 @@ from salesnav_mcp.models.connectsafely import (
     WithdrawInvitationRequest,
     WithdrawInvitationResponse,
 )
-from salesnav_mcp.upstream.base import Call, UpstreamClient
+from salesnav_mcp.upstream.base import Call, ClientOptions, UpstreamClient
 from salesnav_mcp.upstream.error_mapping import map_connectsafely_error
 from salesnav_mcp.upstream.errors import UpstreamFailure, ValidationError
 
@@ -116,24 +113,15 @@ class ConnectSafelyClient(UpstreamClient):
         *,
         api_key: SecretStr | str | None = None,
         base_url: str | None = None,
-        settings: Settings | None = None,
-        http: httpx2.AsyncClient | None = None,
-        transport: httpx2.AsyncBaseTransport | None = None,
-        clock: Clock | None = None,
-        rng: random.Random | None = None,
-        sandbox: bool = False,
         connect_timeout: float = CONNECT_TIMEOUT,
+        **options: Unpack[ClientOptions],
     ) -> None:
         self._connect_timeout = connect_timeout
+        settings = options.get("settings")
         super().__init__(
             base_url=base_url or (settings.connectsafely_base_url if settings else DEFAULT_CONNECTSAFELY_BASE_URL),
             credential=api_key if api_key is not None else (settings.connectsafely_api_key if settings else None),
-            settings=settings,
-            http=http,
-            transport=transport,
-            clock=clock,
-            rng=rng,
-            sandbox=sandbox,
+            **options,
         )
 
     # ------------------------------------------------------------------ search
@@ -141,34 +129,29 @@ class ConnectSafelyClient(UpstreamClient):
     async def search_people(self, request: PeopleSearchRequest | None = None, /, **fields: Any) -> PeopleSearchResponse:
         """`POST /search/people`: keywords and `filters`, or a Sales Navigator lead-search `url`; `count`/`start` page."""
         req = self._build(PeopleSearchRequest, request, fields, "people search")
-        reply = await self._request(SEARCH_PEOPLE, path=SEARCH_PEOPLE.route, json_body=req.to_wire())
-        return self._parse(PeopleSearchResponse, reply.data, SEARCH_PEOPLE)
+        return await self._call(SEARCH_PEOPLE, PeopleSearchResponse, json_body=req.to_wire())
 
     async def search_companies(
         self, request: CompanySearchRequest | None = None, /, **fields: Any
     ) -> CompanySearchResponse:
         """`POST /search/companies`: keywords and `filters`, or a Sales Navigator account-search `url`."""
         req = self._build(CompanySearchRequest, request, fields, "company search")
-        reply = await self._request(SEARCH_COMPANIES, path=SEARCH_COMPANIES.route, json_body=req.to_wire())
-        return self._parse(CompanySearchResponse, reply.data, SEARCH_COMPANIES)
+        return await self._call(SEARCH_COMPANIES, CompanySearchResponse, json_body=req.to_wire())
 
     async def lookup_geo(self, keywords: str) -> GeoLookupResponse:
         """`POST /search/geo`: the best-matching LinkedIn geo id for a place name (NotFoundError when none)."""
         req = self._build(GeoLookupRequest, None, {"keywords": keywords}, "geo lookup")
-        reply = await self._request(GEO_LOOKUP, path=GEO_LOOKUP.route, json_body=req.to_wire())
-        return self._parse(GeoLookupResponse, reply.data, GEO_LOOKUP)
+        return await self._call(GEO_LOOKUP, GeoLookupResponse, json_body=req.to_wire())
 
     # ------------------------------------------------------------------ insights
 
     async def get_ssi(self, *, account_id: str | None = None) -> SsiResponse:
         """`GET /ssi`: Social Selling Index (NoSeatError without a seat; SessionExpiredError on upstream's 500)."""
-        reply = await self._request(SSI, path=SSI.route, params={"accountId": account_id})
-        return self._parse(SsiResponse, reply.data, SSI)
+        return await self._call(SSI, SsiResponse, params={"accountId": account_id})
 
     async def get_inmail_credits(self, *, account_id: str | None = None) -> InMailCreditsResponse:
         """`GET /inmail/credits`: balance (`in_mail_credits`), totals for Sales Navigator, and `premium_type`."""
-        reply = await self._request(INMAIL_CREDITS, path=INMAIL_CREDITS.route, params={"accountId": account_id})
-        return self._parse(InMailCreditsResponse, reply.data, INMAIL_CREDITS)
+        return await self._call(INMAIL_CREDITS, InMailCreditsResponse, params={"accountId": account_id})
 
     # ------------------------------------------------------------------ accounts
 
@@ -180,8 +163,7 @@ class ConnectSafelyClient(UpstreamClient):
 
     async def get_account_status(self, account_id: str) -> AccountStatus:
         """`GET /account/status`: AVAILABLE | IN_USE | ERROR (NotFoundError for an unknown id)."""
-        reply = await self._request(ACCOUNT_STATUS, path=ACCOUNT_STATUS.route, params={"accountId": account_id})
-        return self._parse(AccountStatus, reply.data, ACCOUNT_STATUS)
+        return await self._call(ACCOUNT_STATUS, AccountStatus, params={"accountId": account_id})
 
     async def get_quota(self, account_id: str) -> QuotaResponse:
         """`GET /account/{accountId}/quota`: per-feature usage (PROFILE_VIEW, CONNECT, SEARCH_PEOPLE, MESSAGE, ...).
@@ -189,8 +171,7 @@ class ConnectSafelyClient(UpstreamClient):
         Upstream reads it from its database, so polling it costs no LinkedIn activity.
         """
         path = f"/account/{_segment(account_id, 'accountId', self.api_name)}/quota"
-        reply = await self._request(QUOTA, path=path)
-        return self._parse(QuotaResponse, reply.data, QUOTA)
+        return await self._call(QUOTA, QuotaResponse, path=path)
 
     def _parse_accounts(self, data: Any) -> list[Account]:
         try:
@@ -223,8 +204,7 @@ class ConnectSafelyClient(UpstreamClient):
             "labelId": label_id,
             "labeledOnly": labeled_only,
         }
-        reply = await self._request(CONVERSATIONS, path=CONVERSATIONS.route, params=params)
-        return self._parse(ConversationsPage, reply.data, CONVERSATIONS)
+        return await self._call(CONVERSATIONS, ConversationsPage, params=params)
 
     async def get_messages(
         self,
@@ -246,8 +226,7 @@ class ConnectSafelyClient(UpstreamClient):
         _check_count(count)
         params = {"accountId": account_id, "count": count, "cursor": cursor, "since": since, "sync": sync}
         path = f"/conversations/{quote(conversation_urn, safe='')}/messages"
-        reply = await self._request(MESSAGES, path=path, params=params)
-        return self._parse(MessagesPage, reply.data, MESSAGES)
+        return await self._call(MESSAGES, MessagesPage, path=path, params=params)
 
     async def get_recent_messages(
         self,
@@ -266,8 +245,7 @@ class ConnectSafelyClient(UpstreamClient):
         """
         _check_count(count)
         params = {"accountId": account_id, "since": since, "count": count, "cursor": cursor}
-        reply = await self._request(RECENT_MESSAGES, path=RECENT_MESSAGES.route, params=params)
-        return self._parse(RecentMessagesPage, reply.data, RECENT_MESSAGES)
+        return await self._call(RECENT_MESSAGES, RecentMessagesPage, params=params)
 
     # ------------------------------------------------------------------ research: profiles and companies
 
@@ -280,8 +258,7 @@ class ConnectSafelyClient(UpstreamClient):
         `connection_degree` reads "1st" | "2nd" | "3rd".
         """
         req = self._build(ProfileRequest, request, fields, "profile")
-        reply = await self._request(PROFILE, path=PROFILE.route, json_body=req.to_wire())
-        return self._parse(ProfileResponse, reply.data, PROFILE)
+        return await self._call(PROFILE, ProfileResponse, json_body=req.to_wire())
 
     async def get_company_details(self, company_id: str | int, *, account_id: str | None = None) -> CompanyDetails:
         """`POST /search/companies/details`: a company page by numeric id or universal name (NotFoundError if none).
@@ -291,8 +268,8 @@ class ConnectSafelyClient(UpstreamClient):
         req = self._build(
             CompanyDetailsRequest, None, {"company_id": company_id, "account_id": account_id}, "company details"
         )
-        reply = await self._request(COMPANY_DETAILS, path=COMPANY_DETAILS.route, json_body=req.to_wire())
-        return self._parse(CompanyDetailsResponse, reply.data, COMPANY_DETAILS).company
+        found = await self._call(COMPANY_DETAILS, CompanyDetailsResponse, json_body=req.to_wire())
+        return found.company
 
     # ------------------------------------------------------------------ relationships and invitations
 
@@ -309,8 +286,7 @@ class ConnectSafelyClient(UpstreamClient):
         else:
             account = _segment(account_id, "accountId", self.api_name)
             call, path = ACCOUNT_RELATIONSHIP, f"/relationship/{account}/{profile}"
-        reply = await self._request(call, path=path)
-        return self._parse(Relationship, reply.data, call)
+        return await self._call(call, Relationship, path=path)
 
     async def send_connection_request(self, request: ConnectRequest | None = None, /, **fields: Any) -> ConnectResponse:
         """`POST /connect`: invite a person (`profile_urn` or `profile_id`, optional note of at most 300 characters).
@@ -322,13 +298,9 @@ class ConnectSafelyClient(UpstreamClient):
         profile), RateLimitedError with `retry_at` (past 90 a week; upstream then holds requests for 24 h).
         """
         req = self._build(ConnectRequest, request, fields, "connection")
-        reply = await self._request(
-            CONNECT,
-            path=CONNECT.route,
-            json_body=req.to_wire(),
-            attempt_timeout=max(self._timeout, self._connect_timeout),
+        return await self._call(
+            CONNECT, ConnectResponse, json_body=req.to_wire(), attempt_timeout=max(self._timeout, self._connect_timeout)
         )
-        return self._parse(ConnectResponse, reply.data, CONNECT)
 
     async def withdraw_invitation(
         self, profile_id: str, *, account_id: str | None = None
@@ -341,8 +313,7 @@ class ConnectSafelyClient(UpstreamClient):
         req = self._build(
             WithdrawInvitationRequest, None, {"profile_id": profile_id, "account_id": account_id}, "withdrawal"
         )
-        reply = await self._request(WITHDRAW, path=WITHDRAW.route, json_body=req.to_wire())
-        return self._parse(WithdrawInvitationResponse, reply.data, WITHDRAW)
+        return await self._call(WITHDRAW, WithdrawInvitationResponse, json_body=req.to_wire())
 
     async def list_sent_invitations(
         self, *, account_id: str | None = None, start_index: int = 0
@@ -356,24 +327,21 @@ class ConnectSafelyClient(UpstreamClient):
                 "Invalid request, nothing was sent.", fields={"startIndex": "must be >= 0"}, api=self.api_name
             )
         params = {"accountId": account_id, "startIndex": start_index}
-        reply = await self._request(SENT_INVITATIONS, path=SENT_INVITATIONS.route, params=params)
-        return self._parse(SentInvitationsPage, reply.data, SENT_INVITATIONS)
+        return await self._call(SENT_INVITATIONS, SentInvitationsPage, params=params)
 
     # ------------------------------------------------------------------ sending (never retried once it may have left)
 
     async def send_message(self, request: SendMessageRequest | None = None, /, **fields: Any) -> SendMessageResponse:
         """`POST /conversations/send`. UnknownOutcomeError when it may or may not have been sent."""
         req = self._build(SendMessageRequest, request, fields, "send")
-        reply = await self._request(SEND, path=SEND.route, json_body=req.to_wire())
-        return self._parse(SendMessageResponse, reply.data, SEND)
+        return await self._call(SEND, SendMessageResponse, json_body=req.to_wire())
 
     async def send_sales_nav_message(
         self, request: SalesNavSendRequest | None = None, /, **fields: Any
     ) -> SalesNavSendResponse:
         """`POST /sales-nav/send`: Sales Navigator message with optional `copy_to_crm`."""
         req = self._build(SalesNavSendRequest, request, fields, "Sales Navigator send")
-        reply = await self._request(SALES_NAV_SEND, path=SALES_NAV_SEND.route, json_body=req.to_wire())
-        return self._parse(SalesNavSendResponse, reply.data, SALES_NAV_SEND)
+        return await self._call(SALES_NAV_SEND, SalesNavSendResponse, json_body=req.to_wire())
 
     async def upload_attachment(
         self, content: bytes, *, filename: str, media_type: str, account_id: str | None = None
@@ -390,11 +358,8 @@ class ConnectSafelyClient(UpstreamClient):
             problems["content"] = f"{len(content)} bytes; at most {MAX_ATTACHMENT_BYTES} (20 MB)"
         if problems:
             raise ValidationError("Invalid attachment, nothing was sent.", fields=problems, api=self.api_name)
-        reply = await self._request(
-            UPLOAD,
-            path=UPLOAD.route,
-            params={"accountId": account_id, "filename": filename},
-            content=content,
-            content_type=media_type,
+        params = {"accountId": account_id, "filename": filename}
+        uploaded = await self._call(
+            UPLOAD, UploadAttachmentResponse, params=params, content=content, content_type=media_type
         )
-        return self._parse(UploadAttachmentResponse, reply.data, UPLOAD).attachment
+        return uploaded.attachment

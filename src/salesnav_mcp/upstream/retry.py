@@ -94,42 +94,45 @@ def may_retry(*, status: int, idempotent: bool, hinted: bool, retry_after_header
 # --------------------------------------------------------------------------- reading upstream's hints
 
 
+def _aware(instant: datetime) -> datetime:
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
 def parse_instant(value: Any) -> datetime | None:
     """An ISO-8601 timestamp (aware; naive taken as UTC), or None."""
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip().replace("Z", "+00:00") if value.strip().endswith("Z") else value.strip()
     try:
-        instant = datetime.fromisoformat(text)
+        return _aware(datetime.fromisoformat(text))
     except ValueError:
         return None
-    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
     """Retry-After: delta-seconds or an HTTP date."""
     if not value:
         return None
-    value = value.strip()
+    seconds = _number(value.strip())
+    if seconds is not None:
+        return now + timedelta(seconds=max(0.0, seconds))
     try:
-        return now + timedelta(seconds=max(0.0, float(value)))
-    except ValueError:
-        pass
-    try:
-        instant = parsedate_to_datetime(value)
+        return _aware(parsedate_to_datetime(value.strip()))
     except (TypeError, ValueError, IndexError):
         return parse_instant(value)
-    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 def parse_reset(value: str | None, now: datetime) -> datetime | None:
     """X-RateLimit-Reset: unix seconds (or ms), ISO-8601, or -- when small -- seconds from now."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        number = float(value)
-    except ValueError:
+    number = _number(value.strip()) if value else None
+    if number is None:
         return parse_instant(value)
     if number >= _EPOCH_MS_FLOOR:
         return datetime.fromtimestamp(number / 1000, tz=UTC)

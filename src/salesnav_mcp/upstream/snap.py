@@ -16,17 +16,15 @@ pre-signed URLs without the bearer token.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import TypeVar, Unpack
 from urllib.parse import urlsplit
 
 import httpx2
 from pydantic import SecretStr
 
-from salesnav_mcp.clock import Clock
-from salesnav_mcp.config import DEFAULT_LINKEDIN_API_BASE_URL, Settings
+from salesnav_mcp.config import DEFAULT_LINKEDIN_API_BASE_URL
 from salesnav_mcp.models.common import datetime_to_epoch_ms
 from salesnav_mcp.models.snap import (
     MAX_BATCH_KEYS,
@@ -46,7 +44,7 @@ from salesnav_mcp.models.snap import (
     SalesAccessTokenResponse,
     crm_instance_urn,
 )
-from salesnav_mcp.upstream.base import Call, UpstreamClient, path_only
+from salesnav_mcp.upstream.base import Call, ClientOptions, UpstreamClient, path_only
 from salesnav_mcp.upstream.error_mapping import map_download_error, map_restli_error
 from salesnav_mcp.upstream.errors import (
     DownloadExpiredError,
@@ -93,24 +91,15 @@ class SnapClient(UpstreamClient):
         *,
         access_token: SecretStr | str | None = None,
         base_url: str | None = None,
-        settings: Settings | None = None,
-        http: httpx2.AsyncClient | None = None,
-        transport: httpx2.AsyncBaseTransport | None = None,
-        clock: Clock | None = None,
-        rng: random.Random | None = None,
-        sandbox: bool = False,
+        **options: Unpack[ClientOptions],
     ) -> None:
+        settings = options.get("settings")
         super().__init__(
             base_url=base_url or (settings.linkedin_api_base_url if settings else DEFAULT_LINKEDIN_API_BASE_URL),
             credential=access_token
             if access_token is not None
             else (settings.linkedin_access_token if settings else None),
-            settings=settings,
-            http=http,
-            transport=transport,
-            clock=clock,
-            rng=rng,
-            sandbox=sandbox,
+            **options,
         )
 
     def _headers(self) -> dict[str, str]:
@@ -120,13 +109,11 @@ class SnapClient(UpstreamClient):
 
     async def list_contracts(self) -> ContractsResponse:
         """`GET /salesContracts?q=contractsByMember`: contracts where the member has a seat."""
-        reply = await self._request(CONTRACTS, path=CONTRACTS.route, params={"q": "contractsByMember"})
-        return self._parse(ContractsResponse, reply.data, CONTRACTS)
+        return await self._call(CONTRACTS, ContractsResponse, params={"q": "contractsByMember"})
 
     async def get_sales_access_token(self) -> SalesAccessToken:
         """`GET /salesAccessTokens?q=viewerAndDeveloperApp`: a short-lived token for the embedded profile."""
-        reply = await self._request(ACCESS_TOKEN, path=ACCESS_TOKEN.route, params={"q": "viewerAndDeveloperApp"})
-        tokens = self._parse(SalesAccessTokenResponse, reply.data, ACCESS_TOKEN)
+        tokens = await self._call(ACCESS_TOKEN, SalesAccessTokenResponse, params={"q": "viewerAndDeveloperApp"})
         if not tokens.elements:
             raise UpstreamFailure(f"{self.api_name} returned no sales access token.", api=self.api_name)
         return tokens.elements[0]
@@ -156,39 +143,35 @@ class SnapClient(UpstreamClient):
             {"contract": contract, "startAt": datetime_to_epoch_ms(start_at), "endAt": datetime_to_epoch_ms(end_at)},
             "analytics export",
         )
-        reply = await self._request(
-            EXPORT_CREATE, path=EXPORT_CREATE.route, params={"action": kind.value}, json_body=req.to_wire()
-        )
-        return self._parse(AnalyticsExportJobResponse, reply.data, EXPORT_CREATE).value
+        params = {"action": kind.value}
+        created = await self._call(EXPORT_CREATE, AnalyticsExportJobResponse, params=params, json_body=req.to_wire())
+        return created.value
 
     async def get_analytics_export(self, job_id: int, *, contract: str) -> AnalyticsExportJob:
         """`GET /salesAnalyticsExportJobs/{id}?contract=`: poll until `is_completed` (download_url) or `is_failed`."""
-        reply = await self._request(
-            EXPORT_GET, path=f"/salesAnalyticsExportJobs/{int(job_id)}", params={"contract": contract}
+        return await self._call(
+            EXPORT_GET,
+            AnalyticsExportJob,
+            path=f"/salesAnalyticsExportJobs/{int(job_id)}",
+            params={"contract": contract},
         )
-        return self._parse(AnalyticsExportJob, reply.data, EXPORT_GET)
 
     # ------------------------------------------------------------------ profile associations
 
     async def get_profile_association(self, key: ProfileAssociationKey) -> ProfileAssociation | None:
         """The Sales Navigator profile matched to one CRM record, or None when there is no confident match (404)."""
+        path = f"/salesNavigatorProfileAssociations/{key.path_segment()}"
         try:
-            reply = await self._request(
-                ASSOCIATION_GET, path=f"/salesNavigatorProfileAssociations/{key.path_segment()}"
-            )
+            return await self._call(ASSOCIATION_GET, ProfileAssociation, path=path)
         except NotFoundError:
             return None
-        return self._parse(ProfileAssociation, reply.data, ASSOCIATION_GET)
 
     async def batch_get_profile_associations(self, keys: Iterable[ProfileAssociationKey]) -> ProfileAssociationBatch:
         """Matches for any number of CRM records: split into upstream batches of <= 100, mapped back to `keys`."""
         unique = list(dict.fromkeys(keys))
         batch = ProfileAssociationBatch()
         for part in chunked(unique):
-            reply = await self._request(
-                ASSOCIATION_BATCH, path=ASSOCIATION_BATCH.route, raw_query=batch_ids_query(part)
-            )
-            raw = self._parse(BatchProfileAssociationResponse, reply.data, ASSOCIATION_BATCH)
+            raw = await self._call(ASSOCIATION_BATCH, BatchProfileAssociationResponse, raw_query=batch_ids_query(part))
             _merge_batch(batch, part, raw)
         return batch
 
@@ -226,12 +209,12 @@ class SnapClient(UpstreamClient):
 
     async def get_crm_validation_export(self, job_id: int, *, crm_instance: str) -> CrmValidationExportJob:
         """`GET /crmDataValidationExportJobs/{id}?crmInstanceId=`: PROCESSING -> COMPLETED (download_urls)."""
-        reply = await self._request(
+        return await self._call(
             CRM_EXPORT_GET,
+            CrmValidationExportJob,
             path=f"/crmDataValidationExportJobs/{int(job_id)}",
             params={"crmInstanceId": crm_instance_urn(crm_instance)},
         )
-        return self._parse(CrmValidationExportJob, reply.data, CRM_EXPORT_GET)
 
     # ------------------------------------------------------------------ export files
 

@@ -19,7 +19,7 @@ import re
 import secrets
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import anyio
 from pydantic import BaseModel, Field
@@ -32,6 +32,7 @@ ExportKind = Literal["seat", "activity", "activity_outcome", "crm_validation", "
 ANALYTICS_KINDS = frozenset({"seat", "activity", "activity_outcome"})
 JobFamily = Literal["analytics", "crm"]  # analytics exports or CRM data validation exports
 PollingState = Literal["active", "stopped", "done"]
+M = TypeVar("M", bound=BaseModel)
 
 EXPORT_URI_PREFIX = "salesnav://exports/"
 _EXPORT_ID = re.compile(r"^[a-z]+(?:-[a-z]+)*-[0-9a-f]{12}$")
@@ -107,6 +108,20 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _load(model: type[M], path: Path) -> M | None:
+    """The record in a file; None when the file is missing, half-written or not such a record."""
+    try:
+        return model.model_validate_json(path.read_bytes())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _load_all(model: type[M], folder: Path, pattern: str) -> list[M]:
+    """Every readable record in the files of `folder` matching `pattern` (the others are skipped)."""
+    found = (_load(model, path) for path in (folder.glob(pattern) if folder.is_dir() else ()))
+    return [record for record in found if record is not None]
+
+
 class ExportStore:
     """Stored export files and job records under one directory."""
 
@@ -138,15 +153,7 @@ class ExportStore:
     async def get_export(self, export_id: str) -> StoredExport | None:
         if not valid_export_id(export_id):
             return None
-        path = self.root / f"{export_id}.json"
-
-        def read() -> StoredExport | None:
-            try:
-                return StoredExport.model_validate_json(path.read_bytes())
-            except (FileNotFoundError, ValueError):
-                return None
-
-        return await anyio.to_thread.run_sync(read)
+        return await anyio.to_thread.run_sync(_load, StoredExport, self.root / f"{export_id}.json")
 
     async def read_csv(self, export_id: str) -> str | None:
         if not valid_export_id(export_id):
@@ -162,16 +169,8 @@ class ExportStore:
         return await anyio.to_thread.run_sync(read)
 
     async def list_exports(self) -> list[StoredExport]:
-        def read_all() -> list[StoredExport]:
-            found = []
-            for path in self.root.glob("*.json") if self.root.is_dir() else ():
-                try:
-                    found.append(StoredExport.model_validate_json(path.read_bytes()))
-                except ValueError:
-                    continue  # a half-written or foreign file is not an export
-            return sorted(found, key=lambda e: e.created_at, reverse=True)
-
-        return await anyio.to_thread.run_sync(read_all)
+        found = await anyio.to_thread.run_sync(_load_all, StoredExport, self.root, "*.json")
+        return sorted(found, key=lambda e: e.created_at, reverse=True)
 
     # ------------------------------------------------------------------ job records
 
@@ -189,30 +188,12 @@ class ExportStore:
         await anyio.to_thread.run_sync(write)
 
     async def get_job(self, kind: JobFamily, job_id: int, *, sandbox: bool) -> JobRecord | None:
-        path = self._job_path(kind, job_id, sandbox)
-
-        def read() -> JobRecord | None:
-            try:
-                return JobRecord.model_validate_json(path.read_bytes())
-            except (FileNotFoundError, ValueError):
-                return None
-
-        return await anyio.to_thread.run_sync(read)
+        return await anyio.to_thread.run_sync(_load, JobRecord, self._job_path(kind, job_id, sandbox))
 
     async def jobs(self, kind: JobFamily, *, sandbox: bool) -> list[JobRecord]:
-        prefix = f"{'sandbox' if sandbox else 'live'}-{kind}-"
-
-        def read_all() -> list[JobRecord]:
-            folder = self.root / "jobs"
-            found = []
-            for path in folder.glob(f"{prefix}*.json") if folder.is_dir() else ():
-                try:
-                    found.append(JobRecord.model_validate_json(path.read_bytes()))
-                except ValueError:
-                    continue
-            return sorted(found, key=lambda j: j.created_at)
-
-        return await anyio.to_thread.run_sync(read_all)
+        pattern = f"{'sandbox' if sandbox else 'live'}-{kind}-*.json"
+        found = await anyio.to_thread.run_sync(_load_all, JobRecord, self.root / "jobs", pattern)
+        return sorted(found, key=lambda j: j.created_at)
 
 
 def export_store(svc: Services) -> ExportStore:

@@ -8,7 +8,6 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
-from salesnav_mcp.models.snap import Contract
 from salesnav_mcp.operations.partner.contracts import granted_contracts
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.tools.runtime import reply, services, tool
@@ -19,15 +18,6 @@ class ContractOut(BaseModel):
     name: str
     description: str | None = None
     has_reporting_access: bool = Field(description="Analytics exports need a reporting role on the contract.")
-
-
-def contract_out(contract: Contract) -> ContractOut:
-    return ContractOut(
-        contract=contract.contract,
-        name=contract.name,
-        description=contract.description,
-        has_reporting_access=contract.has_reporting_access,
-    )
 
 
 class ContractsOut(Result):
@@ -42,7 +32,7 @@ async def list_contracts(ctx: Context) -> Annotated[CallToolResult, ContractsOut
     """List the Sales Navigator contracts the member holds a seat on and say which have reporting access
     (needed for analytics exports)."""
     svc = services(ctx)
-    contracts = [contract_out(c) for c in await granted_contracts(svc)]
+    contracts = [ContractOut.model_validate(c, from_attributes=True) for c in await granted_contracts(svc)]
     reporting = [c for c in contracts if c.has_reporting_access]
     out = ContractsOut(
         contracts=contracts,
