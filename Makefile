@@ -17,10 +17,26 @@ $(STAMP): pyproject.toml
 $(NODE_STAMP): $(NODE_TOOLS)/package.json $(NODE_TOOLS)/package-lock.json scripts/install-node-tools.sh
 	scripts/install-node-tools.sh $@
 
-.PHONY: install node-tools demo test test-fast lint bench readme
+# The views' build tools (Vite, the MCP Apps SDK, Node 22), also used by the browser tests' host page.
+VIEWS_STAMP := views/node_modules/.installed
+$(VIEWS_STAMP): views/package.json views/package-lock.json
+	cd views && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's Chromium for the browser tests (what a person sees is checked in a real browser).
+BROWSER_STAMP := $(VENV)/.browser
+$(BROWSER_STAMP): scripts/install-browser.sh
+	scripts/install-browser.sh
+	touch $@
+
+.PHONY: install node-tools views demo test test-fast lint bench readme
 install: $(STAMP)
 
-node-tools: $(NODE_STAMP)
+node-tools: $(NODE_STAMP) $(VIEWS_STAMP)
+
+# Rebuild the views shipped in the package (src/salesnav_mcp/views); a test fails while they are stale.
+views: $(VIEWS_STAMP)
+	scripts/node22.sh views/build.mjs
 
 demo: $(STAMP)
 	$(BIN)/salesnav-mcp demo
@@ -44,7 +60,7 @@ PYTEST = $(BIN)/python -m pytest -q $(1); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 # Every test, as CI runs it.
-test: lint node-tools
+test: lint node-tools $(BROWSER_STAMP)
 	$(call PYTEST)
 
 # The inner loop: no subprocesses and no Node tools (markers slow and node); `make test` runs those too.

@@ -56,9 +56,20 @@ class Settings(BaseSettings):
     salesnav_budget_warn_ratio: float = Field(default=0.8, ge=0, le=1)
     salesnav_search_per_minute: int = Field(default=30, ge=1, description="Upstream per-account search limit.")
     salesnav_search_per_day: int = Field(default=1000, ge=1)
-    salesnav_confirm_mode: Literal["elicit", "token", "strict"] = "elicit"
+    # auto: the client's dialog, else a review card, else the local approval page; strict: the dialog only;
+    # client: the dialog, else a token the model passes back (the client's own tool approval is the check).
+    salesnav_confirm_mode: Literal["auto", "strict", "client"] = "auto"
     salesnav_confirm_key: SecretStr | None = None
     salesnav_confirm_ttl: timedelta = timedelta(minutes=15)
+    # How long a tool call waits for the human's decision in a review card or page before it returns.
+    salesnav_approval_wait: timedelta = timedelta(seconds=60)
+    # A request for approval nobody decided lapses after this.
+    salesnav_approval_ttl: timedelta = timedelta(hours=24)
+    # Open the local approval page in the user's browser when something waits for approval.
+    salesnav_approval_browser: bool = True
+    # Most items one review may hold, and the pause between the sends of a batch.
+    salesnav_review_max: int = Field(default=25, ge=1, le=100)
+    salesnav_send_interval: timedelta = timedelta(seconds=2)
     salesnav_dry_run: bool = False
     salesnav_daily_new_conversations: int = Field(default=100, ge=0, le=149)
     salesnav_duplicate_window: timedelta = timedelta(days=7)
@@ -85,6 +96,9 @@ class Settings(BaseSettings):
         "salesnav_duplicate_window",
         "salesnav_sending_timeout",
         "salesnav_reservation_timeout",
+        "salesnav_approval_wait",
+        "salesnav_approval_ttl",
+        "salesnav_send_interval",
         mode="before",
     )
     @classmethod
@@ -93,6 +107,12 @@ class Settings(BaseSettings):
         if isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
             return float(value)
         return value
+
+    @field_validator("salesnav_confirm_mode", mode="before")
+    @classmethod
+    def _earlier_mode_names(cls, value: object) -> object:
+        """Earlier names: `elicit` (dialog, else token) is now `client` when kept on purpose; `token` too."""
+        return {"elicit": "client", "token": "client"}.get(value, value) if isinstance(value, str) else value
 
     @field_validator(
         "connectsafely_api_key", "linkedin_access_token", "salesnav_http_token", "salesnav_store_url", mode="before"

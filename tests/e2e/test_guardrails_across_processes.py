@@ -92,7 +92,14 @@ async def test_two_processes_never_overspend_the_budget(workdir: Path) -> None:
 
 async def test_killed_mid_send_is_unknown_and_never_sent_twice(workdir: Path) -> None:
     with sandbox_server(workdir / "sandbox", isolated_env(workdir)) as sandbox:
-        env = upstream_env(workdir, sandbox.base_url, SALESNAV_SENDING_TIMEOUT="2", SALESNAV_HTTP_TIMEOUT="60")
+        # Client mode: the send is confirmed by token, so the test can kill the process while it is on the wire.
+        env = upstream_env(
+            workdir,
+            sandbox.base_url,
+            SALESNAV_SENDING_TIMEOUT="2",
+            SALESNAV_HTTP_TIMEOUT="60",
+            SALESNAV_CONFIRM_MODE="client",
+        )
         with mcp_http_server(workdir / "b", env, "--stateless") as survivor:
             with mcp_http_server(workdir / "a", env, "--stateless") as doomed:
                 async with Client(doomed.mcp_url) as client:

@@ -94,7 +94,7 @@ def team_env(workdir: Path, sandbox_url: str, store_url: str, **extra: str) -> d
         SALESNAV_USERS_FILE=str(users_file),
         SALESNAV_STATE_KEY="team-state-key-shared-by-all-replicas-0123456789",
         SALESNAV_CONFIRM_KEY="team-confirm-key-shared-by-all-replicas-987654",
-        SALESNAV_CONFIRM_MODE="token",
+        SALESNAV_CONFIRM_MODE="client",
         SALESNAV_MONTHLY_SEARCH_BUDGET=str(BUDGET),
         SALESNAV_BUDGET_WARN_RATIO="1.0",
         SALESNAV_SENDING_TIMEOUT="2",

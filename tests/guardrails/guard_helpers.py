@@ -57,7 +57,7 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
         "salesnav_budget_warn_ratio": 0.8,
         "salesnav_search_per_minute": 30,
         "salesnav_search_per_day": 1000,
-        "salesnav_confirm_mode": "elicit",
+        "salesnav_confirm_mode": "client",
         "salesnav_confirm_key": None,
         "salesnav_dry_run": False,
         "salesnav_daily_new_conversations": 100,

@@ -77,7 +77,7 @@ async def test_every_action_is_recorded(guards, clock: ManualClock) -> None:  # 
     created = next(e for e in entries if e.kind == "draft.created")
     assert created.actor == "dana" and created.account_id == ACCOUNT and created.details["channel"] == "linkedin_inbox"
     approved = next(e for e in entries if e.kind == "confirm.approved")
-    assert approved.details["mode"] == "elicit" and approved.details["method"] == "token"
+    assert approved.details["mode"] == "client" and approved.details["method"] == "token"
 
 
 async def test_export_jsonl_and_csv(guards, clock: ManualClock) -> None:  # type: ignore[no-untyped-def]
@@ -112,7 +112,7 @@ async def test_export_filters_by_time_and_account(guards, clock: ManualClock) ->
 
 
 async def test_no_secret_ever_reaches_the_export(make_guardrails, clock: ManualClock) -> None:  # type: ignore[no-untyped-def]
-    guards = make_guardrails(connectsafely_api_key=SecretStr(CANARY), salesnav_confirm_mode="token")
+    guards = make_guardrails(connectsafely_api_key=SecretStr(CANARY), salesnav_confirm_mode="client")
     token = await full_scenario(guards, clock)
     await guards.audit.record(
         "send.failed",

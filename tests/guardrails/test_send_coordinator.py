@@ -193,7 +193,7 @@ async def test_resolve_unknown_as_sent_or_not_sent(guards: Guardrails) -> None:
 
 
 async def test_dry_run_checks_everything_but_never_calls_send_fn(make_guardrails, sender: RecordingSender) -> None:  # type: ignore[no-untyped-def]
-    guards = make_guardrails(salesnav_dry_run=True, salesnav_confirm_mode="token")
+    guards = make_guardrails(salesnav_dry_run=True, salesnav_confirm_mode="client")
     created = await new_draft(guards)
     confirmation = TokenConfirmation(created.token.token, created.draft.recipient, created.draft.text)
     result = await guards.sender.send(created.draft.id, confirmation, sender)

@@ -33,7 +33,10 @@ def make_settings(tmp_path: Any, **overrides: Any) -> Settings:
         "salesnav_sandbox": True,
         "salesnav_search_per_minute": 10_000,
         "salesnav_search_per_day": 100_000,
-        "salesnav_confirm_mode": "elicit",
+        "salesnav_confirm_mode": "auto",
+        # No browser opens in a test, and a call waiting for a human returns at once.
+        "salesnav_approval_browser": False,
+        "salesnav_approval_wait": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -88,8 +88,11 @@ async def test_do_not_contact_blocks_drafts_and_needs_the_human_to_lift(
             },
         )
         assert sent.is_error
+        # Without a dialog the removal waits for the user in the approval page; nothing changes meanwhile.
         lift = await client.call_tool("remove_do_not_contact", {"recipient": lead.profile_id})
-        assert lift.is_error and "salesnav-mcp dnc remove" in lift.content[0].text
+        assert not lift.is_error and lift.structured_content["changed"] is False, lift.content
+        assert lift.structured_content["approval_id"] and "approval page" in lift.content[0].text
+        assert len(lift.structured_content["entries"]) == 1
     async with connect(server, elicitation_callback=ScriptedHuman("accept")) as client:
         lifted = await client.call_tool("remove_do_not_contact", {"recipient": lead.profile_id})
         assert not lifted.is_error and lifted.structured_content["changed"] is True

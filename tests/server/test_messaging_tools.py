@@ -84,7 +84,22 @@ async def test_unticked_approval_sends_nothing(server: MCPServer, services: Serv
     assert not sent_to(services, lead.profile_id)
 
 
-async def test_without_elicitation_only_the_bound_token_sends(mcp_client: Client, services: Services) -> None:
+@pytest.fixture
+def client_mode(tmp_path: Any) -> Any:
+    """Settings of a server that trusts the client's own tool approval (SALESNAV_CONFIRM_MODE=client)."""
+    return make_settings(tmp_path, salesnav_confirm_mode="client")
+
+
+async def test_in_client_mode_only_the_bound_token_sends(client_mode: Any, connect: Any) -> None:
+    from salesnav_mcp.server.wiring import open_services
+
+    async with open_services(client_mode, sandbox_config=SandboxConfig(seed=7)) as services:
+        server = build_server(client_mode, services=services)
+        async with connect(server) as mcp_client:
+            await _only_the_bound_token_sends(mcp_client, services)
+
+
+async def _only_the_bound_token_sends(mcp_client: Client, services: Services) -> None:
     lead = a_lead(services)
     other = await make_draft(mcp_client, a_lead(services, degree="O").profile_id, text="Another message")
     draft = await make_draft(mcp_client, lead.profile_id)
@@ -133,7 +148,7 @@ async def test_expired_token_sends_nothing(tmp_path: Any, connect: Any) -> None:
     from salesnav_mcp.server.wiring import open_services
 
     clock = ManualClock()
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, salesnav_confirm_mode="client")
     async with open_services(settings, clock=clock, sandbox_config=SandboxConfig(seed=7)) as services:
         server = build_server(settings, services=services)
         lead = a_lead(services)

@@ -1,4 +1,4 @@
-"""Command line: `salesnav-mcp serve | sandbox | install claude | doctor | demo | budget | audit | dnc | drafts`.
+"""Command line: `salesnav-mcp serve | sandbox | install claude | doctor | demo | approvals | budget | audit | dnc | drafts`.
 
 Each subcommand is one `Command` in `COMMANDS`: a function that declares its arguments and a
 function that runs it and returns the exit status, both from the command's own module. Adding
@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from salesnav_mcp import __version__
-from salesnav_mcp.cli import admin, demo, doctor, install, sandbox, serve
+from salesnav_mcp.cli import admin, approvals, demo, doctor, install, sandbox, serve
 from salesnav_mcp.cli.common import EXIT_OK, EXIT_USAGE, CommandError
 
 # What a shell reports for a command killed by SIGPIPE (128 + 13), as `yes | head` does.
@@ -51,6 +51,11 @@ COMMANDS: dict[str, Command] = {
     ),
     "demo": Command(
         "a short prospecting session on the embedded sandbox, as a transcript", demo.configure_demo, demo.run_demo
+    ),
+    "approvals": Command(
+        "open the approval page of the server running here (what waits for your approval)",
+        approvals.configure_approvals,
+        approvals.run_approvals,
     ),
     "budget": Command(
         "show the monthly Sales Navigator search budget per account", admin.configure_budget, admin.run_budget

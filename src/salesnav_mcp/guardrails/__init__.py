@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
+from salesnav_mcp.guardrails.approvals import ApprovalRefused, Approvals
 from salesnav_mcp.guardrails.audit import AuditLog, export_audit, settings_secrets
 from salesnav_mcp.guardrails.base import Deps
 from salesnav_mcp.guardrails.budget import BudgetStatus, SearchBudget, SearchLease
@@ -18,6 +19,7 @@ from salesnav_mcp.guardrails.confirm import (
     Confirmer,
     ElicitedApproval,
     IssuedToken,
+    RecordedApproval,
     TokenConfirmation,
 )
 from salesnav_mcp.guardrails.drafts import DraftResult, Drafts
@@ -36,7 +38,7 @@ from salesnav_mcp.guardrails.pacing import Pacer
 from salesnav_mcp.guardrails.policy import DoNotContact, Policy, PolicyFinding
 from salesnav_mcp.guardrails.recipients import RecipientRef, parse_recipient, person_keys
 from salesnav_mcp.guardrails.send import SendCoordinator, SendFailure, SendResult
-from salesnav_mcp.store import ORGANISATION, DncEntry, Draft, DraftState, Person, Store
+from salesnav_mcp.store import ORGANISATION, Approval, DncEntry, Draft, DraftState, Person, Store
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Guardrails:
     confirmer: Confirmer
     drafts: Drafts
     sender: SendCoordinator
+    approvals: Approvals
 
 
 def build_guardrails(store: Store, settings: Settings, clock: Clock | None = None) -> Guardrails:
@@ -69,10 +72,15 @@ def build_guardrails(store: Store, settings: Settings, clock: Clock | None = Non
         confirmer=confirmer,
         drafts=drafts,
         sender=SendCoordinator(deps, drafts=drafts, confirmer=confirmer, policy=policy),
+        approvals=Approvals(deps),
     )
 
 
 __all__ = [
+    "Approval",
+    "ApprovalRefused",
+    "Approvals",
+    "RecordedApproval",
     "AuditLog",
     "BudgetConfirmationRequired",
     "BudgetExhausted",

@@ -8,6 +8,7 @@ Entry kinds (`kind`, all listed in KINDS), each with the account, optional actor
   send.attempt  send.sent  send.failed  send.unknown  send.dry_run  send.refused  send.repeat  send.resolved
   dnc.added  dnc.removed
   access.refused                               (a named user asked for what is not granted to them)
+  approval.requested  approval.decided         (details carry the surface and who decided)
 
 Details are scrubbed before they are stored and again on export: configured
 secrets and bearer tokens are removed from every string (`redaction.redact`),
@@ -52,6 +53,8 @@ KINDS = (
     "dnc.added",
     "dnc.removed",
     "access.refused",
+    "approval.requested",
+    "approval.decided",
 )
 REDACTED = "[redacted]"
 _SECRET_KEY = re.compile(

@@ -1,11 +1,12 @@
-"""Human confirmation of a send: elicitation decisions and HMAC confirmation tokens.
+"""Human confirmation of a send: elicitation decisions, recorded approvals and HMAC confirmation tokens.
 
 Modes (settings.salesnav_confirm_mode):
-  elicit  the tools layer asks the human through MCP elicitation and passes an
-          `ElicitedApproval`; a client that cannot elicit uses the token fallback
-          (`TokenConfirmation`). Both are accepted.
-  token   only `TokenConfirmation` is accepted.
+  auto    the human confirms through MCP elicitation (`ElicitedApproval`) or, for a client that
+          cannot show that dialog, in the review card or the approval page, which records the
+          decision in the store (`RecordedApproval`). No token is ever handed to the model.
   strict  only `ElicitedApproval` is accepted: a client that cannot elicit cannot send.
+  client  elicitation, or a token the model passes back with the recipient and exact text
+          (`TokenConfirmation`): the client's own per-call tool approval is the only human check.
 
 A token is 26 bytes, base64url without padding (35 characters):
 nonce (6) | expiry as unix seconds (4, big-endian) | HMAC-SHA256 truncated to 16 bytes.
@@ -36,7 +37,7 @@ from typing import Literal
 from salesnav_mcp.guardrails.base import Deps, Guardrail
 from salesnav_mcp.guardrails.errors import ConfirmationRefused, InvalidDraft
 from salesnav_mcp.guardrails.recipients import parse_recipient
-from salesnav_mcp.store import Draft
+from salesnav_mcp.store import Approval, Draft
 
 KEY_NAME = "confirm_key"
 _NONCE = 6
@@ -71,7 +72,15 @@ class TokenConfirmation:
         return f"TokenConfirmation(token='[redacted]', recipient={self.recipient!r}, text=<{len(self.text)} chars>)"
 
 
-Confirmation = ElicitedApproval | TokenConfirmation
+@dataclass(frozen=True)
+class RecordedApproval:
+    """A human approved the draft in a review card or the approval page; the store holds the decision."""
+
+    approval: Approval
+    actor: str | None = None
+
+
+Confirmation = ElicitedApproval | TokenConfirmation | RecordedApproval
 
 
 @dataclass(frozen=True, repr=False)
@@ -85,7 +94,7 @@ class IssuedToken:
 
 @dataclass(frozen=True)
 class VerifiedConfirmation:
-    method: Literal["elicitation", "token"]
+    method: Literal["elicitation", "token", "review_card", "approval_page"]
     mode: str
     actor: str | None
     token_digest: str | None = None  # consumed atomically when the send starts
@@ -103,7 +112,7 @@ class Confirmer(Guardrail):
 
     @property
     def issues_tokens(self) -> bool:
-        return self.mode != "strict"
+        return self.mode == "client"
 
     async def _get_key(self) -> bytes:
         if self._key is None:
@@ -122,10 +131,10 @@ class Confirmer(Guardrail):
         return hmac.new(await self._get_key(), message, hashlib.sha256).digest()[:_MAC]
 
     async def issue(self, draft: Draft) -> IssuedToken:
-        """A fresh single-use token for the draft as it is now (refused in strict mode)."""
+        """A fresh single-use token for the draft as it is now (client mode only)."""
         if not self.issues_tokens:
             raise ConfirmationRefused(
-                "strict confirmation mode: sends are confirmed only through the client's elicitation, "
+                f"{self.mode} confirmation mode: a human approves sends in a surface the model cannot drive, "
                 "so no confirmation token is issued",
                 code="mode_forbids_token",
             )
@@ -142,24 +151,41 @@ class Confirmer(Guardrail):
             raise ConfirmationRefused(self._missing_reason(), code="missing")
         if isinstance(confirmation, ElicitedApproval):
             return self._verify_elicited(draft, confirmation)
+        if isinstance(confirmation, RecordedApproval):
+            return self._verify_recorded(draft, confirmation)
         return await self._verify_token(draft, confirmation)
 
     def _missing_reason(self) -> str:
         if self.mode == "strict":
             return "the send needs the user's confirmation through the client's elicitation prompt"
-        if self.mode == "token":
-            return "the send needs the confirmation token from the draft, with the recipient and the exact text"
-        return (
-            "the send needs the user's confirmation: through the client's elicitation prompt, or with the "
-            "draft's confirmation token plus the recipient and the exact text"
+        if self.mode == "client":
+            return (
+                "the send needs the user's confirmation: through the client's elicitation prompt, or with the "
+                "draft's confirmation token plus the recipient and the exact text"
+            )
+        return "the send needs the user's approval, in the client's dialog, the review card or the approval page"
+
+    def _verify_recorded(self, draft: Draft, confirmation: RecordedApproval) -> VerifiedConfirmation:
+        approval = confirmation.approval
+        if self.mode == "strict":
+            raise ConfirmationRefused(
+                "strict confirmation mode: only the client's elicitation dialog approves a send",
+                code="mode_forbids_surface",
+            )
+        if approval.kind != "send" or approval.subject != draft.id or approval.state != "approved":
+            raise ConfirmationRefused("that approval is not an open approval of this draft", code="mismatch")
+        shown = str(approval.review.get("content_hash", ""))
+        if not hmac.compare_digest(shown.encode(), draft.content_hash.encode()):
+            raise ConfirmationRefused(
+                "the draft changed after the user approved it; it needs a new approval", code="changed"
+            )
+        return VerifiedConfirmation(
+            method=approval.surface if approval.surface in ("review_card", "approval_page") else "approval_page",  # type: ignore[arg-type]
+            mode=self.mode,
+            actor=confirmation.actor or approval.decided_by,
         )
 
     def _verify_elicited(self, draft: Draft, approval: ElicitedApproval) -> VerifiedConfirmation:
-        if self.mode == "token":
-            raise ConfirmationRefused(
-                "token confirmation mode: pass the draft's confirmation token with the recipient and the exact text",
-                code="mode_forbids_elicitation",
-            )
         if not approval.approved:
             raise ConfirmationRefused("the user declined the send", code="declined")
         if not hmac.compare_digest(approval.content_hash.encode(), draft.content_hash.encode()):
@@ -169,10 +195,10 @@ class Confirmer(Guardrail):
         return VerifiedConfirmation(method="elicitation", mode=self.mode, actor=approval.actor)
 
     async def _verify_token(self, draft: Draft, confirmation: TokenConfirmation) -> VerifiedConfirmation:
-        if self.mode == "strict":
+        if self.mode != "client":
             raise ConfirmationRefused(
-                "strict confirmation mode: tokens are not accepted; the user must confirm through the client's "
-                "elicitation prompt (this client cannot, so it cannot send)",
+                f"{self.mode} confirmation mode: tokens are not accepted; the user approves the send in the client's "
+                "dialog, the review card or the approval page",
                 code="mode_forbids_token",
             )
         raw = _decode(confirmation.token)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import anyio
 
@@ -26,6 +26,15 @@ def no_user() -> User | None:
     return None
 
 
+class ApprovalPage(Protocol):
+    """Where a human approves what waits, outside anything the model can drive (the server layer provides it)."""
+
+    async def show(self) -> str:
+        """Make the page reachable (opening it for the user where that is possible) and say where it is, in
+        words that are safe to tell the model: never a URL that grants access by itself."""
+        ...
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -37,6 +46,8 @@ class Services:
     sandbox_app: Any | None = None
     # The named user of the request being served (the server layer knows where a request keeps it).
     current_user: Callable[[], User | None] = field(default=no_user, repr=False)
+    # The approval page for clients with neither a dialog nor a review card (None: this server has none).
+    approval_page: ApprovalPage | None = field(default=None, repr=False)
     _default_account: str | None = field(default=None, repr=False)
     account_names: dict[str, str] = field(default_factory=dict, repr=False)  # labels for reviews, by account id
     _last_kept: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)

@@ -13,6 +13,7 @@ from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp import __version__
 from salesnav_mcp.config import Settings
+from salesnav_mcp.server.apps import AppsAudience, apps_extension
 from salesnav_mcp.server.completions import register_completions
 from salesnav_mcp.server.registry import build_tools, select
 from salesnav_mcp.server.state import request_state_security
@@ -69,6 +70,7 @@ def build_server(
         return current[0]
 
     selected = select(toolsets, read_only=read_only)
+    apps = apps_extension(selected.tools)
     server = MCPServer(
         SERVER_NAME,
         title="LinkedIn Sales Navigator",
@@ -80,6 +82,8 @@ def build_server(
         auth=http_auth[1] if http_auth else None,
         # SALESNAV_STATE_KEY: replicas share the key, so a dialog started on one completes on another.
         request_state_security=request_state_security(settings, SERVER_NAME),
+        extensions=[apps] if apps else None,
+        middleware=[AppsAudience(selected.tools)],
     )
     for resource in selected.resources:
         add_resource(server, resource, get_services)

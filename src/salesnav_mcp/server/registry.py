@@ -73,7 +73,12 @@ def build_tools(specs: Iterable[ToolSpec]) -> list[Tool]:
     tools = []
     for spec in specs:
         tool = Tool.from_function(
-            spec.fn, name=spec.name, title=spec.title, description=spec.description, annotations=spec.annotations
+            spec.fn,
+            name=spec.name,
+            title=spec.title,
+            description=spec.description,
+            annotations=spec.annotations,
+            meta=spec.meta,
         )
         tool.fn_metadata = ArgumentsAsSent.model_construct(**dict(tool.fn_metadata))
         tool.parameters = compact_schema(tool.parameters)

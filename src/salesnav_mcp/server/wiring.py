@@ -11,12 +11,14 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, TypeVar
 
+import anyio
 import httpx2
 
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
 from salesnav_mcp.guardrails import build_guardrails
 from salesnav_mcp.operations.services import Services
+from salesnav_mcp.server.approval_page import LocalApprovalPage
 from salesnav_mcp.server.identity import request_user
 from salesnav_mcp.store import open_store
 from salesnav_mcp.upstream.base import UpstreamClient
@@ -99,8 +101,12 @@ async def open_services(
         snap = await stack.enter_async_context(
             client(SnapClient, settings.linkedin_live, "/v2", access_token=SANDBOX_CREDENTIAL)
         )
+        # The approval page serves (on a loopback port of its own) from its first use until the services close.
+        pages = await stack.enter_async_context(anyio.create_task_group())
+        stack.callback(pages.cancel_scope.cancel)
+        page = LocalApprovalPage(settings, pages.start)
         logger.debug("services open. %s", settings.mode_summary())
-        yield Services(
+        services = Services(
             settings=settings,
             clock=clock,
             connectsafely=connectsafely,
@@ -108,4 +114,7 @@ async def open_services(
             guardrails=build_guardrails(store, settings, clock),
             sandbox_app=sandbox_app,
             current_user=request_user,
+            approval_page=page,
         )
+        page.attach(services)
+        yield services

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from salesnav_mcp.store.approvals import Approvals
 from salesnav_mcp.store.history import History
 from salesnav_mcp.store.outreach import Outreach
 from salesnav_mcp.store.people import People
 from salesnav_mcp.store.searches import Searches
 
 
-class Store(Searches, Outreach, People, History):
-    """Searches and pacing, drafts and sends, people, history; an engine supplies the transactions."""
+class Store(Searches, Outreach, People, Approvals, History):
+    """Searches and pacing, drafts and sends, people, approvals, history; an engine supplies the transactions."""

@@ -208,3 +208,38 @@ class CreditSnapshot:
     day: date
     value: int
     recorded_at: datetime
+
+
+ApprovalKind = Literal["send", "dnc_removal", "search_spend"]
+ApprovalState = Literal["pending", "approved", "rejected", "done", "expired", "superseded"]
+DecideOutcome = Literal["decided", "changed", "not_pending", "expired", "missing"]
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A request for a human's approval of one outbound action, and what became of it.
+
+    `subject` names what is approved (a draft id; a do-not-contact scope and keys; an account and a
+    search), `content_hash` what exactly the human was shown, `review` the review itself.
+    """
+
+    id: str
+    kind: ApprovalKind
+    subject: str
+    account_id: str | None
+    content_hash: str
+    review: dict[str, Any]
+    state: ApprovalState
+    requested_at: datetime
+    expires_at: datetime
+    surface: str | None = None  # where the human decided: elicitation | review_card | approval_page | cli
+    requested_by: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    outcome: dict[str, Any] | None = None  # what the approved action did
+
+
+@dataclass(frozen=True)
+class DecideResult:
+    outcome: DecideOutcome
+    approval: Approval | None

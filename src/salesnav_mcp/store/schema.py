@@ -155,12 +155,37 @@ def _version_2(t: ColumnTypes) -> list[str]:
     ]
 
 
+def _version_3(t: ColumnTypes) -> list[str]:
+    """Requests for a human's approval (a send, a do-not-contact removal, a search spend) and their decisions."""
+    return [
+        f"""CREATE TABLE approvals (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('send', 'dnc_removal', 'search_spend')),
+            subject TEXT NOT NULL,
+            account_id TEXT,
+            content_hash TEXT NOT NULL,
+            review TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'rejected', 'done', 'expired', 'superseded')),
+            surface TEXT,
+            requested_by TEXT,
+            decided_by TEXT,
+            requested_at {t.time} NOT NULL,
+            decided_at {t.time},
+            expires_at {t.time} NOT NULL,
+            outcome TEXT
+        )""",
+        "CREATE INDEX approvals_subject ON approvals (kind, subject, state)",
+        "CREATE INDEX approvals_state ON approvals (state, requested_at)",
+    ]
+
+
 def migrations(types: ColumnTypes, own: dict[int, list[str]]) -> list[Migration]:
     """Every migration for a database with these column types; `own` adds its own statements per version."""
-    return [(1, _version_1(types) + own.get(1, [])), (2, _version_2(types) + own.get(2, []))]
+    versions = (_version_1, _version_2, _version_3)
+    return [(n, build(types) + own.get(n, [])) for n, build in enumerate(versions, start=1)]
 
 
-LATEST_VERSION = 2
+LATEST_VERSION = 3
 
 
 def migrate(types: ColumnTypes, own: dict[int, list[str]], *, remedy: str) -> Script[None]:

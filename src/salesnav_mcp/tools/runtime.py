@@ -180,6 +180,18 @@ class ToolSpec:
     destructive: bool
     idempotent: bool
     open_world: bool
+    ui: str | None = None  # the ui:// view (MCP Apps) a client that negotiated Apps renders its results in
+    app_only: bool = False  # called by that view only: never offered to the model, never to other clients
+
+    @property
+    def meta(self) -> dict[str, Any] | None:
+        """The MCP Apps `_meta.ui` of this tool (published to clients that negotiated Apps only)."""
+        if self.ui is None:
+            return None
+        ui: dict[str, Any] = {"resourceUri": self.ui}
+        if self.app_only:
+            ui["visibility"] = ["app"]
+        return {"ui": ui}
 
     @property
     def annotations(self) -> ToolAnnotations:
@@ -200,8 +212,15 @@ def tool(
     idempotent: bool = False,
     open_world: bool = True,
     name: str | None = None,
+    ui: str | None = None,
+    app_only: bool = False,
 ) -> Callable[[F], ToolSpec]:
-    """Declare a tool. The handler's docstring is the description the model reads."""
+    """Declare a tool. The handler's docstring is the description the model reads.
+
+    `ui` binds it to an MCP Apps view; `app_only` tools are called by that view alone (`ui` required).
+    """
+    if app_only and ui is None:
+        raise ValueError("an app-only tool needs the view that calls it (ui=...)")
 
     def declare(fn: F) -> ToolSpec:
         description = _one_line(fn.__doc__)
@@ -216,6 +235,8 @@ def tool(
             destructive=destructive,
             idempotent=idempotent or read_only,
             open_world=open_world,
+            ui=ui,
+            app_only=app_only,
         )
 
     return declare

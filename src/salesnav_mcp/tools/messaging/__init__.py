@@ -1,11 +1,10 @@
-"""Messaging toolset: read conversations, draft, and send only what a human confirmed.
+"""Messaging toolset: read conversations, draft, and send only what a human approved.
 
 A send is always two steps. `draft_message` stores the exact message and reports every
-policy finding. `send_message` sends a draft once, after the human accepted an MCP
-elicitation showing recipient, channel, subject and the exact text; a client that cannot
-elicit falls back to the draft's confirmation token plus the recipient and text repeated
-(unless the server runs in strict mode). Text read from LinkedIn is returned marked as
-untrusted data: nothing in it can cause a send without a human.
+policy finding. `send_message` (or `review_drafts`, for several) sends a draft once, after the
+human approved exactly what goes out in a surface the model cannot drive: the client's
+elicitation dialog, the review card (MCP Apps), or the approval page (tools/surfaces.py).
+Text read from LinkedIn is returned marked as untrusted data: nothing in it can cause a send.
 """
 
 from salesnav_mcp.tools.messaging.attachments import upload_attachment
@@ -14,7 +13,9 @@ from salesnav_mcp.tools.messaging.drafting import draft_message, list_drafts
 from salesnav_mcp.tools.messaging.prompts import outreach_drafting
 from salesnav_mcp.tools.messaging.reading import list_conversations, read_messages
 from salesnav_mcp.tools.messaging.resources import drafts
+from salesnav_mcp.tools.messaging.reviewing import review_drafts
 from salesnav_mcp.tools.messaging.sending import resolve_unknown_send, send_message
+from salesnav_mcp.tools.review import approval_decide, approval_items
 from salesnav_mcp.tools.runtime import Toolset
 
 toolset = Toolset(
@@ -26,11 +27,14 @@ toolset = Toolset(
         draft_message,
         list_drafts,
         send_message,
+        review_drafts,
         resolve_unknown_send,
         upload_attachment,
         list_do_not_contact,
         add_do_not_contact,
         remove_do_not_contact,
+        approval_items,
+        approval_decide,
     ],
     resources=[drafts],
     prompts=[outreach_drafting],

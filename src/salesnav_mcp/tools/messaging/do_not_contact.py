@@ -10,10 +10,13 @@ from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
 from salesnav_mcp.operations import do_not_contact as dnc
+from salesnav_mcp.operations.approvals import request_dnc_removal
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.services import Services
-from salesnav_mcp.tools.elicit import NO_ELICITATION, can_elicit, outcome_value
+from salesnav_mcp.tools.elicit import NOT_NEEDED, can_elicit, outcome_value
+from salesnav_mcp.tools.review import REVIEW_VIEW
 from salesnav_mcp.tools.runtime import reply, resolver, services, tool
+from salesnav_mcp.tools.surfaces import await_decision, no_surface_reason, surface_for, where_to_approve
 
 
 class DncEntryOut(BaseModel):
@@ -28,10 +31,12 @@ class DncEntryOut(BaseModel):
 class DncOut(Result):
     entries: list[DncEntryOut]
     changed: bool = Field(description="Whether this call changed the list.")
+    approval_id: str | None = Field(default=None, description="The request for the user's approval, when one waits.")
 
 
-def _dnc_out(svc: Services, entries: list[dnc.ShownEntry], changed: bool) -> DncOut:
+def _dnc_out(svc: Services, entries: list[dnc.ShownEntry], changed: bool, approval_id: str | None = None) -> DncOut:
     return DncOut(
+        approval_id=approval_id,
         entries=[
             DncEntryOut(
                 recipient=e.entry.recipient,
@@ -112,14 +117,19 @@ async def _removal(ctx: Context, recipient: str, account_id: str | None) -> dnc.
 
 
 async def _dnc_removal_gate(ctx: Context, removal: Annotated[dnc.Removal, Resolve(_removal)]) -> Any:
-    if removal.review is None:
-        return None
-    if not can_elicit(ctx):
-        return NO_ELICITATION
+    if removal.review is None or not can_elicit(ctx):
+        return NOT_NEEDED
     return Elicit(removal.review.render(), RemoveApproval)
 
 
-@tool(title="Remove from do-not-contact", read_only=False, destructive=True, idempotent=True, open_world=False)
+@tool(
+    title="Remove from do-not-contact",
+    read_only=False,
+    destructive=True,
+    idempotent=True,
+    open_world=False,
+    ui=REVIEW_VIEW,
+)
 async def remove_do_not_contact(
     ctx: Context,
     recipient: Recipient,
@@ -128,20 +138,31 @@ async def remove_do_not_contact(
     account_id: ScopeAccount = None,
 ) -> Annotated[CallToolResult, DncOut]:
     """Take someone off the do-not-contact list (for every account, or the one account_id names), after the
-    user confirms it in a dialog showing the person and the entry."""
+    user approves it seeing the person and the entry (in the client's dialog, the review card or the approval
+    page; this call waits for the decision)."""
     svc = services(ctx)
     if removal.review is None:
         where = "every account" if account_id is None else f"account {account_id.strip()}"
         entries = await dnc.listed(svc)
         return reply(f"{recipient.strip()} is not on the do-not-contact list for {where}.", _dnc_out(svc, entries, False))
-    decision = outcome_value(approval)
-    if decision == NO_ELICITATION:
-        raise ToolError(
-            "Only the user can lift a do-not-contact entry and this client cannot ask them: "
-            "run `salesnav-mcp dnc remove <public id>` in a terminal."
-        )
-    if not isinstance(decision, RemoveApproval) or decision.remove is not True:
-        raise ToolError("The user did not confirm; the entry stays.")
-    removed = await dnc.remove(svc, removal)
+    surface = surface_for(ctx, svc.guardrails.confirmer.mode)
+    if surface == "elicitation":
+        decision = outcome_value(approval)
+        if not isinstance(decision, RemoveApproval) or decision.remove is not True:
+            raise ToolError("The user did not confirm; the entry stays.")
+        removed = await dnc.remove(svc, removal)
+    elif surface is None:
+        raise ToolError(f"The entry stays: {no_surface_reason()}.")
+    else:
+        request = await request_dnc_removal(svc, removal.review, scope=removal.scope, keys=removal.keys)
+        where = await where_to_approve(svc, "review_card" if surface == "review_card" else "approval_page")
+        decided = await await_decision(ctx, svc, request, where)
+        entries = await dnc.listed(svc)
+        if decided is None or decided.state == "pending":
+            out = _dnc_out(svc, entries, False, approval_id=request.id)
+            return reply(f"The entry stays until the user approves its removal in {where}.", out)
+        if decided.state != "done":
+            return reply(f"The entry stays: the user did not approve its removal ({decided.state}).", _dnc_out(svc, entries, False))
+        return reply(f"{removal.review.person} is off the do-not-contact list.", _dnc_out(svc, entries, True))
     entries = await dnc.listed(svc)
     return reply(f"{removal.review.person} is off the do-not-contact list ({len(removed)} entry removed).", _dnc_out(svc, entries, True))

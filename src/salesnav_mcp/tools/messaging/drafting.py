@@ -10,14 +10,16 @@ from pydantic import BaseModel, Field
 
 from salesnav_mcp.guardrails import Draft, DraftResult, SendResult
 from salesnav_mcp.operations import outreach
+from salesnav_mcp.operations.approvals import request_send
 from salesnav_mcp.operations.outreach import ChannelChoice
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.services import Services
-from salesnav_mcp.tools.elicit import can_elicit
 from salesnav_mcp.tools.messaging.attachments import AttachmentIn
 from salesnav_mcp.tools.messaging.reading import clip
 from salesnav_mcp.tools.params import AccountId
+from salesnav_mcp.tools.review import REVIEW_VIEW
 from salesnav_mcp.tools.runtime import reply, services, tool
+from salesnav_mcp.tools.surfaces import surface_for
 
 
 class FindingOut(BaseModel):
@@ -45,9 +47,10 @@ class DraftOut(Result):
     findings: list[FindingOut]
     sendable: bool = Field(description="No blocking finding: send_message may send it after confirmation.")
     confirmation_token: str | None = Field(
-        default=None, description="Only for clients without elicitation: pass to send_message with recipient and text."
+        default=None, description="Client confirmation mode only: pass to send_message with recipient and text."
     )
     token_expires_at: str | None = None
+    approval_id: str | None = Field(default=None, description="Its request for approval in the review card.")
 
 
 class DraftsOut(Result):
@@ -83,7 +86,7 @@ def draft_out(svc: Services, draft: Draft, findings: list[FindingOut], token: An
     )
 
 
-@tool(title="Draft a message", read_only=False, destructive=False)
+@tool(title="Draft a message", read_only=False, destructive=False, ui=REVIEW_VIEW)
 async def draft_message(
     ctx: Context,
     recipient: Annotated[
@@ -129,20 +132,30 @@ async def draft_message(
         attachments=[a.model_dump() for a in attachments],
         copy_to_crm=copy_to_crm,
     )
-    use_token = svc.guardrails.confirmer.mode == "token" or not can_elicit(ctx)
-    out = draft_out(svc, result.draft, findings_out(result), result.token if use_token else None)
+    surface = surface_for(ctx, svc.guardrails.confirmer.mode)
+    out = draft_out(svc, result.draft, findings_out(result), result.token if surface == "client" else None)
     review = await outreach.send_review(svc, result.draft)
     lines = [f"Draft {out.draft_id} stored (not sent).", *review.lines()]
     for f in out.findings:
         lines.append(f"{'BLOCKED' if f.severity == 'block' else 'Note'}: {f.message}")
     if out.sendable:
-        lines.append("To send: send_message(draft_id) asks the user to confirm.")
-        if out.confirmation_token:
-            lines.append(
-                "This client cannot show a confirmation dialog: show the user this draft; only if they approve, call "
-                "send_message with draft_id, confirmation_token, recipient and text exactly as above."
-            )
+        if surface == "review_card":
+            # The card bound to this tool shows the draft with Send and Reject right away.
+            out.approval_id = (await request_send(svc, result.draft)).id
+        lines.append(NEXT_STEP[surface or "none"])
     return reply("\n".join(lines), out)
+
+
+NEXT_STEP = {
+    "elicitation": "To send: send_message(draft_id) asks the user to confirm in a dialog.",
+    "review_card": "To send: the user approves it in the review card shown here; send_message(draft_id) waits for "
+    "their decision.",
+    "approval_page": "To send: call send_message(draft_id); the user approves it in the approval page that opens in "
+    "their browser.",
+    "client": "This client cannot show a confirmation dialog: show the user this draft; only if they approve, call "
+    "send_message with draft_id, confirmation_token, recipient and text exactly as above.",
+    "none": "It cannot be sent from this client: only a client's confirmation dialog approves sends here.",
+}
 
 
 @tool(title="List drafts", read_only=True, open_world=False)

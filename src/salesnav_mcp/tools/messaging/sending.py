@@ -10,17 +10,24 @@ from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
 from salesnav_mcp.guardrails import Draft, ElicitedApproval, TokenConfirmation
+from salesnav_mcp.operations.approvals import request_send
 from salesnav_mcp.operations.outreach import send_review
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.sending import send_draft
+from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, outcome_value
 from salesnav_mcp.tools.messaging.drafting import DraftOut, FindingOut, draft_out, findings_out
 from salesnav_mcp.tools.runtime import reply, services, tool
+from salesnav_mcp.tools.surfaces import Surface, await_decision, no_surface_reason, surface_for, where_to_approve
+
+Outcome = Literal["sent", "already_sent", "failed", "unknown", "dry_run", "awaiting_approval", "rejected", "refused"]
 
 
 class SendOut(Result):
     draft_id: str
-    outcome: Literal["sent", "already_sent", "failed", "unknown", "dry_run"]
+    outcome: Outcome = Field(
+        description="awaiting_approval: nothing sent yet, the user has not decided; rejected: the user said no"
+    )
     state: str
     recipient: str
     channel: str
@@ -28,6 +35,7 @@ class SendOut(Result):
     thread_id: str | None = None
     error: str | None = None
     warnings: list[FindingOut] = []
+    approval_id: str | None = Field(default=None, description="The request for the user's approval, when one waits.")
 
 
 class SendApproval(BaseModel):
@@ -45,25 +53,83 @@ async def _shown_draft(ctx: Context, draft_id: str) -> Draft | None:
 async def _send_gate(
     ctx: Context, shown: Annotated[Draft | None, Resolve(_shown_draft)], confirmation_token: str | None
 ) -> Any:
-    """Ask the human to approve the exact draft, unless the caller confirms by token or nothing is to be asked."""
+    """Ask the human to approve the exact draft in the client's dialog, when the client can show one."""
     svc = services(ctx)
     if shown is None or shown.state not in ("draft", "failed") or confirmation_token:
-        return NOT_NEEDED
-    if svc.guardrails.confirmer.mode == "token":
         return NOT_NEEDED
     if not can_elicit(ctx):
         return NO_ELICITATION
     return Elicit((await send_review(svc, shown)).render(), SendApproval)
 
 
-@tool(title="Send a confirmed draft", read_only=False, destructive=True)
+def _out(svc: Services, draft: Draft, outcome: Outcome, **extra: Any) -> SendOut:
+    sent = draft.result or {}
+    return SendOut(
+        draft_id=draft.id,
+        outcome=outcome,
+        state=draft.state,
+        recipient=draft.recipient_public_id or draft.recipient,
+        channel=draft.channel,
+        conversation_urn=sent.get("conversationUrn") or draft.conversation_urn,
+        thread_id=sent.get("threadId"),
+        sandbox=svc.connectsafely.sandbox,
+        **extra,
+    )
+
+
+SUMMARIES = {
+    "sent": "Sent draft {id} to {to}.",
+    "already_sent": "Draft {id} was already sent; nothing sent again.",
+    "dry_run": "Dry run: draft {id} passed every check; nothing was sent.",
+    "failed": "Not sent: {error}. The draft can be fixed and sent again.",
+    "unknown": (
+        "Outcome unknown: {error}. It may or may not have reached {to}; it will not be resent automatically. "
+        "Check LinkedIn, then record the outcome with resolve_unknown_send."
+    ),
+    "rejected": "Not sent: the user rejected draft {id} in {where}.",
+    "refused": "Not sent: {error}",
+    "awaiting_approval": (
+        "Not sent yet: draft {id} waits for the user's approval in {where}. Tell the user; nothing goes out "
+        "until they approve it there. Call send_message again later to learn the outcome."
+    ),
+}
+
+
+def _reply(out: SendOut, where: str = "") -> CallToolResult:
+    text = SUMMARIES[out.outcome].format(id=out.draft_id, to=out.recipient, error=out.error, where=where)
+    return reply(text, out)
+
+
+async def _after_review(ctx: Context, svc: Services, draft_id: str, surface: Surface) -> CallToolResult:
+    """Put the draft before the human in the review card or the approval page; wait for their decision."""
+    draft = await svc.guardrails.drafts.get(draft_id)
+    svc.require_account(draft.account_id)
+    if draft.state not in ("draft", "failed"):
+        result = await send_draft(svc, draft.id, None)  # sent: its first result; sending or unknown: refused
+        return _reply(_out(svc, result.draft, result.outcome, error=result.error))
+    approval = await request_send(svc, draft)
+    where = await where_to_approve(svc, surface)
+    decided = await await_decision(ctx, svc, approval, where)
+    latest = await svc.guardrails.drafts.get(draft_id)
+    if decided is None:
+        return _reply(_out(svc, latest, "awaiting_approval", approval_id=approval.id), where)
+    if decided.state == "rejected":
+        return _reply(_out(svc, latest, "rejected", approval_id=approval.id), where)
+    done = decided.outcome or {}
+    outcome = done.get("outcome", "awaiting_approval" if decided.state == "approved" else "refused")
+    error = done.get("message") or (None if decided.state in ("approved", "done") else f"the request {decided.state}")
+    return _reply(_out(svc, latest, outcome, error=error, approval_id=approval.id), where)
+
+
+@tool(title="Send a draft the user approved", read_only=False, destructive=True)
 async def send_message(
     ctx: Context,
     draft_id: Annotated[str, Field(description="From draft_message.", min_length=3, max_length=64)],
     shown: Annotated[Draft | None, Resolve(_shown_draft)],
     approval: Annotated[ElicitationResult[SendApproval], Resolve(_send_gate)],
     confirmation_token: Annotated[
-        str | None, Field(description="Only without elicitation: the draft's confirmation_token.", max_length=200)
+        str | None,
+        Field(description="Client confirmation mode only: the draft's confirmation_token.", max_length=200),
     ] = None,
     recipient: Annotated[
         str | None, Field(description="With confirmation_token: the draft's recipient, repeated.", max_length=200)
@@ -72,51 +138,34 @@ async def send_message(
         str | None, Field(description="With confirmation_token: the draft's exact text, repeated.", max_length=8000)
     ] = None,
 ) -> Annotated[CallToolResult, SendOut]:
-    """Send a stored draft, at most once, after the user confirms it (a dialog shows recipient and exact text).
-    Sending a sent draft again returns the first result. Never call this without the user's request to send."""
+    """Send a stored draft, at most once, after the user approves exactly what goes out (in the client's dialog,
+    the review card or the approval page; this call waits for the decision). Never call it without the user's
+    request to send."""
     svc = services(ctx)
+    mode = svc.guardrails.confirmer.mode
+    surface = surface_for(ctx, mode)
     decision = outcome_value(approval)
-    confirmation: ElicitedApproval | TokenConfirmation | None
+    confirmation: ElicitedApproval | TokenConfirmation | None = None
     if confirmation_token:
         if recipient is None or text is None:
             raise ToolError("With 'confirmation_token', also pass 'recipient' and 'text' exactly as drafted.")
         confirmation = TokenConfirmation(token=confirmation_token, recipient=recipient, text=text)
     elif isinstance(decision, SendApproval) and shown is not None:
-        confirmation = ElicitedApproval(approved=decision.send, content_hash=shown.content_hash)
+        confirmation = ElicitedApproval(approved=decision.send is True, content_hash=shown.content_hash)
     elif decision is None and shown is not None:  # declined or cancelled in the dialog
         confirmation = ElicitedApproval(approved=False, content_hash=shown.content_hash)
-    else:
-        confirmation = None
-    if confirmation is None and decision == NO_ELICITATION and svc.guardrails.confirmer.mode == "elicit":
+    elif surface is None and shown is not None and shown.state in ("draft", "failed"):
+        raise ToolError(f"Not sent: {no_surface_reason()}.")
+    elif surface == "client" and shown is not None and shown.state in ("draft", "failed"):
         raise ToolError(
             "Not sent: this client cannot show a confirmation dialog. Show the user the draft (recipient and exact "
             "text); only if they approve, call send_message again with confirmation_token, recipient and text."
         )
+    elif surface in ("review_card", "approval_page"):
+        return await _after_review(ctx, svc, draft_id.strip(), surface)
     result = await send_draft(svc, draft_id.strip(), confirmation)
-    sent = result.result or {}
-    out = SendOut(
-        draft_id=result.draft.id,
-        outcome=result.outcome,
-        state=result.draft.state,
-        recipient=result.draft.recipient,
-        channel=result.draft.channel,
-        conversation_urn=sent.get("conversationUrn") or result.draft.conversation_urn,
-        thread_id=sent.get("threadId"),
-        error=result.error,
-        warnings=findings_out(result),
-        sandbox=svc.connectsafely.sandbox,
-    )
-    summaries = {
-        "sent": f"Sent draft {out.draft_id} to {out.recipient}.",
-        "already_sent": f"Draft {out.draft_id} was already sent; nothing sent again.",
-        "dry_run": f"Dry run: draft {out.draft_id} passed every check; nothing was sent.",
-        "failed": f"Not sent: {out.error}. The draft can be fixed and sent again.",
-        "unknown": (
-            f"Outcome unknown: {out.error}. It may or may not have reached {out.recipient}; it will not be resent "
-            "automatically. Check LinkedIn, then record the outcome with resolve_unknown_send."
-        ),
-    }
-    return reply(summaries[out.outcome], out)
+    out = _out(svc, result.draft, result.outcome, error=result.error, warnings=findings_out(result))
+    return _reply(out)
 
 
 class UnknownResolution(BaseModel):

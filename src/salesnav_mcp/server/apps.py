@@ -1,0 +1,67 @@
+"""MCP Apps: the server's views as `ui://` resources, offered only to clients that negotiated the extension.
+
+The views are single HTML files built from `views/` and shipped in the package
+(`salesnav_mcp/views/*.html`), every script and style inlined, so a host renders them with no
+network access (their CSP declares no domains). A client that did not negotiate Apps sees exactly
+the tools it always saw: no `_meta.ui`, no app-only tools (and a call to one is refused as an
+unknown tool), no `ui://` resources in the list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any
+
+from mcp.server.apps import Apps, ResourceCsp, client_supports_apps
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp_types import CallToolResult, ListResourcesResult, ListToolsResult, TextContent
+
+from salesnav_mcp.tools.runtime import ToolSpec
+
+VIEW_PACKAGE = "salesnav_mcp.views"
+
+
+def view_html(uri: str) -> str:
+    """The built HTML of a `ui://salesnav/<name>.html` view, from the package."""
+    name = uri.rsplit("/", 1)[-1]
+    return resources.files(VIEW_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+
+
+def apps_extension(specs: Iterable[ToolSpec]) -> Apps | None:
+    """The Apps extension carrying the views the selected tools are bound to (None: no tool has a view)."""
+    views = sorted({spec.ui for spec in specs if spec.ui})
+    if not views:
+        return None
+    apps = Apps()
+    for uri in views:
+        # No domains: nothing in a view may load or connect to anything outside it.
+        apps.add_html_resource(uri, view_html(uri), name=uri.rsplit("/", 1)[-1], csp=ResourceCsp(), prefers_border=True)
+    return apps
+
+
+class AppsAudience:
+    """Shows what belongs to MCP Apps only to clients that negotiated it (a middleware of the low-level server)."""
+
+    def __init__(self, specs: Iterable[ToolSpec]) -> None:
+        self._app_only = frozenset(spec.name for spec in specs if spec.app_only)
+
+    async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        if ctx.method == "tools/call" and not client_supports_apps(ctx):
+            name = (ctx.params or {}).get("name") if isinstance(ctx.params, dict) else None
+            if name in self._app_only:  # answered exactly as the SDK answers a tool it does not have
+                return CallToolResult(content=[TextContent(type="text", text=f"Unknown tool: {name}")], is_error=True)
+        result = await call_next(ctx)
+        if client_supports_apps(ctx):
+            return result
+        if ctx.method == "tools/list" and isinstance(result, ListToolsResult):
+            tools = [t for t in result.tools if t.name not in self._app_only]
+            return result.model_copy(update={"tools": [_without_ui(t) for t in tools]})
+        if ctx.method == "resources/list" and isinstance(result, ListResourcesResult):
+            return result.model_copy(update={"resources": [r for r in result.resources if not r.uri.startswith("ui://")]})
+        return result
+
+
+def _without_ui(tool: Any) -> Any:
+    meta = {k: v for k, v in (tool.meta or {}).items() if k != "ui"}
+    return tool.model_copy(update={"meta": meta or None})
