@@ -99,6 +99,7 @@ def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str
         HttpOptions,
         InsecureBindError,
         ProxySettings,
+        public_base_url,
         require_safe_bind,
         serve_http,
         server_url,
@@ -118,14 +119,17 @@ def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str
     port = sock.getsockname()[1]
     url = server_url(args.host, port)
     try:
+        proxy = ProxySettings()
         if users is not None:
+            from salesnav_mcp.server.team_approvals import TeamApprovalPage
             from salesnav_mcp.server.users import users_http_auth
 
             auth_pair = users_http_auth(users, url)
+            extra: dict[str, Any] = {"team_approvals": TeamApprovalPage(settings, users, public_base_url(url, proxy))}
         else:
             auth_pair = http_auth(token, url) if token else None
-        server = _build(settings, args, toolsets, http_auth=auth_pair)
-        proxy = ProxySettings()
+            extra = {}
+        server = _build(settings, args, toolsets, http_auth=auth_pair, **extra)
         options = HttpOptions(
             host=args.host, port=port, stateless=args.stateless, cors_origins=tuple(proxy.salesnav_allowed_origins)
         )

@@ -17,6 +17,7 @@ from salesnav_mcp.server.apps import AppsAudience, apps_extension
 from salesnav_mcp.server.completions import register_completions
 from salesnav_mcp.server.registry import build_tools, select
 from salesnav_mcp.server.state import request_state_security
+from salesnav_mcp.server.team_approvals import TeamApprovalPage
 from salesnav_mcp.tools.runtime import PromptSpec, ResourceSpec
 
 logger = logging.getLogger("salesnav_mcp")
@@ -42,10 +43,12 @@ def build_server(
     toolsets: Iterable[str] | None = None,
     read_only: bool = False,
     http_auth: tuple[TokenVerifier, AuthSettings] | None = None,
+    team_approvals: TeamApprovalPage | None = None,
 ) -> MCPServer:
     """A ready MCPServer. Pass `services` to share already-open services (tests, demo).
 
-    `http_auth` protects the HTTP transport with a bearer token (see `server.auth.http_auth`).
+    `http_auth` protects the HTTP transport with a bearer token (see `server.auth.http_auth`);
+    `team_approvals` serves the team's approval page on that HTTP app, in place of the local one.
     """
     settings = settings or Settings()
     current: list[Any] = [services]  # the services of the running lifespan (static resources and completion read them)
@@ -53,16 +56,23 @@ def build_server(
     @asynccontextmanager
     async def lifespan(_server: MCPServer) -> AsyncIterator[Any]:
         if services is not None:
+            use_team_page(services)
             yield services
             return
         from salesnav_mcp.server.wiring import open_services
 
         async with open_services(settings) as opened:
+            use_team_page(opened)
             current[0] = opened
             try:
                 yield opened
             finally:
                 current[0] = None
+
+    def use_team_page(svc: Any) -> None:
+        if team_approvals is not None:
+            team_approvals.attach(svc)
+            svc.approval_page = team_approvals
 
     def get_services() -> Any:
         if current[0] is None:
@@ -90,6 +100,8 @@ def build_server(
     for prompt in selected.prompts:
         add_prompt(server, prompt)
     register_completions(server, get_services)
+    if team_approvals is not None:
+        team_approvals.mount(server)
     return server
 
 

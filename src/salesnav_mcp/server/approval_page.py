@@ -34,7 +34,7 @@ from starlette.routing import Route
 from salesnav_mcp.config import Settings
 from salesnav_mcp.guardrails import ApprovalRefused, GuardrailError
 from salesnav_mcp.operations import approvals
-from salesnav_mcp.operations.identity import User
+from salesnav_mcp.operations.identity import AccessRefused, User
 from salesnav_mcp.operations.services import Services
 
 logger = logging.getLogger("salesnav_mcp.server")
@@ -64,10 +64,10 @@ button.approve { background: #0a66c2; color: #fff; border: 1px solid #0a66c2; }
 """
 
 
-def _page(title: str, body: list[str]) -> str:
+def page_html(title: str, body: list[str]) -> str:
     return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{html.escape(title)}</title>"
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>'
         f"<style>{STYLE}</style></head><body>{''.join(body)}</body></html>"
     )
 
@@ -86,7 +86,11 @@ def render_item(item: approvals.Item, *, action: str, csrf: str) -> str:
         parts.append(f'<pre class="text">{e(item.text)}</pre>')
         parts.append('<div class="bar">└── message ends ──</div>')
     if item.state == "pending":
-        fields = _hidden("approval_id", item.approval_id) + _hidden("content_hash", item.content_hash) + _hidden("csrf", csrf)
+        fields = (
+            _hidden("approval_id", item.approval_id)
+            + _hidden("content_hash", item.content_hash)
+            + _hidden("csrf", csrf)
+        )
         approve = "Send" if item.kind == "send" else "Approve"
         parts.append(f'<form class="decide" method="post" action="{e(action)}">{fields}')
         parts.append(f'<button class="approve" name="decision" value="approve">{approve}</button>')
@@ -109,7 +113,7 @@ def render_items(items: list[approvals.Item], *, action: str, csrf: str, note: s
         if waiting
         else "<p>Nothing waits for your decision.</p>",
     ]
-    return _page("Approvals: salesnav-mcp", head + [render_item(i, action=action, csrf=csrf) for i in items])
+    return page_html("Approvals: salesnav-mcp", head + [render_item(i, action=action, csrf=csrf) for i in items])
 
 
 def secured(response: Response) -> Response:
@@ -147,6 +151,10 @@ async def decide_from_form(
             surface=surface,
             user=user,
         )
+    except AccessRefused as exc:  # (tool calls are audited by the tools runtime; the page audits its own)
+        details = {"where": surface, "target": exc.target, "reason": exc.message}
+        await svc.guardrails.audit.record("access.refused", actor=exc.user.name, details=details)
+        return f"Nothing was done: {exc}"
     except (ApprovalRefused, GuardrailError) as exc:
         return f"Nothing was done: {exc}"
     item = approvals.item_of(decided)
@@ -230,7 +238,9 @@ class LocalApprovalPage:
         page_path = f"/{self._capability}/"
 
         def allowed(request: Request) -> bool:
-            return request.headers.get("host") == host and same(request.path_params.get("capability", ""), self._capability)
+            return request.headers.get("host") == host and same(
+                request.path_params.get("capability", ""), self._capability
+            )
 
         async def page(request: Request) -> Response:
             if not allowed(request) or self._svc is None:
@@ -238,7 +248,10 @@ class LocalApprovalPage:
             items = await approvals.pending_items(self._svc, None)
             done = request.query_params.get("done")
             if done:
-                items = [*(await approvals.items(self._svc, None, [done])), *[i for i in items if i.approval_id != done]]
+                items = [
+                    *(await approvals.items(self._svc, None, [done])),
+                    *[i for i in items if i.approval_id != done],
+                ]
             note = request.query_params.get("note")
             body = render_items(items, action=f"{page_path}decide", csrf=self._csrf, note=note, who=None)
             return secured(HTMLResponse(body))

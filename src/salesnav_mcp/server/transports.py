@@ -59,6 +59,8 @@ class ProxySettings(BaseSettings):
 
     salesnav_allowed_hosts: Annotated[list[str], NoDecode] = []
     salesnav_allowed_origins: Annotated[list[str], NoDecode] = []
+    # Where people reach this server through the proxy (e.g. https://mcp.example.com); names the team approval page.
+    salesnav_public_url: str | None = None
 
     @field_validator("salesnav_allowed_hosts", "salesnav_allowed_origins", mode="before")
     @classmethod
@@ -138,6 +140,13 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 def server_url(host: str, port: int) -> str:
     return f"http://{_url_host(host)}:{port}{MCP_PATH}"
+
+
+def public_base_url(url: str, proxy: ProxySettings) -> str:
+    """The server's address as people reach it: SALESNAV_PUBLIC_URL behind a proxy, else its own (without /mcp)."""
+    if proxy.salesnav_public_url:
+        return proxy.salesnav_public_url.rstrip("/")
+    return url.removesuffix(MCP_PATH)
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@
     name = "ops"
     token = "a long random value"      # or the plain token; only its sha256 is kept in memory
     accounts = "*"                      # every account (and, unless `contracts` says otherwise, every contract)
+    approver_secret_sha256 = "..."      # signs the user in to /approvals (never the same as the token)
 
 JSON has the same shape: {"users": [{"name": ..., "token_sha256": ..., "accounts": [...] or "*", "contracts": ...}]}.
 Without `contracts` a user granted every account is granted every contract, any other user none.
@@ -51,9 +52,10 @@ class UsersFileError(ValueError):
 class UserEntry:
     user: User
     token_sha256: bytes
+    approver_sha256: bytes | None = None  # the secret that signs the user in to the approval page
 
     def __repr__(self) -> str:
-        return f"UserEntry(user={self.user!r}, token_sha256='[redacted]')"
+        return f"UserEntry(user={self.user!r}, token_sha256='[redacted]', approver_sha256='[redacted]')"
 
 
 def token_digest(token: str) -> bytes:
@@ -98,7 +100,15 @@ def parse_users(data: Any, *, source: str = "users") -> list[UserEntry]:
 def _parse_user(item: Any, where: str) -> UserEntry:
     if not isinstance(item, dict):
         raise UsersFileError(f"{where}: must be a table/object with name, token or token_sha256, and accounts")
-    unknown = set(item) - {"name", "token", "token_sha256", "accounts", "contracts"}
+    unknown = set(item) - {
+        "name",
+        "token",
+        "token_sha256",
+        "accounts",
+        "contracts",
+        "approver_secret",
+        "approver_secret_sha256",
+    }
     if unknown:
         raise UsersFileError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
     name = item.get("name")
@@ -122,9 +132,33 @@ def _parse_user(item: Any, where: str) -> UserEntry:
     accounts = _parse_grants(item.get("accounts"), f"{where}.accounts", "LinkedIn account ids", "every account")
     default_contracts = ALL_ACCOUNTS if accounts is None else []
     contracts = _parse_grants(
-        item.get("contracts", default_contracts), f"{where}.contracts", "Sales Navigator contract URNs", "every contract"
+        item.get("contracts", default_contracts),
+        f"{where}.contracts",
+        "Sales Navigator contract URNs",
+        "every contract",
     )
-    return UserEntry(User(name, accounts, contracts), digest)
+    approver = _secret_digest(item, "approver_secret", where)
+    if approver is not None and hmac.compare_digest(approver, digest):
+        raise UsersFileError(
+            f"{where}.approver_secret: must differ from the user's token (an agent holding the token must not approve)"
+        )
+    return UserEntry(User(name, accounts, contracts), digest, approver)
+
+
+def _secret_digest(item: dict[str, Any], field: str, where: str) -> bytes | None:
+    """The sha256 of `field` (given plainly or as `<field>_sha256`); None when neither is given."""
+    plain, hashed = item.get(field), item.get(f"{field}_sha256")
+    if plain is not None and hashed is not None:
+        raise UsersFileError(f"{where}: give at most one of '{field}' or '{field}_sha256'")
+    if plain is not None:
+        if not isinstance(plain, str) or len(plain.strip()) < MIN_TOKEN_LENGTH or plain != plain.strip():
+            raise UsersFileError(f"{where}.{field}: at least {MIN_TOKEN_LENGTH} characters without surrounding spaces")
+        return token_digest(plain)
+    if hashed is not None:
+        if not isinstance(hashed, str) or not _SHA256_HEX.match(hashed):
+            raise UsersFileError(f"{where}.{field}_sha256: the sha256 of the secret as 64 hex digits")
+        return bytes.fromhex(hashed)
+    return None
 
 
 def _parse_grants(value: Any, where: str, what: str, everything: str) -> frozenset[str] | None:

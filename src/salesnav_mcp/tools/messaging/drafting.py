@@ -150,8 +150,8 @@ NEXT_STEP = {
     "elicitation": "To send: send_message(draft_id) asks the user to confirm in a dialog.",
     "review_card": "To send: the user approves it in the review card shown here; send_message(draft_id) waits for "
     "their decision.",
-    "approval_page": "To send: call send_message(draft_id); the user approves it in the approval page that opens in "
-    "their browser.",
+    "approval_page": "To send: call send_message(draft_id); it puts the draft on the approval page, says where the "
+    "user approves it, and waits for their decision.",
     "client": "This client cannot show a confirmation dialog: show the user this draft; only if they approve, call "
     "send_message with draft_id, confirmation_token, recipient and text exactly as above.",
     "none": "It cannot be sent from this client: only a client's confirmation dialog approves sends here.",
