@@ -7,7 +7,11 @@ from typing import Any
 import pytest
 from mcp.server.mcpserver import MCPServer
 
+from salesnav_mcp.operations import approvals
 from salesnav_mcp.operations.services import Services
+from salesnav_mcp.sandbox import SandboxConfig
+from salesnav_mcp.server.app import build_server
+from salesnav_mcp.server.wiring import open_services
 
 from .conftest import make_settings, world
 from .elicit import ScriptedHuman
@@ -54,14 +58,50 @@ async def test_budget_warning_asks_the_human_and_the_limit_refuses(server: MCPSe
         assert "used up" in text and "resets on" in text
 
 
-async def test_budget_warning_without_elicitation_needs_explicit_confirmation(server: MCPServer, connect: Any) -> None:
+async def test_budget_warning_without_elicitation_waits_for_the_approval_page(
+    server: MCPServer, services: Services, connect: Any
+) -> None:
     async with connect(server) as client:
+        for arguments in QUERIES[:4]:
+            assert not (await client.call_tool("search_leads", arguments)).is_error
+        calls = search_calls(services)
+        waiting = await client.call_tool("search_leads", QUERIES[4])
+        assert waiting.is_error and "approval page" in waiting.content[0].text
+        assert "confirm_spend" not in waiting.content[0].text
+        # The model's own say-so spends nothing: confirm_spend counts only in client confirmation mode.
+        forced = await client.call_tool("search_leads", {**QUERIES[4], "confirm_spend": True})
+        assert forced.is_error and search_calls(services) == calls
+        assert (await client.call_tool("get_search_budget", {})).structured_content["budget"]["used"] == 4
+
+        [item] = await approvals.pending_items(services, None)
+        assert item.kind == "search_spend" and any("4 of 5" in line for line in item.lines)
+        await approvals.decide(
+            services, item.approval_id, content_hash=item.content_hash, approve=True, surface="approval_page", user=None
+        )
+        spent = await client.call_tool("search_leads", QUERIES[4])
+        assert not spent.is_error and spent.structured_content["budget"]["used"] == 5
+        # The approval was for that one search: another one past the line asks again (and the limit refuses).
+        assert await approvals.pending_items(services, None) == []
+        audit = await services.store.list_audit(limit=100, kinds=["approval.decided"])
+        assert [e.details["surface"] for e in audit] == ["approval_page"]
+
+
+async def test_budget_warning_in_client_mode_takes_confirm_spend(tmp_path: Any, connect: Any) -> None:
+    settings = make_settings(tmp_path, salesnav_monthly_search_budget=5, salesnav_confirm_mode="client")
+    async with (
+        open_services(settings, sandbox_config=SandboxConfig(seed=7)) as svc,
+        connect(build_server(settings, services=svc)) as client,
+    ):
         for arguments in QUERIES[:4]:
             assert not (await client.call_tool("search_leads", arguments)).is_error
         refused = await client.call_tool("search_leads", QUERIES[4])
         assert refused.is_error and "confirm_spend=true" in refused.content[0].text
         confirmed = await client.call_tool("search_leads", {**QUERIES[4], "confirm_spend": True})
         assert not confirmed.is_error and confirmed.structured_content["budget"]["used"] == 5
+
+
+def search_calls(services: Services) -> int:
+    return sum(counter.total for counter in world(services).search_calls.values())
 
 
 async def test_do_not_contact_blocks_drafts_and_needs_the_human_to_lift(

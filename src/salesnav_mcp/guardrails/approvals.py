@@ -122,11 +122,11 @@ class Approvals(Guardrail):
         waiting = await self._store.list_approvals(ids=ids, states=["pending"])
         return [a for a in waiting if a.expires_at > now]
 
-    async def approved(self, kind: ApprovalKind, subject: str, review: dict[str, Any]) -> Approval | None:
-        """An approval of exactly this review that nothing acted on yet."""
+    async def approved(self, kind: ApprovalKind, subject: str, review: dict[str, Any] | None = None) -> Approval | None:
+        """An approval of this subject that nothing acted on yet (of exactly this review, when one is given)."""
         found = await self._store.list_approvals(kind=kind, subject=subject, states=["approved"])
-        digest = content_digest(review)
-        return next((a for a in found if a.content_hash == digest), None)
+        digest = None if review is None else content_digest(review)
+        return next((a for a in found if digest is None or a.content_hash == digest), None)
 
     async def wait(
         self, approval_ids: list[str], *, seconds: float, tick: Callable[[float], Awaitable[None]] | None = None

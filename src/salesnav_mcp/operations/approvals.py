@@ -163,5 +163,10 @@ async def decide(
     return await svc.guardrails.approvals.finish(approval, done)
 
 
+async def approved_spend(svc: Services, account_id: str, query_key: str) -> Approval | None:
+    """An approved spend on this very search that no run used yet (the budget figures shown may have moved since)."""
+    return await svc.guardrails.approvals.approved("search_spend", f"{account_id}|{query_key}")
+
+
 async def consume_spend(svc: Services, approval: Approval) -> None:
     await svc.guardrails.approvals.finish(approval, {"outcome": "spent"})

@@ -14,8 +14,8 @@ from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from salesnav_mcp.guardrails import BudgetConfirmationRequired
-from salesnav_mcp.operations import search
+from salesnav_mcp.guardrails import Approval, BudgetConfirmationRequired, BudgetStatus
+from salesnav_mcp.operations import approvals, search
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.search import (
     RESULT_CAP,
@@ -40,6 +40,7 @@ from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, ou
 from salesnav_mcp.tools.params import AccountId
 from salesnav_mcp.tools.runtime import reply, services, tool
 from salesnav_mcp.tools.search.budget import budget_line
+from salesnav_mcp.tools.surfaces import await_decision, no_surface_reason, where_to_approve
 
 
 class LeadSearchFilters(LeadFilters):
@@ -107,9 +108,9 @@ class SpendSearch(BaseModel):
 
 async def _spend_gate(ctx: Context, account_id: str | None, confirm_spend: bool) -> Any:
     """Ask the human before a search once the budget's warning threshold is reached."""
-    if confirm_spend:
-        return NOT_NEEDED
     svc = services(ctx)
+    if confirm_spend and svc.guardrails.confirmer.mode == "client":
+        return NOT_NEEDED
     status = await svc.guardrails.budget.status(await svc.account_id(account_id))
     if not status.warn or status.remaining == 0:
         return NOT_NEEDED  # below the threshold, or at the limit (the budget refuses by itself)
@@ -126,7 +127,10 @@ SpendGate = Annotated[ElicitationResult[SpendSearch], Resolve(_spend_gate)]
 
 ConfirmSpend = Annotated[
     bool,
-    Field(description="Set true only after the user agreed to spend a search past the budget warning threshold."),
+    Field(
+        description="Client confirmation mode only: true after the user agreed to spend a search past the budget "
+        "warning threshold. Otherwise the user approves in a dialog, review card or approval page."
+    ),
 ]
 
 
@@ -147,20 +151,51 @@ async def search_and_reply(
     if decision is None or (isinstance(decision, SpendSearch) and not decision.spend):
         status = await svc.guardrails.budget.status(account)
         raise ToolError(f"Search not run: the user did not agree to spend a search. {budget_line(budget_out(status))}")
-    confirmed = confirm_spend or isinstance(decision, SpendSearch)
+    mode = svc.guardrails.confirmer.mode
+    confirmed = (confirm_spend and mode == "client") or isinstance(decision, SpendSearch)
     try:
         run = await search.run_search(
             svc, kind, url, account, max_results=max_results, confirmed=confirmed, progress=ctx.report_progress
         )
     except BudgetConfirmationRequired as exc:
         status = exc.status
-        can_ask = "" if decision == NO_ELICITATION else " (or accept the confirmation dialog)"
-        raise ToolError(
+        ask = (
             f"Search not run: it would be search {status.used + status.pending + 1} of {status.limit} this month for "
-            f"account {status.account_id} ({status.remaining} left, resets {status.resets_at:%Y-%m-%d}). "
-            f"Ask the user; if they agree, call again with confirm_spend=true{can_ask}."
-        ) from exc
+            f"account {status.account_id} ({status.remaining} left, resets {status.resets_at:%Y-%m-%d})."
+        )
+        if decision != NO_ELICITATION:
+            raise ToolError(f"{ask} The user did not agree in the dialog.") from exc
+        if mode == "client":
+            raise ToolError(f"{ask} Ask the user; if they agree, call again with confirm_spend=true.") from exc
+        if mode == "strict":
+            raise ToolError(f"{ask} {no_surface_reason()}.") from exc
+        approval = await approved_spend(ctx, svc, kind, url, account, status, ask)
+        run = await search.run_search(
+            svc, kind, url, account, max_results=max_results, confirmed=True, progress=ctx.report_progress
+        )
+        await approvals.consume_spend(svc, approval)
     return await page_reply(svc, run.search_id, 0, page_size, charged=run.charged, cached=run.cached)
+
+
+async def approved_spend(
+    ctx: Context, svc: Services, kind: SearchKind, url: str, account: str, status: BudgetStatus, ask: str
+) -> Approval:
+    """The human's approval of this spend, asked for on the approval page (waits for it); ToolError otherwise."""
+    key = search.query_key(kind, url)
+    approval = await approvals.approved_spend(svc, account, key)
+    if approval is not None:
+        return approval
+    review = approvals.spend_review(account, key, status.used + status.pending, status.limit, f"{status.resets_at:%Y-%m-%d}")
+    approval = await approvals.request_spend(svc, account, key, review)
+    where = await where_to_approve(svc, "approval_page")
+    decided = await await_decision(ctx, svc, approval, where)
+    if decided is None:
+        raise ToolError(
+            f"{ask} It waits for the user's approval in {where}. Tell the user; call again once they approved it."
+        )
+    if decided.state != "approved":
+        raise ToolError(f"Search not run: the user did not approve the spend in {where} ({decided.state}).")
+    return decided
 
 
 async def page_reply(
