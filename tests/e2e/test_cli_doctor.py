@@ -13,8 +13,7 @@ import pytest
 
 from salesnav_mcp.cli import main
 from salesnav_mcp.cli.doctor import _public_url
-
-from .processes import Running, free_port, isolated_env, run_cli, sandbox_server
+from tests.support.processes import Running, free_port, isolated_env, run_cli, sandbox_server
 
 CANARIES = {
     "CONNECTSAFELY_API_KEY": "cs-canary-A1b2C3d4",

@@ -11,8 +11,7 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
 from salesnav_mcp.tools import TOOLSETS
-
-from .processes import cli, run_cli
+from tests.support.processes import cli, run_cli
 
 pytestmark = pytest.mark.slow
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from salesnav_mcp.cli import COMMANDS, build_parser, main
-
-from .processes import LOOPBACK
+from tests.support.processes import LOOPBACK
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,6 @@ the budget, the at-most-once send, a replica killed mid-send, and one audit trai
 from __future__ import annotations
 
 import json
-import os
-import secrets
 import signal
 import time
 import urllib.request
@@ -21,23 +19,20 @@ from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import anyio
 import httpx2
-import psycopg
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID, ENTERPRISE_CONTRACT, SECOND_SALES_NAV_ACCOUNT_ID
 from salesnav_mcp.store.postgres import PostgresStore
-
-from .processes import Running, isolated_env, mcp_http_server, sandbox_server
+from tests.support.processes import Running, isolated_env, mcp_http_server, sandbox_server
+from tests.support.store import temporary_schema
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
-PG_URL = os.environ.get("SALESNAV_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BUDGET = 25
 SEARCHES = 200
 TOKENS = {
@@ -69,15 +64,8 @@ class Team:
 @pytest.fixture(scope="module")
 def pg_schema() -> Iterator[str]:
     """A throwaway schema of the real PostgreSQL server; yields a store URL using it."""
-    schema = "salesnav_e2e_" + secrets.token_hex(6)
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    try:
-        separator = "&" if "?" in PG_URL else "?"
-        yield f"{PG_URL}{separator}options={quote(f'-c search_path={schema}')}"
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    with temporary_schema(prefix="salesnav_e2e_") as url:
+        yield url
 
 
 def team_env(workdir: Path, sandbox_url: str, store_url: str, **extra: str) -> dict[str, str]:

@@ -11,12 +11,13 @@ from pathlib import Path
 import anyio
 import psycopg
 import pytest
-from guard_helpers import ACCOUNT, PG_URL, make_settings, temporary_schema
 
 from salesnav_mcp.guardrails.budget import BudgetRule
 from salesnav_mcp.store import StoreError, open_store
 from salesnav_mcp.store.postgres import PostgresStore, _lock_key
 from salesnav_mcp.store.schema import LATEST_VERSION
+from tests.support.settings import make_settings
+from tests.support.store import ACCOUNT, PG_URL, temporary_schema
 
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

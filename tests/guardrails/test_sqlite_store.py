@@ -6,10 +6,11 @@ from pathlib import Path
 
 import anyio
 import pytest
-from guard_helpers import ACCOUNT, make_settings
 
 from salesnav_mcp.store import DB_FILENAME, SQLiteStore, Store, StoreError, open_store
 from salesnav_mcp.store.schema import LATEST_VERSION
+from tests.support.settings import make_settings
+from tests.support.store import ACCOUNT
 
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

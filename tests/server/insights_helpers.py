@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from mcp import Client
 
 from salesnav_mcp.clock import ManualClock
-from salesnav_mcp.guardrails import ElicitedApproval, Person
+from salesnav_mcp.guardrails import ElicitedApproval
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import ssi as sandbox_ssi
 from salesnav_mcp.upstream.errors import UnknownOutcomeError
-
-from .conftest import world
+from tests.support.store import someone
+from tests.support.world import world
 
 
 async def read_ssi_daily(client: Client, clock: ManualClock, days: int, account_id: str | None = None) -> None:
@@ -42,13 +42,6 @@ def sandbox_ranks(services: Services, account_id: str, day: date) -> dict[str, i
 
 def pillar_scores(score: dict[str, Any]) -> dict[str, float]:
     return {s["pillar"]: s["score"] for s in score["subScores"]}
-
-
-def someone(recipient: str) -> Person:
-    """The person a recipient id names, as the operations layer resolves it for the guardrails."""
-    urn = recipient if recipient.startswith("urn:li:fsd_profile:") else f"urn:li:fsd_profile:{recipient}"
-    public_id = None if recipient.startswith("urn:") else recipient.lower()
-    return Person(urn=urn, public_id=public_id, name=None, headline=None, updated_at=datetime.now(UTC))
 
 
 async def start_new_conversation(

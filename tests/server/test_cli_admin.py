@@ -15,8 +15,7 @@ import pytest
 from salesnav_mcp.cli import main
 from salesnav_mcp.cli.admin import open_guardrails
 from salesnav_mcp.config import Settings
-
-from .insights_helpers import someone
+from tests.support.store import someone
 
 CANARY = "sk-canary-1f2e3d4c5b6a"
 

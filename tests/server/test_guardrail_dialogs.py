@@ -8,10 +8,10 @@ import pytest
 from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp.operations.services import Services
-
-from .conftest import make_settings, world
-from .elicit import ScriptedHuman
-from .test_messaging_tools import a_lead, make_draft
+from tests.server.test_messaging_tools import a_lead, make_draft
+from tests.support.elicitation import ScriptedHuman
+from tests.support.settings import SANDBOX_SERVER, make_settings
+from tests.support.world import world
 
 pytestmark = pytest.mark.anyio
 
@@ -23,7 +23,7 @@ QUERIES = [
 
 @pytest.fixture
 def settings(tmp_path: Any) -> Any:
-    return make_settings(tmp_path, salesnav_monthly_search_budget=5, salesnav_budget_warn_ratio=0.8)
+    return make_settings(tmp_path, SANDBOX_SERVER, salesnav_monthly_search_budget=5, salesnav_budget_warn_ratio=0.8)
 
 
 async def test_budget_warning_asks_the_human_and_the_limit_refuses(server: MCPServer, connect: Any) -> None:

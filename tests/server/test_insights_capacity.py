@@ -19,9 +19,8 @@ from salesnav_mcp.sandbox.data import (
     FREE_ACCOUNT_ID,
     SECOND_SALES_NAV_ACCOUNT_ID,
 )
-
-from .conftest import make_settings
-from .insights_helpers import start_new_conversation
+from tests.server.insights_helpers import start_new_conversation
+from tests.support.settings import SANDBOX_SERVER, make_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -37,7 +36,7 @@ def clock(manual_clock: ManualClock) -> ManualClock:
 
 @pytest.fixture
 def settings(tmp_path: Any) -> Settings:
-    return make_settings(tmp_path, salesnav_daily_new_conversations=CAP)
+    return make_settings(tmp_path, SANDBOX_SERVER, salesnav_daily_new_conversations=CAP)
 
 
 def people(prefix: str, n: int) -> list[str]:

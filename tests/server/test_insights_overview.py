@@ -16,9 +16,8 @@ from salesnav_mcp.sandbox.data import (
     FREE_ACCOUNT_ID,
     SECOND_SALES_NAV_ACCOUNT_ID,
 )
-
-from .conftest import world
-from .insights_helpers import new_draft, read_ssi_daily, sandbox_member_score, start_new_conversation
+from tests.server.insights_helpers import new_draft, read_ssi_daily, sandbox_member_score, start_new_conversation
+from tests.support.world import world
 
 pytestmark = pytest.mark.anyio
 

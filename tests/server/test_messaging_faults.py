@@ -9,10 +9,9 @@ from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import FaultRule, SandboxConfig
-
-from .conftest import make_settings
-from .elicit import ScriptedHuman
-from .test_messaging_tools import a_lead, make_draft, sent_to
+from tests.server.test_messaging_tools import a_lead, make_draft, sent_to
+from tests.support.elicitation import ScriptedHuman
+from tests.support.settings import SANDBOX_SERVER, make_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -27,7 +26,7 @@ def sandbox_config() -> SandboxConfig:
 
 @pytest.fixture
 def settings(tmp_path: Any) -> Any:
-    return make_settings(tmp_path, salesnav_http_timeout=0.5)
+    return make_settings(tmp_path, SANDBOX_SERVER, salesnav_http_timeout=0.5)
 
 
 async def test_timeout_after_upstream_sent_is_unknown_and_never_resent(

@@ -12,9 +12,9 @@ from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import SandboxConfig
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID
 from salesnav_mcp.server.app import build_server
-
-from .conftest import make_settings, world
-from .elicit import ScriptedHuman
+from tests.support.elicitation import ScriptedHuman
+from tests.support.settings import SANDBOX_SERVER, make_settings
+from tests.support.world import world
 
 pytestmark = pytest.mark.anyio
 
@@ -133,7 +133,7 @@ async def test_expired_token_sends_nothing(tmp_path: Any, connect: Any) -> None:
     from salesnav_mcp.server.wiring import open_services
 
     clock = ManualClock()
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, SANDBOX_SERVER)
     async with open_services(settings, clock=clock, sandbox_config=SandboxConfig(seed=7)) as services:
         server = build_server(settings, services=services)
         lead = a_lead(services)
@@ -156,7 +156,7 @@ async def test_expired_token_sends_nothing(tmp_path: Any, connect: Any) -> None:
 async def test_strict_mode_refuses_tokens(tmp_path: Any, connect: Any) -> None:
     from salesnav_mcp.server.wiring import open_services
 
-    settings = make_settings(tmp_path, salesnav_confirm_mode="strict")
+    settings = make_settings(tmp_path, SANDBOX_SERVER, salesnav_confirm_mode="strict")
     async with open_services(settings, sandbox_config=SandboxConfig(seed=7)) as services:
         server = build_server(settings, services=services)
         lead = a_lead(services)

@@ -27,8 +27,7 @@ from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import SandboxConfig
 from salesnav_mcp.sandbox.config import FaultRule
 from salesnav_mcp.server.app import build_server
-
-from .conftest import world
+from tests.support.world import world
 
 pytestmark = pytest.mark.anyio
 

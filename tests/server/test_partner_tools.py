@@ -19,8 +19,7 @@ from salesnav_mcp.sandbox import SandboxConfig
 from salesnav_mcp.sandbox.config import FaultRule
 from salesnav_mcp.sandbox.jobs import record_digest, record_matches
 from salesnav_mcp.server.app import build_server
-
-from .conftest import world
+from tests.support.world import world
 
 pytestmark = pytest.mark.anyio
 

@@ -8,8 +8,7 @@ from mcp import Client
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox.data import BUSINESS_ACCOUNT_ID
 from salesnav_mcp.sandbox.gazetteer import gazetteer
-
-from .conftest import world
+from tests.support.world import world
 
 pytestmark = pytest.mark.anyio
 

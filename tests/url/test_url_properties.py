@@ -4,20 +4,6 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from salesnav_url_strategies import (
-    KNOWN_FILTER_TYPES,
-    account_filter_data,
-    filter_types,
-    lead_filter_data,
-    li_list,
-    li_record,
-    li_scalar,
-    li_tree,
-    li_url,
-    restli_trees,
-    search_queries,
-    tricky_text,
-)
 
 from salesnav_mcp.salesnav_url import (
     AccountFilters,
@@ -31,6 +17,20 @@ from salesnav_mcp.salesnav_url import (
     parse_restli,
     parse_search_url,
     validate_search_url,
+)
+from tests.support.url_strategies import (
+    KNOWN_FILTER_TYPES,
+    account_filter_data,
+    filter_types,
+    lead_filter_data,
+    li_list,
+    li_record,
+    li_scalar,
+    li_tree,
+    li_url,
+    restli_trees,
+    search_queries,
+    tricky_text,
 )
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

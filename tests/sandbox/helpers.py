@@ -1,4 +1,4 @@
-"""Helpers shared by the sandbox tests (imported as a plain module: this folder has no __init__)."""
+"""Helpers shared by the sandbox tests: the in-process sandbox and its clients, search URLs."""
 
 from __future__ import annotations
 

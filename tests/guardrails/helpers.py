@@ -1,71 +1,17 @@
-"""Shared test helpers for the guardrail tests (plain module, importable by name)."""
+"""Helpers for the guardrail tests: the test clock's start, a recipient, a recording sender, a draft."""
 
 from __future__ import annotations
 
-import os
-import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import anyio
 
-from salesnav_mcp.config import Settings
 from salesnav_mcp.operations.sending import upstream_send
 from salesnav_mcp.store import Draft, Person
+from tests.support.store import ACCOUNT
 
-ACCOUNT = "5f0c0a1b2c3d4e5f6a7b8c90"
-OTHER_ACCOUNT = "5f0c0a1b2c3d4e5f6a7b8c91"
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-
-
-# The PostgreSQL server the store tests run against (the CI machine provides it; trust auth).
-PG_URL = os.environ.get("SALESNAV_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-BACKENDS = ("sqlite", "postgres")
-
-
-def schema_url(schema: str, base: str = PG_URL) -> str:
-    """`base` with every connection's search_path set to `schema` (tables are created there)."""
-    separator = "&" if "?" in base else "?"
-    return f"{base}{separator}options={quote(f'-c search_path={schema}')}"
-
-
-@contextmanager
-def temporary_schema(base: str = PG_URL) -> Iterator[str]:
-    """A fresh, empty schema; yields a store URL that uses it, drops it (and everything in it) after."""
-    import psycopg
-
-    schema = "salesnav_test_" + secrets.token_hex(6)
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield schema_url(schema, base)
-    finally:
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-
-
-def make_settings(data_dir: Path, **overrides: Any) -> Settings:
-    """Settings that do not depend on the machine's environment or .env file."""
-    values: dict[str, Any] = {
-        "salesnav_data_dir": data_dir,
-        "salesnav_store_url": None,
-        "salesnav_monthly_search_budget": 300,
-        "salesnav_budget_warn_ratio": 0.8,
-        "salesnav_search_per_minute": 30,
-        "salesnav_search_per_day": 1000,
-        "salesnav_confirm_mode": "elicit",
-        "salesnav_confirm_key": None,
-        "salesnav_dry_run": False,
-        "salesnav_daily_new_conversations": 100,
-        "connectsafely_api_key": None,
-        "linkedin_access_token": None,
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 class RecordingSender:
