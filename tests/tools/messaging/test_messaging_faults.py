@@ -9,9 +9,9 @@ from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import FaultRule, SandboxConfig
-from tests.server.test_messaging_tools import a_lead, make_draft, sent_to
 from tests.support.elicitation import ScriptedHuman
 from tests.support.settings import SANDBOX_SERVER, make_settings
+from tests.tools.messaging.helpers import a_lead, make_draft, sent_to
 
 pytestmark = pytest.mark.anyio
 

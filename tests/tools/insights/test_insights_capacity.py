@@ -19,8 +19,8 @@ from salesnav_mcp.sandbox.data import (
     FREE_ACCOUNT_ID,
     SECOND_SALES_NAV_ACCOUNT_ID,
 )
-from tests.server.insights_helpers import start_new_conversation
 from tests.support.settings import SANDBOX_SERVER, make_settings
+from tests.tools.insights.helpers import start_new_conversation
 
 pytestmark = pytest.mark.anyio
 

@@ -9,7 +9,7 @@ from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.operations.insights import PILLAR_NAMES
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox.data import BUSINESS_ACCOUNT_ID, DEFAULT_ACCOUNT_ID, SECOND_SALES_NAV_ACCOUNT_ID
-from tests.server.insights_helpers import read_ssi_daily, sandbox_member_score
+from tests.tools.insights.helpers import read_ssi_daily, sandbox_member_score
 
 pytestmark = pytest.mark.anyio
 

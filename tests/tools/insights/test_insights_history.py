@@ -16,8 +16,8 @@ from salesnav_mcp.operations.ssi_history import focus_pillar, summarize
 from salesnav_mcp.sandbox.data import BUSINESS_ACCOUNT_ID, DEFAULT_ACCOUNT_ID, SECOND_SALES_NAV_ACCOUNT_ID
 from salesnav_mcp.server.app import build_server
 from salesnav_mcp.store import SsiSnapshot
-from tests.server.insights_helpers import pillar_scores, read_ssi_daily, sandbox_member_score, sandbox_ranks
 from tests.support.world import world
+from tests.tools.insights.helpers import pillar_scores, read_ssi_daily, sandbox_member_score, sandbox_ranks
 
 pytestmark = pytest.mark.anyio
 

@@ -10,9 +10,9 @@ from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID
-from tests.server.test_messaging_tools import TEXT, a_lead
 from tests.support.elicitation import ScriptedHuman
 from tests.support.world import world
+from tests.tools.messaging.helpers import TEXT, a_lead
 
 pytestmark = pytest.mark.anyio
 

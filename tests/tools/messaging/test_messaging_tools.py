@@ -15,31 +15,9 @@ from salesnav_mcp.server.app import build_server
 from tests.support.elicitation import ScriptedHuman
 from tests.support.settings import SANDBOX_SERVER, make_settings
 from tests.support.world import world
+from tests.tools.messaging.helpers import TEXT, a_lead, make_draft, sent_to
 
 pytestmark = pytest.mark.anyio
-
-TEXT = "Hi! Saw your team is growing in Berlin. Open to a 20-minute call next week?"
-
-
-def a_lead(services: Services, degree: str = "S") -> Any:
-    """A lead the default account has no thread with yet."""
-    threads = {c.lead.profile_id for c in world(services).conversations_of(DEFAULT_ACCOUNT_ID)}
-    return next(
-        lead
-        for lead in world(services).leads
-        if lead.degrees.get(DEFAULT_ACCOUNT_ID) == degree and lead.profile_id not in threads
-    )
-
-
-def sent_to(services: Services, profile_id: str) -> list[Any]:
-    return [m for m in world(services).sent_messages if m.recipient == profile_id]
-
-
-async def make_draft(client: Client, recipient: str, text: str = TEXT, **extra: Any) -> dict[str, Any]:
-    result = await client.call_tool("draft_message", {"recipient": recipient, "text": text, **extra})
-    assert not result.is_error, result.content
-    return result.structured_content
-
 
 async def test_confirmed_send_goes_out_exactly_once(server: MCPServer, services: Services, connect: Any) -> None:
     lead = a_lead(services)

@@ -8,10 +8,10 @@ import pytest
 from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp.operations.services import Services
-from tests.server.test_messaging_tools import a_lead, make_draft
 from tests.support.elicitation import ScriptedHuman
 from tests.support.settings import SANDBOX_SERVER, make_settings
 from tests.support.world import world
+from tests.tools.messaging.helpers import a_lead, make_draft
 
 pytestmark = pytest.mark.anyio
 

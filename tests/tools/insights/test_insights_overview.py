@@ -16,8 +16,8 @@ from salesnav_mcp.sandbox.data import (
     FREE_ACCOUNT_ID,
     SECOND_SALES_NAV_ACCOUNT_ID,
 )
-from tests.server.insights_helpers import new_draft, read_ssi_daily, sandbox_member_score, start_new_conversation
 from tests.support.world import world
+from tests.tools.insights.helpers import new_draft, read_ssi_daily, sandbox_member_score, start_new_conversation
 
 pytestmark = pytest.mark.anyio
 
