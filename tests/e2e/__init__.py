@@ -1,0 +1,1 @@
+"""Across processes: servers over stdio and HTTP, replicas sharing a store, the Node tools, packaging."""

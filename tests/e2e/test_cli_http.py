@@ -11,8 +11,8 @@ import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from .processes import LOOPBACK, Running, isolated_env, mcp_http_server
-from .scenarios import assert_lists_and_calls_a_tool
+from tests.e2e.scenarios import assert_lists_and_calls_a_tool
+from tests.support.processes import LOOPBACK, Running, isolated_env, mcp_http_server
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,8 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
-from .processes import STOP_TIMEOUT, cli
-from .scenarios import assert_lists_and_calls_a_tool
+from tests.e2e.scenarios import assert_lists_and_calls_a_tool
+from tests.support.processes import STOP_TIMEOUT, cli
 
 pytestmark = pytest.mark.slow
 

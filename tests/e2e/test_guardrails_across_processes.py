@@ -19,8 +19,7 @@ import pytest
 from mcp import Client
 
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID
-
-from .processes import isolated_env, mcp_http_server, sandbox_server
+from tests.support.processes import isolated_env, mcp_http_server, sandbox_server
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 

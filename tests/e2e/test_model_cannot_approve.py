@@ -20,9 +20,8 @@ from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID
-
-from .attacker import attack
-from .processes import Running, cli, isolated_env, mcp_http_server, sandbox_server
+from tests.support.attacker import attack
+from tests.support.processes import Running, cli, isolated_env, mcp_http_server, sandbox_server
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .processes import Running, cli, isolated_env, mcp_http_server
+from tests.support.processes import Running, cli, isolated_env, mcp_http_server
 
 pytestmark = [pytest.mark.node, pytest.mark.slow]
 

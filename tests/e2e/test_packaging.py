@@ -20,10 +20,9 @@ from mcp.client.stdio import StdioServerParameters
 
 import salesnav_mcp
 from salesnav_mcp.tools import TOOLSETS
-
-from .processes import isolated_env
-from .scenarios import assert_lists_and_calls_a_tool
-from .test_node_tools import _node22_dir, _tool
+from tests.e2e.scenarios import assert_lists_and_calls_a_tool
+from tests.e2e.test_node_tools import _node22_dir, _tool
+from tests.support.processes import isolated_env
 
 pytestmark = pytest.mark.slow
 

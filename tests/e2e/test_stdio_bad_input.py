@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from .processes import STOP_TIMEOUT, cli, isolated_env
+from tests.support.processes import STOP_TIMEOUT, cli, isolated_env
 
 pytestmark = pytest.mark.slow
 

@@ -26,8 +26,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID, SECOND_SALES_NAV_ACCOUNT_ID
 from salesnav_mcp.store.postgres import PostgresStore
-
-from .processes import Running, isolated_env, mcp_http_server, sandbox_server
+from tests.support.processes import Running, isolated_env, mcp_http_server, sandbox_server
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 

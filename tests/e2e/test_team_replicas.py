@@ -4,7 +4,7 @@ A standalone sandbox plays both upstream APIs for all three (they run "live" aga
 what it received is what LinkedIn would have received). Named users from a users file call
 the replicas with their own bearer tokens. Every guardrail must hold across the replicas:
 the budget, the at-most-once send, a replica killed mid-send, and one audit trail naming the user.
-(How `serve` refuses an unusable team configuration is tested in-process in tests/team.)
+(How `serve` refuses an unusable team configuration is tested in-process in tests/cli/test_serve_configuration.py.)
 """
 
 from __future__ import annotations
@@ -28,8 +28,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID, ENTERPRISE_CONTRACT, SECOND_SALES_NAV_ACCOUNT_ID
 from salesnav_mcp.store.postgres import PostgresStore
-
-from .processes import Running, isolated_env, mcp_http_server, sandbox_server
+from tests.support.processes import Running, isolated_env, mcp_http_server, sandbox_server
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 

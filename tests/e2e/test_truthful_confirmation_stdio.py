@@ -13,9 +13,8 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID
-from server.elicit import ScriptedHuman
-
-from .processes import cli, isolated_env, sandbox_server
+from tests.support.elicitation import ScriptedHuman
+from tests.support.processes import cli, isolated_env, sandbox_server
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 

@@ -1,58 +1,23 @@
-"""Fixtures: a real store on each backend, a manual clock, wired guardrails.
-
-Every test using `store` (or `store_url`) runs twice: on a SQLite file in a temporary
-directory and on a fresh schema of the real PostgreSQL server (`SALESNAV_TEST_PG_URL`).
-"""
+"""Fixtures: guardrails wired on the shared test store (both backends, see tests/conftest.py), on a manual clock."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from guard_helpers import BACKENDS, START, RecordingSender, make_settings, temporary_schema
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.guardrails import Guardrails, build_guardrails
-from salesnav_mcp.store import Store, open_store
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
+from salesnav_mcp.store import Store
+from tests.guardrails.helpers import START, RecordingSender
+from tests.support.settings import make_settings
 
 
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
-@pytest.fixture
-def store_url(backend: str) -> Iterator[str | None]:
-    """SALESNAV_STORE_URL for the backend: None (SQLite in the data dir) or a throwaway PostgreSQL schema."""
-    if backend == "sqlite":
-        yield None
-        return
-    with temporary_schema() as url:
-        yield url
-
-
-@pytest.fixture
-async def store(data_dir: Path, store_url: str | None) -> AsyncIterator[Store]:
-    opened = await open_store(make_settings(data_dir, salesnav_store_url=store_url))
-    yield opened
-    await opened.close()
 
 
 GuardrailsFactory = Callable[..., Guardrails]

@@ -1,7 +1,7 @@
-"""A separate server process for the cross-process tests (run as a script, not collected).
+"""A separate server process for the cross-process tests (run as a module from the repository root, not collected).
 
-usage: mp_worker.py budget <data_dir> <tasks> <tag>
-       mp_worker.py send   <data_dir> <tasks> <draft_id> <content_hash> <send_log>
+usage: python -m tests.guardrails.mp_worker budget <data_dir> <tasks> <tag>
+       python -m tests.guardrails.mp_worker send   <data_dir> <tasks> <draft_id> <content_hash> <send_log>
 
 Opens the shared store (the SQLite file in <data_dir>, or SALESNAV_TEST_STORE_URL when set),
 prints "ready", waits for a line on stdin (so all
@@ -21,18 +21,17 @@ from typing import Any
 
 import anyio
 
-sys.path.insert(0, str(Path(__file__).parent))
-from guard_helpers import ACCOUNT, make_settings  # noqa: E402
-
-from salesnav_mcp.clock import Clock  # noqa: E402
-from salesnav_mcp.guardrails import (  # noqa: E402
+from salesnav_mcp.clock import Clock
+from salesnav_mcp.guardrails import (
     BudgetExhausted,
     ElicitedApproval,
     GuardrailError,
     Guardrails,
     build_guardrails,
 )
-from salesnav_mcp.store import Draft, open_store  # noqa: E402
+from salesnav_mcp.store import Draft, open_store
+from tests.support.settings import make_settings
+from tests.support.store import ACCOUNT
 
 
 def _append(path: Path, line: str) -> None:

@@ -7,7 +7,6 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from guard_helpers import ACCOUNT, RecordingSender, new_draft, person
 from pydantic import SecretStr
 
 from salesnav_mcp.clock import ManualClock
@@ -22,6 +21,8 @@ from salesnav_mcp.guardrails import (
 )
 from salesnav_mcp.guardrails.audit import KINDS
 from salesnav_mcp.store import SQLiteStore
+from tests.guardrails.helpers import RecordingSender, new_draft, person
+from tests.support.store import ACCOUNT
 
 pytestmark = pytest.mark.anyio
 

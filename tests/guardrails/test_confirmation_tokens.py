@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import pytest
-from guard_helpers import RECIPIENT, RECIPIENT_PUBLIC_ID, TEXT, RecordingSender, new_draft
 from pydantic import SecretStr
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.guardrails import ConfirmationRefused, ElicitedApproval, TokenConfirmation
 from salesnav_mcp.upstream.errors import ValidationError
+from tests.guardrails.helpers import RECIPIENT, RECIPIENT_PUBLIC_ID, TEXT, RecordingSender, new_draft
 
 pytestmark = pytest.mark.anyio
 

@@ -11,26 +11,30 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from guard_helpers import ACCOUNT, make_settings, new_draft
 
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.guardrails import build_guardrails
 from salesnav_mcp.store import open_store
+from tests.guardrails.helpers import new_draft
+from tests.support.settings import make_settings
+from tests.support.store import ACCOUNT
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
-WORKER = Path(__file__).with_name("mp_worker.py")
+ROOT = Path(__file__).resolve().parents[2]
+WORKER = "tests.guardrails.mp_worker"
 
 
 def run_workers(store_url: str | None, *arg_lists: list[str]) -> list[dict[str, int]]:
     env = {**os.environ, "SALESNAV_TEST_STORE_URL": store_url or ""}
     procs = [
         subprocess.Popen(
-            [sys.executable, str(WORKER), *args],
+            [sys.executable, "-m", WORKER, *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
             env=env,
+            cwd=ROOT,
         )
         for args in arg_lists
     ]

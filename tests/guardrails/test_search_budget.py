@@ -4,11 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import anyio
 import pytest
-from guard_helpers import ACCOUNT, OTHER_ACCOUNT
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.guardrails import BudgetConfirmationRequired, BudgetExhausted, Guardrails, SearchLease
 from salesnav_mcp.guardrails.budget import BudgetRule, month_key, next_month_start
+from tests.support.store import ACCOUNT, OTHER_ACCOUNT
 
 pytestmark = pytest.mark.anyio
 

@@ -4,12 +4,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from guard_helpers import ACCOUNT, OTHER_ACCOUNT, make_settings
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.guardrails import PaceLimitReached, build_guardrails
 from salesnav_mcp.guardrails.pacing import MARGIN
 from salesnav_mcp.store import open_store
+from tests.support.settings import make_settings
+from tests.support.store import ACCOUNT, OTHER_ACCOUNT
 
 pytestmark = pytest.mark.anyio
 

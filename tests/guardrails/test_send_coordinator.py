@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import anyio
 import pytest
-from guard_helpers import RecordingSender, new_draft
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.guardrails import (
@@ -28,6 +27,7 @@ from salesnav_mcp.upstream.errors import (
     ValidationError,
     proves_not_sent,
 )
+from tests.guardrails.helpers import RecordingSender, new_draft
 
 pytestmark = pytest.mark.anyio
 

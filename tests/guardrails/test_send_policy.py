@@ -4,17 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 import anyio
 import pytest
-from guard_helpers import (
-    ACCOUNT,
-    OTHER_ACCOUNT,
-    RECIPIENT,
-    RECIPIENT_PUBLIC_ID,
-    START,
-    TEXT,
-    RecordingSender,
-    new_draft,
-    person,
-)
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.guardrails import (
@@ -31,6 +20,8 @@ from salesnav_mcp.guardrails import (
 )
 from salesnav_mcp.guardrails.drafts import DraftResult
 from salesnav_mcp.store import Draft
+from tests.guardrails.helpers import RECIPIENT, RECIPIENT_PUBLIC_ID, START, TEXT, RecordingSender, new_draft, person
+from tests.support.store import ACCOUNT, OTHER_ACCOUNT
 
 pytestmark = pytest.mark.anyio
 

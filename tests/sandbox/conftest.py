@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
-from sandbox_helpers import API_KEY, RESTLI, Sandbox
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.sandbox import SandboxConfig, create_app
-
-# The sandbox's URL parser is checked against the URL tests' golden URLs and query strategies.
-sys.path.append(str(Path(__file__).parents[1] / "url"))
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
+from tests.sandbox.helpers import API_KEY, RESTLI, Sandbox
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sandbox_helpers import Sandbox, lead_url
 
 from salesnav_mcp.sandbox.data import BUSINESS_ACCOUNT_ID, FREE_ACCOUNT_ID
+from tests.sandbox.helpers import Sandbox, lead_url
 
 pytestmark = pytest.mark.anyio
 

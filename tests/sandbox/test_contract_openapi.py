@@ -21,11 +21,11 @@ import pytest
 import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-from sandbox_helpers import RESTLI
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.sandbox import SandboxConfig, create_app
 from salesnav_mcp.sandbox.jobs import record_matches
+from tests.sandbox.helpers import RESTLI
 
 pytestmark = pytest.mark.anyio
 SPEC_PATH = Path(__file__).with_name("linkedin-sales-navigator.openapi.yml")

@@ -10,10 +10,10 @@ from typing import Any
 import anyio
 import httpx2
 import pytest
-from sandbox_helpers import Sandbox
 
 from salesnav_mcp.sandbox import FaultRule, SandboxConfig, SandboxConnectionDropped, create_app
 from salesnav_mcp.sandbox.population import Lead
+from tests.sandbox.helpers import Sandbox
 
 pytestmark = pytest.mark.anyio
 SEND = "POST /linkedin/conversations/send"

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from sandbox_helpers import Sandbox
 
 from salesnav_mcp.sandbox.data import (
     BUSINESS_ACCOUNT_ID,
@@ -17,6 +16,7 @@ from salesnav_mcp.sandbox.data import (
     SECOND_SALES_NAV_ACCOUNT_ID,
 )
 from salesnav_mcp.sandbox.population import Lead
+from tests.sandbox.helpers import Sandbox
 
 pytestmark = pytest.mark.anyio
 

@@ -9,12 +9,12 @@ from urllib.parse import quote
 
 import httpx2
 import pytest
-from sandbox_helpers import Sandbox
 
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.sandbox import SandboxConfig, create_app
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID, SECOND_SALES_NAV_ACCOUNT_ID
 from salesnav_mcp.sandbox.population import Lead
+from tests.sandbox.helpers import Sandbox
 
 pytestmark = pytest.mark.anyio
 

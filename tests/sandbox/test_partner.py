@@ -11,9 +11,9 @@ from urllib.parse import quote
 
 import httpx2
 import pytest
-from sandbox_helpers import Sandbox
 
 from salesnav_mcp.sandbox.jobs import record_matches
+from tests.sandbox.helpers import Sandbox
 
 pytestmark = pytest.mark.anyio
 ENTERPRISE, PROFESSIONAL = "urn:li:salesContract:12345", "urn:li:salesContract:67890"

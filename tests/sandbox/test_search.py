@@ -7,11 +7,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sandbox_helpers import Sandbox, account_url, flt, lead_url
 
 from salesnav_mcp.salesnav_url import FilterValue, UrlFilter
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID, SECOND_SALES_NAV_ACCOUNT_ID
 from salesnav_mcp.sandbox.population import Company, Lead
+from tests.sandbox.helpers import Sandbox, account_url, flt, lead_url
 
 pytestmark = pytest.mark.anyio
 GERMANY, EUROPE, US, NORTH_AMERICA = "101282230", "100506914", "103644278", "102221843"

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from salesnav_url_strategies import li_url, search_queries
-from sandbox_helpers import Sandbox
-from test_url_golden import GOLDEN
 
 from salesnav_mcp import sandbox
 from salesnav_mcp.salesnav_url import SearchQuery, build_search_url
 from salesnav_mcp.sandbox.search_url import Choice, SearchFilter, SearchUrl, SearchUrlError, read_search_url
+from tests.sandbox.helpers import Sandbox
+from tests.support.golden_urls import GOLDEN
+from tests.support.url_strategies import li_url, search_queries
 
 PEOPLE = "https://www.linkedin.com/sales/search/people?query="
 

@@ -1,0 +1,1 @@
+"""The server (salesnav_mcp.server): registry, schemas and tool snapshots, transports, users, state key, costs."""

@@ -15,9 +15,8 @@ from salesnav_mcp.sandbox import FaultRule, SandboxConfig, create_app
 from salesnav_mcp.sandbox.data import BUSINESS_ACCOUNT_ID
 from salesnav_mcp.server.app import build_server
 from salesnav_mcp.server.wiring import open_services
-
-from .conftest import make_settings
-from .elicit import ScriptedHuman
+from tests.support.elicitation import ScriptedHuman
+from tests.support.settings import SANDBOX_SERVER, make_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -31,6 +30,7 @@ async def test_canary_credentials_never_leak(tmp_path: Any, caplog: pytest.LogCa
     caplog.set_level(logging.DEBUG)
     settings = make_settings(
         tmp_path,
+        SANDBOX_SERVER,
         salesnav_sandbox=False,
         connectsafely_api_key=API_KEY,
         connectsafely_base_url="http://upstream.test/linkedin",

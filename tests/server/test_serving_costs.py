@@ -23,8 +23,7 @@ from salesnav_mcp.sandbox import SandboxConfig
 from salesnav_mcp.server.schema import compact_schema, inline_refs
 from salesnav_mcp.server.transports import bind_socket
 from salesnav_mcp.server.wiring import open_services
-
-from .conftest import make_settings
+from tests.support.settings import SANDBOX_SERVER, make_settings
 
 
 class Score(BaseModel):
@@ -71,7 +70,7 @@ async def test_the_sandbox_world_is_built_on_first_use(tmp_path: Path, monkeypat
         return original(config)
 
     monkeypatch.setattr(salesnav_mcp.sandbox, "create_app", counting_create_app)
-    async with open_services(make_settings(tmp_path), clock=Clock()) as services:
+    async with open_services(make_settings(tmp_path, SANDBOX_SERVER), clock=Clock()) as services:
         assert built == []  # open, ready to answer initialize, no world yet
         ssi = await services.connectsafely.get_ssi(account_id=None)
         assert ssi is not None and len(built) == 1

@@ -20,8 +20,8 @@ from salesnav_mcp.config import Settings
 from salesnav_mcp.sandbox import FaultRule, SandboxConfig, create_app
 from salesnav_mcp.upstream.connectsafely import ConnectSafelyClient
 from salesnav_mcp.upstream.snap import SnapClient
-
-from .helpers import CS_BASE, SNAP_BASE, make_settings
+from tests.support.settings import make_settings
+from tests.upstream.helpers import CLIENT_SETTINGS, CS_BASE, SNAP_BASE
 
 
 @dataclass
@@ -115,11 +115,6 @@ class Upstream:
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def clock() -> ManualClock:
     return ManualClock()
 
@@ -138,7 +133,7 @@ def upstream(clock: ManualClock):
     ) -> Upstream:
         app = create_app(SandboxConfig(seed=seed, faults=list(faults), clock=clock, **config))
         transport = RecordingTransport(app)
-        cfg = settings or make_settings()
+        cfg = settings or make_settings(None, CLIENT_SETTINGS)
         cs = ConnectSafelyClient(
             settings=cfg,
             base_url=CS_BASE,

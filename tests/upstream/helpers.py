@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from salesnav_mcp.config import Settings
 from salesnav_mcp.models.connectsafely import Person
 from salesnav_mcp.upstream.connectsafely import ConnectSafelyClient
 
@@ -15,6 +14,13 @@ SNAP_BASE = "http://sandbox/v2"
 # Distinctive credentials: tests assert they never show up anywhere.
 CANARY_API_KEY = "cs-canary-Q7x9pL2-do-not-leak"
 CANARY_ACCESS_TOKEN = "li-canary-Zr42mK8-do-not-leak"
+
+# The clients under test: a short timeout, the canary credentials (`make_settings(None, CLIENT_SETTINGS, ...)`).
+CLIENT_SETTINGS: dict[str, Any] = {
+    "salesnav_http_timeout": 0.5,
+    "connectsafely_api_key": CANARY_API_KEY,
+    "linkedin_access_token": CANARY_ACCESS_TOKEN,
+}
 
 
 async def contacted_profile_ids(cs: ConnectSafelyClient, account_id: str | None = None) -> set[str]:
@@ -44,15 +50,3 @@ async def fresh_recipients(
 def record_matches(record_id: str) -> bool:
     """The agreed sandbox rule: a CRM record matches unless sha256(recordId)[0] % 5 == 0."""
     return hashlib.sha256(record_id.encode("utf-8")).digest()[0] % 5 != 0
-
-
-def make_settings(**overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "salesnav_http_timeout": 0.5,
-        "salesnav_retry_attempts": 4,
-        "salesnav_retry_max_wait": 60.0,
-        "connectsafely_api_key": CANARY_API_KEY,
-        "linkedin_access_token": CANARY_ACCESS_TOKEN,
-        **overrides,
-    }
-    return Settings(_env_file=None, **values)

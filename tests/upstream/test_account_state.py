@@ -15,8 +15,7 @@ from salesnav_mcp.sandbox.data import (
     SECOND_SALES_NAV_ACCOUNT_ID,
 )
 from salesnav_mcp.upstream.errors import NotFoundError
-
-from .helpers import fresh_recipients
+from tests.upstream.helpers import fresh_recipients
 
 pytestmark = pytest.mark.anyio
 

@@ -18,8 +18,7 @@ from salesnav_mcp.sandbox.data import (
     SECOND_SALES_NAV_ACCOUNT_ID,
 )
 from salesnav_mcp.upstream.errors import NotFoundError, ValidationError
-
-from .helpers import CANARY_API_KEY, fresh_recipients
+from tests.upstream.helpers import CANARY_API_KEY, fresh_recipients
 
 pytestmark = pytest.mark.anyio
 

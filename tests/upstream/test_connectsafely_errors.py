@@ -19,8 +19,8 @@ from salesnav_mcp.upstream.errors import (
     UpstreamFailure,
     ValidationError,
 )
-
-from .helpers import fresh_recipients, make_settings
+from tests.support.settings import make_settings
+from tests.upstream.helpers import CLIENT_SETTINGS, fresh_recipients
 
 pytestmark = pytest.mark.anyio
 
@@ -131,7 +131,7 @@ async def test_search_rate_limit_waits_until_reset(upstream, clock) -> None:
 
 
 async def test_search_rate_limit_beyond_the_bound_raises_with_retry_at(upstream, clock) -> None:
-    settings = make_settings(salesnav_retry_max_wait=30)
+    settings = make_settings(None, CLIENT_SETTINGS, salesnav_retry_max_wait=30)
     async with upstream(search_per_minute=1, settings=settings) as up:
         await up.cs.search_people(count=1)
         with pytest.raises(RateLimitedError) as info:

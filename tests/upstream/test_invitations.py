@@ -13,8 +13,8 @@ from salesnav_mcp.sandbox import FaultRule
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID, SECOND_SALES_NAV_ACCOUNT_ID
 from salesnav_mcp.upstream.connectsafely import ConnectSafelyClient
 from salesnav_mcp.upstream.errors import NotFoundError, RateLimitedError, UnknownOutcomeError, ValidationError
-
-from .helpers import CS_BASE, make_settings
+from tests.support.settings import make_settings
+from tests.upstream.helpers import CLIENT_SETTINGS, CS_BASE
 
 pytestmark = pytest.mark.anyio
 
@@ -165,7 +165,7 @@ async def test_a_connection_request_that_may_have_landed_is_never_resent(upstrea
 
 
 async def test_connect_is_allowed_a_minute_whatever_the_read_timeout(upstream) -> None:
-    settings = make_settings(salesnav_http_timeout=0.2)
+    settings = make_settings(None, CLIENT_SETTINGS, salesnav_http_timeout=0.2)
     async with upstream(settings=settings, route_latency={CONNECT: 0.5}) as up:
         lead = strangers(up, 1)[0]
         with anyio.fail_after(5):

@@ -9,8 +9,8 @@ from salesnav_mcp.sandbox import SandboxConfig, create_app
 from salesnav_mcp.upstream.connectsafely import ConnectSafelyClient
 from salesnav_mcp.upstream.http import USER_AGENT, make_http_client
 from salesnav_mcp.upstream.snap import SnapClient
-
-from .helpers import CANARY_API_KEY, CS_BASE, make_settings
+from tests.support.settings import make_settings
+from tests.upstream.helpers import CANARY_API_KEY, CLIENT_SETTINGS, CS_BASE
 
 pytestmark = pytest.mark.anyio
 
@@ -36,7 +36,9 @@ async def test_client_leaves_a_shared_http_client_open(clock) -> None:
 
 
 async def test_settings_supply_base_urls_credentials_and_limits() -> None:
-    settings = make_settings(salesnav_http_timeout=7, salesnav_retry_attempts=2, salesnav_retry_max_wait=9)
+    settings = make_settings(
+        None, CLIENT_SETTINGS, salesnav_http_timeout=7, salesnav_retry_attempts=2, salesnav_retry_max_wait=9
+    )
     async with ConnectSafelyClient(settings=settings) as cs, SnapClient(settings=settings) as snap:
         assert cs.base_url == "https://api.connectsafely.ai/linkedin"
         assert snap.base_url == "https://api.linkedin.com/v2"

@@ -8,8 +8,7 @@ import pytest
 
 from salesnav_mcp.models.connectsafely import AttachmentRef, Message
 from salesnav_mcp.upstream.errors import ValidationError
-
-from .helpers import fresh_recipients
+from tests.upstream.helpers import fresh_recipients
 
 pytestmark = pytest.mark.anyio
 

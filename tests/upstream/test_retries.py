@@ -14,8 +14,8 @@ from salesnav_mcp.upstream.errors import (
     UpstreamFailure,
 )
 from salesnav_mcp.upstream.retry import RetryPolicy
-
-from .helpers import fresh_recipients, make_settings
+from tests.support.settings import make_settings
+from tests.upstream.helpers import CLIENT_SETTINGS, fresh_recipients
 
 pytestmark = pytest.mark.anyio
 
@@ -44,7 +44,8 @@ def jitter(n: int, seed: int = 1) -> list[float]:
     ids=["retry-after", "reset-unix", "reset-iso", "hold-until", "all-three"],
 )
 async def test_read_waits_exactly_as_upstream_says(upstream, clock, rule, expected_wait) -> None:
-    async with upstream(faults=[rule], settings=make_settings(salesnav_retry_max_wait=120)) as up:
+    settings = make_settings(None, CLIENT_SETTINGS, salesnav_retry_max_wait=120)
+    async with upstream(faults=[rule], settings=settings) as up:
         ssi = await up.cs.get_ssi()
     assert ssi.member_score.overall is not None
     assert clock.slept == [expected_wait]
@@ -62,7 +63,7 @@ async def test_wait_beyond_the_bound_raises_instead_of_sleeping(upstream, clock)
 
 async def test_total_wait_is_bounded_across_attempts(upstream, clock) -> None:
     """Two 25 s waits fit in 60 s; a third would not, so the error comes with retry_at instead."""
-    settings = make_settings(salesnav_retry_max_wait=60, salesnav_retry_attempts=10)
+    settings = make_settings(None, CLIENT_SETTINGS, salesnav_retry_max_wait=60, salesnav_retry_attempts=10)
     async with upstream(faults=[FaultRule(route=SSI, kind="429", retry_after=25)], settings=settings) as up:
         with pytest.raises(RateLimitedError) as info:
             await up.cs.get_ssi()
@@ -87,7 +88,7 @@ async def test_unhinted_429s_back_off_with_full_jitter_until_attempts_run_out(up
 @pytest.mark.parametrize("kind", ["502", "503", "504", "connection_drop", "timeout"])
 async def test_transient_failure_then_success_on_a_read(upstream, clock, kind) -> None:
     rule = FaultRule(route=SSI, kind=kind, times=1, delay=5)
-    async with upstream(faults=[rule], settings=make_settings(salesnav_http_timeout=0.2)) as up:
+    async with upstream(faults=[rule], settings=make_settings(None, CLIENT_SETTINGS, salesnav_http_timeout=0.2)) as up:
         ssi = await up.cs.get_ssi()
     assert ssi.account_id
     assert clock.slept == jitter(1)
@@ -102,7 +103,7 @@ async def test_search_post_is_retried_like_a_read(upstream, clock) -> None:
 
 
 async def test_read_that_keeps_timing_out_fails_after_its_attempts(upstream) -> None:
-    settings = make_settings(salesnav_http_timeout=0.2, salesnav_retry_attempts=2)
+    settings = make_settings(None, CLIENT_SETTINGS, salesnav_http_timeout=0.2, salesnav_retry_attempts=2)
     async with upstream(faults=[FaultRule(route=SSI, kind="timeout", delay=5)], settings=settings) as up:
         with pytest.raises(UpstreamFailure, match=r"no answer within 0.2 s.*Gave up after 2 attempts"):
             await up.cs.get_ssi()
@@ -127,7 +128,7 @@ async def _send_to_fresh_connection(up) -> None:
 
 async def test_timeout_after_commit_is_unknown_outcome_and_not_retried(upstream, clock) -> None:
     rule = FaultRule(route=SEND, kind="hang_after_commit", delay=60, times=1)
-    async with upstream(faults=[rule], settings=make_settings(salesnav_http_timeout=0.2)) as up:
+    async with upstream(faults=[rule], settings=make_settings(None, CLIENT_SETTINGS, salesnav_http_timeout=0.2)) as up:
         with pytest.raises(UnknownOutcomeError, match="no answer within 0.2 s after the request was sent"):
             await _send_to_fresh_connection(up)
     assert len(up.world.sent_messages) == 1  # it did happen upstream
@@ -138,7 +139,7 @@ async def test_timeout_after_commit_is_unknown_outcome_and_not_retried(upstream,
 @pytest.mark.parametrize("kind", ["timeout", "connection_drop", "502", "503", "504", "malformed"])
 async def test_send_failures_that_may_have_landed_are_unknown_outcomes(upstream, clock, kind) -> None:
     rule = FaultRule(route=SEND, kind=kind, delay=5, times=1)
-    async with upstream(faults=[rule], settings=make_settings(salesnav_http_timeout=0.2)) as up:
+    async with upstream(faults=[rule], settings=make_settings(None, CLIENT_SETTINGS, salesnav_http_timeout=0.2)) as up:
         with pytest.raises(UnknownOutcomeError):
             await _send_to_fresh_connection(up)
     assert len(up.transport.to("/conversations/send")) == 1
@@ -172,7 +173,7 @@ async def test_sales_nav_send_and_upload_follow_the_same_rule(upstream) -> None:
         FaultRule(route="POST /linkedin/sales-nav/send", kind="hang_after_commit", delay=60, times=1),
         FaultRule(route="POST /linkedin/conversations/upload-attachment", kind="hang_after_commit", delay=60, times=1),
     ]
-    async with upstream(faults=faults, settings=make_settings(salesnav_http_timeout=0.2)) as up:
+    async with upstream(faults=faults, settings=make_settings(None, CLIENT_SETTINGS, salesnav_http_timeout=0.2)) as up:
         thread = next(c for c in (await up.cs.list_conversations(count=100)).conversations if c.is_sales_navigator)
         with pytest.raises(UnknownOutcomeError):
             await up.cs.send_sales_nav_message(body="hi", thread_id=thread.sales_nav_thread_id)
@@ -205,7 +206,7 @@ async def test_partner_export_create_is_not_repeated(upstream, clock) -> None:
 
 async def test_partner_export_create_timeout_after_commit_is_unknown(upstream) -> None:
     faults = [FaultRule(route="POST /v2/crmDataValidationExportJobs", kind="hang_after_commit", delay=60, times=1)]
-    async with upstream(faults=faults, settings=make_settings(salesnav_http_timeout=0.2)) as up:
+    async with upstream(faults=faults, settings=make_settings(None, CLIENT_SETTINGS, salesnav_http_timeout=0.2)) as up:
         with pytest.raises(UnknownOutcomeError):
             await up.snap.create_crm_validation_export("sf-1", export_start_at=0)
     assert len(up.world.crm_jobs) == 1 and len(up.transport.exchanges) == 1

@@ -20,8 +20,8 @@ from salesnav_mcp.sandbox.data import (
 from salesnav_mcp.upstream import errors
 from salesnav_mcp.upstream.connectsafely import ConnectSafelyClient
 from salesnav_mcp.upstream.errors import UpstreamError
-
-from .helpers import CANARY_ACCESS_TOKEN, CANARY_API_KEY, CS_BASE, fresh_recipients, make_settings
+from tests.support.settings import make_settings
+from tests.upstream.helpers import CANARY_ACCESS_TOKEN, CANARY_API_KEY, CLIENT_SETTINGS, CS_BASE, fresh_recipients
 
 pytestmark = pytest.mark.anyio
 
@@ -62,7 +62,7 @@ async def test_canary_never_leaks(upstream, clock, caplog: pytest.LogCaptureFixt
             await call()
         caught.append(info.value)
 
-    settings = make_settings(salesnav_http_timeout=0.2)
+    settings = make_settings(None, CLIENT_SETTINGS, salesnav_http_timeout=0.2)
     async with upstream(faults=faults, settings=settings) as up:
         cs, snap = up.cs, up.snap
         await expect(errors.SubscriptionExpiredError, cs.get_inmail_credits)

@@ -19,8 +19,7 @@ from salesnav_mcp.upstream.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-
-from .helpers import CANARY_ACCESS_TOKEN, record_matches
+from tests.upstream.helpers import CANARY_ACCESS_TOKEN, record_matches
 
 pytestmark = pytest.mark.anyio
 

@@ -15,8 +15,7 @@ from salesnav_mcp.upstream.webhooks import (
     signature_for,
     verify_signature,
 )
-
-from .helpers import fresh_recipients
+from tests.upstream.helpers import fresh_recipients
 
 SECRET = "whsec_sandbox"  # SandboxConfig's default webhook secret
 BODY = json.dumps(

@@ -140,14 +140,64 @@ async def play_session(out: TextIO = sys.stdout) -> int:
                 client, transcript, "read_messages", {"conversation_urn": thread["conversation_urn"], "count": 5}
             )
             await _call(client, transcript, "get_search_budget", {})
+            second = search["leads"][1]
+        await approval_page_session(transcript, params, second)
 
     transcript.heading("Done")
     transcript.say(
-        f"The user was asked {human.asked} time(s); the second send_message returned the first result instead of "
-        "sending twice. With CONNECTSAFELY_API_KEY (and LINKEDIN_ACCESS_TOKEN) set, the same tools reach the real "
-        "APIs. Add the server to Claude Desktop with: salesnav-mcp install claude"
+        f"The user was asked {human.asked} time(s) in a dialog and once on the approval page; the second "
+        "send_message returned the first result instead of sending twice. Claude Desktop, claude.ai and ChatGPT "
+        "show the same review as a card in the conversation. With CONNECTSAFELY_API_KEY (and LINKEDIN_ACCESS_TOKEN) "
+        "set, the same tools reach the real APIs. Add the server to Claude Desktop with: salesnav-mcp install claude"
     )
     return 0
+
+
+async def approval_page_session(transcript: Transcript, params: Any, lead: dict[str, Any]) -> None:
+    """The same send from a client with no dialog: the person approves on the local approval page."""
+    import anyio
+    from mcp import Client
+
+    env = {**params.env, "SALESNAV_APPROVAL_BROWSER": "0", "SALESNAV_APPROVAL_WAIT": "30"}
+    params = params.model_copy(update={"env": env})
+    transcript.heading(f"A client with no dialog (an agent framework) sends a note to {lead['name']}")
+    async with Client(params) as client:
+        text = f"Hi {lead['name'].split()[0]}, a short question about how your team ramps up new reps."
+        draft = await _call(client, transcript, "draft_message", {"recipient": lead["profile_id"], "text": text})
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(_approve_on_page, transcript, env["SALESNAV_DATA_DIR"], text)
+            await _call(client, transcript, "send_message", {"draft_id": draft["draft_id"]})
+
+
+async def _approve_on_page(transcript: Transcript, data_dir: str, text: str) -> None:
+    """Play the person at the browser: read the page the server opened, click Send."""
+    import html
+    import re
+    from pathlib import Path
+
+    import anyio
+    import httpx2
+
+    for _ in range(300):
+        links = list((Path(data_dir) / "approvals").glob("*.url"))
+        page_url = links[0].read_text().strip() if links else ""
+        if page_url:
+            async with httpx2.AsyncClient(timeout=10) as browser:
+                page = (await browser.get(page_url)).text
+                if html.escape(text) in page:
+                    article = re.search(r"<article[^>]*>(.*?)<form", page, re.S)[1]  # type: ignore[index]
+                    shown = re.sub(r"<(h2|div|pre)[^>]*>", "\n", article)
+                    shown = html.unescape(re.sub(r"<[^>]+>", "", shown)).strip()
+                    transcript.say("  ┌─ approval page in the user's browser (its address is never shown to the model) ─")
+                    transcript.say(textwrap.indent(shown, "  │ ", lambda line: True))
+                    transcript.say("  └─ the user clicks: Send")
+                    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page))
+                    form = {k: html.unescape(v) for k, v in fields.items()} | {"decision": "approve"}
+                    action = html.unescape(re.search(r'<form class="decide" method="post" action="([^"]+)"', page)[1])
+                    await browser.post(str(httpx2.URL(page_url).join(action)), data=form)
+                    return
+        await anyio.sleep(0.1)
+    raise RuntimeError("the approval page never showed the draft")
 
 
 def configure_demo(parser: argparse.ArgumentParser) -> None:

@@ -141,6 +141,13 @@ def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str
     auth = "bearer token required" if token else "no auth: loopback only"
     if users is not None:
         auth = f"bearer tokens of {len(users)} named users required"
+        unable = [u.user.name for u in users if u.approver_sha256 is None]
+        if unable and settings.salesnav_confirm_mode == "auto":
+            logger.warning(
+                "users without an approver secret cannot sign in to /approvals (only a client's dialog or review "
+                "card approves for them): %s",
+                ", ".join(unable),
+            )
     logger.info(startup_line(f"streamable HTTP at {url} ({kind}; {auth})", settings.mode_summary()))
     anyio.run(serve_http, server, sock, options, security)
     return EXIT_OK

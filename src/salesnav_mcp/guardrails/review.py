@@ -99,6 +99,12 @@ class SendReview:
         )
 
     def lines(self) -> list[str]:
+        """The whole review as text: the header, then the message in its frame."""
+        text_lines = self.text.split("\n")
+        return [*self.header_lines(), TEXT_BEGINS, *(TEXT_LINE + line for line in text_lines), TEXT_ENDS]
+
+    def header_lines(self) -> list[str]:
+        """Everything but the message itself (a card or page shows the text in a frame of its own)."""
         lines = [
             f"From: {self.account}",
             f"To: {self.recipient}",
@@ -112,7 +118,7 @@ class SendReview:
         lines.append(
             f"Message: {len(self.text)} characters on {len(text_lines)} line(s), exactly as it will be sent:"
         )
-        return [*lines, TEXT_BEGINS, *(TEXT_LINE + line for line in text_lines), TEXT_ENDS]
+        return lines
 
     def render(self, question: str = "Send this LinkedIn message?") -> str:
         return "\n".join([question, "", *self.lines()])

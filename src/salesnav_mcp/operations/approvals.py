@@ -33,7 +33,12 @@ TITLES = {
 
 def send_review_record(review: SendReview) -> dict[str, Any]:
     """A send review as the store keeps it: the lines shown, the exact text, the content it binds to."""
-    return {"draft_id": review.draft_id, "lines": review.lines(), "text": review.text, "content_hash": review.content_hash}
+    return {
+        "draft_id": review.draft_id,
+        "lines": review.header_lines(),
+        "text": review.text,
+        "content_hash": review.content_hash,
+    }
 
 
 async def request_send(svc: Services, draft: Draft) -> Approval:

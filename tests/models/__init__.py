@@ -1,0 +1,1 @@
+"""The wire models (salesnav_mcp.models) of both APIs, without HTTP."""

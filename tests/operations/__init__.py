@@ -1,0 +1,1 @@
+"""The operations layer (salesnav_mcp.operations) called directly, without a server."""

@@ -1,0 +1,1 @@
+"""The sandbox (salesnav_mcp.sandbox): the simulator, driven over HTTP."""

@@ -1,0 +1,1 @@
+"""The accounts toolset: its tools and resources, through the in-process client."""

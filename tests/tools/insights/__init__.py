@@ -1,0 +1,1 @@
+"""The insights toolset: SSI, its history and coaching, InMail credits, overview, capacity."""

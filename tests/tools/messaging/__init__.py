@@ -1,0 +1,1 @@
+"""The messaging toolset: drafts, confirmed sends, conversations, do-not-contact."""

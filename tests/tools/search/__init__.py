@@ -1,0 +1,1 @@
+"""The search toolset: lead and account searches, the budget, URLs, filters."""
