@@ -16,7 +16,7 @@ from typing import Any
 from mcp.server.mcpserver.tools.base import Tool
 from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
 
-from salesnav_mcp.server.schema import compact_schema, inline_refs
+from salesnav_mcp.server.schema import input_schema, output_schema
 from salesnav_mcp.tools import TOOLSETS
 from salesnav_mcp.tools.runtime import PromptSpec, ResourceSpec, ToolSpec
 
@@ -69,17 +69,15 @@ class ArgumentsAsSent(FuncMetadata):
 
 
 def build_tools(specs: Iterable[ToolSpec]) -> list[Tool]:
-    """SDK tool objects with compact published schemas (validation still uses the full pydantic models)."""
+    """SDK tool objects with portable published schemas (validation still uses the full pydantic models)."""
     tools = []
     for spec in specs:
         tool = Tool.from_function(
             spec.fn, name=spec.name, title=spec.title, description=spec.description, annotations=spec.annotations
         )
         tool.fn_metadata = ArgumentsAsSent.model_construct(**dict(tool.fn_metadata))
-        tool.parameters = compact_schema(tool.parameters)
+        tool.parameters = input_schema(tool.parameters)
         if tool.fn_metadata.output_schema is not None:
-            # Inlined: clients validate each result against it, and $ref resolution is most of that cost.
-            output = inline_refs(tool.fn_metadata.output_schema)
-            tool.fn_metadata.output_schema = compact_schema(output, output=True)
+            tool.fn_metadata.output_schema = output_schema(tool.fn_metadata.output_schema)
         tools.append(tool)
     return tools
