@@ -13,7 +13,8 @@ Portability decides the rest, for both input and output schemas:
 - a nullable value stays `anyOf: [{type: T}, {type: null}]` as pydantic writes it, never
   `type: [T, "null"]`, which clients that map schemas onto a single-`type` dialect (Gemini
   function declarations) reject; the MCP Inspector's `--strict` check warns about it;
-- every input object is closed (`additionalProperties: false`): strict mode refuses open objects.
+- every input object is closed (`additionalProperties: false`): the server refuses unknown keys
+  (`server.arguments`), and strict mode refuses open objects.
 """
 
 from __future__ import annotations

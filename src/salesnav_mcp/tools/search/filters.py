@@ -13,6 +13,7 @@ from pydantic import Field, ValidationError, WithJsonSchema
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.search import canonical_query
 from salesnav_mcp.salesnav_url import AccountFilters, LeadFilters, build_search_url, parse_search_url
+from salesnav_mcp.tools.invalid_input import invalid_input_message
 from salesnav_mcp.tools.runtime import reply, services, tool
 from salesnav_mcp.tools.search.searches import AccountSearchFilters, LeadSearchFilters, query_from
 
@@ -76,8 +77,7 @@ async def build_search_url_tool(
     try:
         typed_filters = model.model_validate(filters)
     except ValidationError as exc:
-        problems = "; ".join(f"filters.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ToolError(f"Invalid {kind} filters: {problems}") from None
+        raise ToolError(invalid_input_message("build_search_url", exc, model.model_json_schema(), at=["filters"])) from None
     link = build_search_url(query_from(kind, typed_filters, None))
     shown = typed_filters.model_dump(mode="json", exclude_defaults=True)
     out = SearchUrlOut(kind=kind, sales_navigator_url=link, filters=shown, sandbox=sandbox)
