@@ -13,7 +13,7 @@ from salesnav_mcp.operations import outreach
 from salesnav_mcp.operations.outreach import ChannelChoice
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.services import Services
-from salesnav_mcp.tools.elicit import can_elicit
+from salesnav_mcp.tools.elicit import can_elicit, no_dialog_reason
 from salesnav_mcp.tools.messaging.attachments import AttachmentIn
 from salesnav_mcp.tools.messaging.reading import clip
 from salesnav_mcp.tools.params import AccountId
@@ -139,8 +139,8 @@ async def draft_message(
         lines.append("To send: send_message(draft_id) asks the user to confirm.")
         if out.confirmation_token:
             lines.append(
-                "This client cannot show a confirmation dialog: show the user this draft; only if they approve, call "
-                "send_message with draft_id, confirmation_token, recipient and text exactly as above."
+                f"No confirmation dialog here: {no_dialog_reason(ctx)}. Show the user this draft; only if they "
+                "approve, call send_message with draft_id, confirmation_token, recipient and text exactly as above."
             )
     return reply("\n".join(lines), out)
 

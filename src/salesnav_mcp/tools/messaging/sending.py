@@ -13,7 +13,7 @@ from salesnav_mcp.guardrails import Draft, ElicitedApproval, TokenConfirmation
 from salesnav_mcp.operations.outreach import send_review
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.sending import send_draft
-from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, outcome_value
+from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, no_dialog_reason, outcome_value
 from salesnav_mcp.tools.messaging.drafting import DraftOut, FindingOut, draft_out, findings_out
 from salesnav_mcp.tools.runtime import reply, services, tool
 
@@ -89,7 +89,7 @@ async def send_message(
         confirmation = None
     if confirmation is None and decision == NO_ELICITATION and svc.guardrails.confirmer.mode == "elicit":
         raise ToolError(
-            "Not sent: this client cannot show a confirmation dialog. Show the user the draft (recipient and exact "
+            f"Not sent: {no_dialog_reason(ctx)}. Show the user the draft (recipient and exact "
             "text); only if they approve, call send_message again with confirmation_token, recipient and text."
         )
     result = await send_draft(svc, draft_id.strip(), confirmation)

@@ -36,7 +36,7 @@ from salesnav_mcp.salesnav_url import (
     parse_search_url,
     validate_search_url,
 )
-from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, outcome_value
+from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, no_dialog_reason, outcome_value
 from salesnav_mcp.tools.params import AccountId
 from salesnav_mcp.tools.runtime import reply, services, tool
 from salesnav_mcp.tools.search.budget import budget_line
@@ -154,7 +154,9 @@ async def search_and_reply(
         )
     except BudgetConfirmationRequired as exc:
         status = exc.status
-        can_ask = "" if decision == NO_ELICITATION else " (or accept the confirmation dialog)"
+        can_ask = " (or accept the confirmation dialog)"
+        if decision == NO_ELICITATION:
+            can_ask = f". No dialog was shown: {no_dialog_reason(ctx)}"
         raise ToolError(
             f"Search not run: it would be search {status.used + status.pending + 1} of {status.limit} this month for "
             f"account {status.account_id} ({status.remaining} left, resets {status.resets_at:%Y-%m-%d}). "
