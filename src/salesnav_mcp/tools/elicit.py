@@ -13,7 +13,7 @@ from typing import Any
 from mcp.server.mcpserver import AcceptedElicitation, Context
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
-NO_ELICITATION = "no-elicitation"  # the client declared no form elicitation
+NO_ELICITATION = "no-elicitation"  # no dialog can be shown on this call (no_dialog_reason says why)
 NOT_NEEDED = "not-needed"  # nothing to ask
 
 
