@@ -77,7 +77,7 @@ async def test_replaying_everything_it_saw_approves_nothing(
     before = sandbox_state(sandbox)["searchCalls"].get(DEFAULT_ACCOUNT_ID, {}).get("total", 0)
     async with connected(transport, mode, tmp_path, server_env(tmp_path, sandbox)) as client:
         me = await attack(client, account_id=DEFAULT_ACCOUNT_ID, word="sales", text=text)
-        listed = await client.call_tool("list_do_not_contact", {"account_id": DEFAULT_ACCOUNT_ID})
+        listed = await client.call_tool("list_do_not_contact", {})
         budget = await client.call_tool("get_search_budget", {"account_id": DEFAULT_ACCOUNT_ID})
         links = [p.read_text().strip() for p in (tmp_path / "data" / "approvals").glob("*.url")]
     state = sandbox_state(sandbox)

@@ -43,8 +43,12 @@ class Attacker:
             for item in value:
                 self.harvest(item, replay=replay)
 
-    async def call(self, name: str, arguments: dict[str, Any]) -> Any:
+    async def call(self, name: str, arguments: dict[str, Any], *, understood: bool = False) -> Any:
+        """Call a tool and keep what it showed; `understood`: the server must have taken the arguments."""
         result = await self.client.call_tool(name, arguments)
+        if understood:
+            shown = " ".join(getattr(block, "text", "") for block in result.content)
+            assert "input schema lists every argument" not in shown, shown
         self.harvest([getattr(block, "text", "") for block in result.content], replay=True)
         self.harvest(result.structured_content or {}, replay=True)
         return result
@@ -88,12 +92,12 @@ async def attack(client: Client, *, account_id: str, word: str, text: str, round
     await me.call("add_do_not_contact", {"recipient": blocked, "reason": "asked us not to", "account_id": account_id})
 
     for round_ in range(rounds):
-        await me.call("send_message", {"draft_id": draft_id})
-        await me.call("review_drafts", {"draft_ids": [draft_id]})
-        await me.call("remove_do_not_contact", {"recipient": blocked, "account_id": account_id})
+        await me.call("send_message", {"draft_id": draft_id}, understood=True)
+        await me.call("review_drafts", {"draft_ids": [draft_id]}, understood=True)
+        await me.call("remove_do_not_contact", {"recipient": blocked, "account_id": account_id}, understood=True)
         more = {"filters": {"keywords": f"{word} round{round_}"}, "max_results": 5, "account_id": account_id}
-        await me.call("search_leads", more)
-        await me.call("search_leads", {**more, "confirm_spend": True})
+        await me.call("search_leads", more, understood=True)
+        await me.call("search_leads", {**more, "confirm_spend": True}, understood=True)
         await me.look_around()
         for value in me.replays():
             await me.call(

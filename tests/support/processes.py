@@ -26,7 +26,8 @@ _PROJECT_PREFIXES = ("SALESNAV_", "CONNECTSAFELY_", "LINKEDIN_")
 
 def isolated_env(workdir: Path, **overrides: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.upper().startswith(_PROJECT_PREFIXES)}
-    env.update(SALESNAV_DATA_DIR=str(workdir / "data"), PYTHONUNBUFFERED="1")
+    # No test opens a browser: a server waiting for approval only serves its page.
+    env.update(SALESNAV_DATA_DIR=str(workdir / "data"), SALESNAV_APPROVAL_BROWSER="false", PYTHONUNBUFFERED="1")
     env.update(overrides)
     return env
 

@@ -14,6 +14,7 @@ from mcp.server.mcpserver import MCPServer
 from salesnav_mcp import __version__
 from salesnav_mcp.config import Settings
 from salesnav_mcp.server.apps import AppsAudience, apps_extension
+from salesnav_mcp.server.arguments import PromptForModels
 from salesnav_mcp.server.completions import register_completions
 from salesnav_mcp.server.registry import build_tools, select
 from salesnav_mcp.server.state import request_state_security
@@ -120,4 +121,4 @@ def add_resource(server: MCPServer, spec: ResourceSpec, get_services: Callable[[
 
 
 def add_prompt(server: MCPServer, spec: PromptSpec) -> None:
-    server.prompt(name=spec.name, title=spec.title, description=spec.description)(spec.fn)
+    server.add_prompt(PromptForModels.from_function(spec.fn, name=spec.name, title=spec.title, description=spec.description))

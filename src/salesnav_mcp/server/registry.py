@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from mcp.server.mcpserver.tools.base import Tool
-from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
 
-from salesnav_mcp.server.schema import compact_schema, inline_refs
+from salesnav_mcp.server.arguments import ArgumentsAsSent, ToolForModels
+from salesnav_mcp.server.schema import input_schema, output_schema
 from salesnav_mcp.tools import TOOLSETS
 from salesnav_mcp.tools.runtime import PromptSpec, ResourceSpec, ToolSpec
 
@@ -51,28 +50,11 @@ def select(toolsets: Iterable[str] | None = None, *, read_only: bool = False) ->
     )
 
 
-class ArgumentsAsSent(FuncMetadata):
-    """The SDK's argument handling, except that text never becomes null.
-
-    The SDK reads a string argument as JSON when the parameter is not a plain string (clients such
-    as Claude Desktop send lists and objects as JSON text), so `"null"` for an optional parameter
-    became None: `account_id: "null"` silently meant the default account. A string stays a string
-    unless it parses to a list or an object.
-    """
-
-    def pre_parse_json(self, data: dict[str, Any]) -> dict[str, Any]:
-        parsed = super().pre_parse_json(data)
-        return {
-            key: data[key] if isinstance(data[key], str) and not isinstance(value, dict | list) else value
-            for key, value in parsed.items()
-        }
-
-
 def build_tools(specs: Iterable[ToolSpec]) -> list[Tool]:
-    """SDK tool objects with compact published schemas (validation still uses the full pydantic models)."""
-    tools = []
+    """SDK tool objects with portable published schemas (validation still uses the full pydantic models)."""
+    tools: list[Tool] = []
     for spec in specs:
-        tool = Tool.from_function(
+        tool = ToolForModels.from_function(
             spec.fn,
             name=spec.name,
             title=spec.title,
@@ -81,10 +63,8 @@ def build_tools(specs: Iterable[ToolSpec]) -> list[Tool]:
             meta=spec.meta,
         )
         tool.fn_metadata = ArgumentsAsSent.model_construct(**dict(tool.fn_metadata))
-        tool.parameters = compact_schema(tool.parameters)
+        tool.parameters = input_schema(tool.parameters)
         if tool.fn_metadata.output_schema is not None:
-            # Inlined: clients validate each result against it, and $ref resolution is most of that cost.
-            output = inline_refs(tool.fn_metadata.output_schema)
-            tool.fn_metadata.output_schema = compact_schema(output, output=True)
+            tool.fn_metadata.output_schema = output_schema(tool.fn_metadata.output_schema)
         tools.append(tool)
     return tools

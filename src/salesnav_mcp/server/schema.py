@@ -1,10 +1,20 @@
-"""Make published JSON schemas compact without changing what they accept.
+"""The JSON schemas a tool publishes: compact, self-contained, and portable to strict clients.
 
 Every tool's input and output schema lands in the model's context on `tools/list`, so
-pydantic's verbosity costs real tokens: auto-generated titles, `anyOf [T, null]` pairs
-and `default: null`. This rewrites them into equivalent, shorter JSON Schema. Output
-schemas also lose their descriptions and `additionalProperties: false`: they describe results
-the server itself produces, while the model learns a tool from its description and input schema.
+pydantic's verbosity costs real tokens: auto-generated titles and `default: null`. These are
+dropped without changing what a schema accepts. Output schemas also lose their descriptions and
+`additionalProperties: false`: they describe results the server itself produces, while the model
+learns a tool from its description and input schema.
+
+Portability decides the rest, for both input and output schemas:
+- no `$ref`/`$defs`: strict-mode clients (the OpenAI Agents SDK) cannot convert a reference
+  whose target they did not check, and resolving references is much of a client's cost of
+  validating each result;
+- a nullable value stays `anyOf: [{type: T}, {type: null}]` as pydantic writes it, never
+  `type: [T, "null"]`, which clients that map schemas onto a single-`type` dialect (Gemini
+  function declarations) reject; the MCP Inspector's `--strict` check warns about it;
+- every input object is closed (`additionalProperties: false`): the server refuses unknown keys
+  (`server.arguments`), and strict mode refuses open objects.
 """
 
 from __future__ import annotations
@@ -17,6 +27,16 @@ _SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
 _SCHEMA_VALUES = ("items", "additionalProperties", "not")
 
 
+def input_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A tool's published input schema, from the SDK's argument model schema."""
+    return _closed(compact_schema(inline_refs(schema)))
+
+
+def output_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A tool's published output schema, from the SDK's output model schema."""
+    return compact_schema(inline_refs(schema), output=True)
+
+
 def compact_schema(schema: dict[str, Any], *, output: bool = False) -> dict[str, Any]:
     """Drop titles and null defaults (for output schemas also descriptions and the closed-object flag)."""
     out: dict[str, Any] = {}
@@ -25,23 +45,14 @@ def compact_schema(schema: dict[str, Any], *, output: bool = False) -> dict[str,
             continue
         if key == "default" and value is None:
             continue
-        if key in _SCHEMA_MAPS and isinstance(value, dict):
-            out[key] = {name: compact_schema(sub, output=output) for name, sub in value.items()}
-        elif key in _SCHEMA_LISTS and isinstance(value, list):
-            out[key] = [compact_schema(sub, output=output) for sub in value]
-        elif key in _SCHEMA_VALUES and isinstance(value, dict):
-            out[key] = compact_schema(value, output=output)
-        else:
-            out[key] = value
-    return _fold_nullable(out)
+        out[key] = _map_subschemas(key, value, lambda sub: compact_schema(sub, output=output))
+    return out
 
 
 def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema with each local `#/$defs/X` reference replaced by X itself, and no `$defs`.
 
-    Used for output schemas: clients validate every structured result against them, and resolving
-    references is much of that cost; our output models are not recursive and mostly used once each,
-    so inlining also makes them a little smaller.
+    Our models are not recursive and mostly used once each, so inlining costs few bytes.
     """
     defs = schema.get("$defs", {})
     prefix = "#/$defs/"
@@ -60,20 +71,21 @@ def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
     return walk(schema)
 
 
-def _fold_nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    """`anyOf: [{type: T, ...}, {type: null}]` -> `{type: [T, null], ...}` for simple typed schemas."""
-    options = schema.get("anyOf")
-    if not isinstance(options, list) or len(options) != 2:
-        return schema
-    nulls = [o for o in options if o == {"type": "null"}]
-    others = [o for o in options if o != {"type": "null"}]
-    if len(nulls) != 1 or len(others) != 1:
-        return schema
-    other = others[0]
-    kind = other.get("type")
-    if not isinstance(kind, str) or "$ref" in other or set(other) & {"anyOf", "oneOf", "allOf", "enum", "const"}:
-        return schema
-    folded = {k: v for k, v in schema.items() if k != "anyOf"}
-    folded.update(other)
-    folded["type"] = [kind, "null"]
-    return folded
+def _closed(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every object schema that does not say otherwise gets `additionalProperties: false`."""
+    out = {key: _map_subschemas(key, value, _closed) for key, value in schema.items()}
+    if out.get("type") == "object" and "additionalProperties" not in out:
+        out.setdefault("properties", {})
+        out["additionalProperties"] = False
+    return out
+
+
+def _map_subschemas(key: str, value: Any, change: Any) -> Any:
+    """`value` with `change` applied to each subschema it holds as the value of `key`."""
+    if key in _SCHEMA_MAPS and isinstance(value, dict):
+        return {name: change(sub) for name, sub in value.items()}
+    if key in _SCHEMA_LISTS and isinstance(value, list):
+        return [change(sub) for sub in value]
+    if key in _SCHEMA_VALUES and isinstance(value, dict):
+        return change(value)
+    return value

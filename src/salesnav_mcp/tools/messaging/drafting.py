@@ -14,6 +14,7 @@ from salesnav_mcp.operations.approvals import request_send
 from salesnav_mcp.operations.outreach import ChannelChoice
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.services import Services
+from salesnav_mcp.tools.elicit import no_dialog_reason
 from salesnav_mcp.tools.messaging.attachments import AttachmentIn
 from salesnav_mcp.tools.messaging.reading import clip
 from salesnav_mcp.tools.params import AccountId
@@ -142,7 +143,8 @@ async def draft_message(
         if surface == "review_card":
             # The card bound to this tool shows the draft with Send and Reject right away.
             out.approval_id = (await request_send(svc, result.draft)).id
-        lines.append(NEXT_STEP[surface or "none"])
+        step = NEXT_STEP[surface or "none"]
+        lines.append(f"No confirmation dialog here: {no_dialog_reason(ctx)}. {step}" if surface == "client" else step)
     return reply("\n".join(lines), out)
 
 
@@ -152,8 +154,8 @@ NEXT_STEP = {
     "their decision.",
     "approval_page": "To send: call send_message(draft_id); it puts the draft on the approval page, says where the "
     "user approves it, and waits for their decision.",
-    "client": "This client cannot show a confirmation dialog: show the user this draft; only if they approve, call "
-    "send_message with draft_id, confirmation_token, recipient and text exactly as above.",
+    "client": "Show the user this draft; only if they approve, call send_message with draft_id, confirmation_token, "
+    "recipient and text exactly as above.",
     "none": "It cannot be sent from this client: only a client's confirmation dialog approves sends here.",
 }
 

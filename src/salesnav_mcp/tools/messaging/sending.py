@@ -15,7 +15,7 @@ from salesnav_mcp.operations.outreach import send_review
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.sending import send_draft
 from salesnav_mcp.operations.services import Services
-from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, outcome_value
+from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, no_dialog_reason, outcome_value
 from salesnav_mcp.tools.messaging.drafting import DraftOut, FindingOut, draft_out, findings_out
 from salesnav_mcp.tools.runtime import reply, services, tool
 from salesnav_mcp.tools.surfaces import Surface, await_decision, no_surface_reason, surface_for, where_to_approve
@@ -158,7 +158,7 @@ async def send_message(
         raise ToolError(f"Not sent: {no_surface_reason()}.")
     elif surface == "client" and shown is not None and shown.state in ("draft", "failed"):
         raise ToolError(
-            "Not sent: this client cannot show a confirmation dialog. Show the user the draft (recipient and exact "
+            f"Not sent: {no_dialog_reason(ctx)}. Show the user the draft (recipient and exact "
             "text); only if they approve, call send_message again with confirmation_token, recipient and text."
         )
     elif surface in ("review_card", "approval_page"):

@@ -8,13 +8,29 @@ from typing import Annotated, Any, Literal
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, WithJsonSchema
 
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.search import canonical_query
 from salesnav_mcp.salesnav_url import AccountFilters, LeadFilters, build_search_url, parse_search_url
+from salesnav_mcp.tools.invalid_input import invalid_input_message
 from salesnav_mcp.tools.runtime import reply, services, tool
 from salesnav_mcp.tools.search.searches import AccountSearchFilters, LeadSearchFilters, query_from
+
+# Published as JSON text, not as an object: strict-mode clients refuse an open object, and the lead and
+# account filter schemas spelt out here would double the size of this tool. The SDK parses the text into
+# the dict (`pre_parse_json`) and leaves text that is not a JSON object as it is; an object sent as such is
+# taken too.
+FiltersText = Annotated[
+    dict[str, Any] | str | None,
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string"}, {"type": "null"}],
+            "description": "The filters as JSON text, exactly as search_leads (people) or search_accounts (company) "
+            'take them, e.g. {"seniority": ["VP"], "regions": ["Germany"]}.',
+        }
+    ),
+]
 
 
 class GeoOut(Result):
@@ -34,10 +50,7 @@ async def build_search_url_tool(
     kind: Annotated[
         Literal["people", "company"], Field(description="people: lead search; company: account search.")
     ] = "people",
-    filters: Annotated[
-        dict[str, Any] | None,
-        Field(description="The same filters search_leads (people) or search_accounts (company) take."),
-    ] = None,
+    filters: FiltersText = None,
     url: Annotated[str | None, Field(description="Or a Sales Navigator URL to read back into filters.")] = None,
 ) -> Annotated[CallToolResult, SearchUrlOut]:
     """Turn filters into a Sales Navigator search URL, or a URL back into filters. No upstream call, no budget."""
@@ -55,12 +68,16 @@ async def build_search_url_tool(
             sandbox=sandbox,
         )
         return reply(f"{query.kind} search filters: {json.dumps(shown, ensure_ascii=False)}", out)
+    if isinstance(filters, str):
+        raise ToolError(
+            f"filters: got {filters[:60]!r}, which is not JSON text of an object. Give the filters as JSON, "
+            'e.g. {"seniority": ["VP"]}.'
+        )
     model = LeadSearchFilters if kind == "people" else AccountSearchFilters
     try:
         typed_filters = model.model_validate(filters)
     except ValidationError as exc:
-        problems = "; ".join(f"filters.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ToolError(f"Invalid {kind} filters: {problems}") from None
+        raise ToolError(invalid_input_message("build_search_url", exc, model.model_json_schema(), at=["filters"])) from None
     link = build_search_url(query_from(kind, typed_filters, None))
     shown = typed_filters.model_dump(mode="json", exclude_defaults=True)
     out = SearchUrlOut(kind=kind, sales_navigator_url=link, filters=shown, sandbox=sandbox)

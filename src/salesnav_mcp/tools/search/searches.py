@@ -36,7 +36,7 @@ from salesnav_mcp.salesnav_url import (
     parse_search_url,
     validate_search_url,
 )
-from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, outcome_value
+from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, no_dialog_reason, outcome_value
 from salesnav_mcp.tools.params import AccountId
 from salesnav_mcp.tools.runtime import reply, services, tool
 from salesnav_mcp.tools.search.budget import budget_line
@@ -166,7 +166,10 @@ async def search_and_reply(
         if decision != NO_ELICITATION:
             raise ToolError(f"{ask} The user did not agree in the dialog.") from exc
         if mode == "client":
-            raise ToolError(f"{ask} Ask the user; if they agree, call again with confirm_spend=true.") from exc
+            raise ToolError(
+                f"{ask} No dialog was shown: {no_dialog_reason(ctx)}. Ask the user; if they agree, call again with "
+                "confirm_spend=true."
+            ) from exc
         if mode == "strict":
             raise ToolError(f"{ask} {no_surface_reason()}.") from exc
         approval = await approved_spend(ctx, svc, kind, url, account, status, ask)
