@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from salesnav_mcp.guardrails import ORGANISATION, Approval, ApprovalRefused, GuardrailError, RecordedApproval
-from salesnav_mcp.guardrails.review import DncRemovalReview, SendReview
+from salesnav_mcp.guardrails.review import TEXT_BEGINS, DncRemovalReview, SendReview
 from salesnav_mcp.operations.identity import AccountNotGranted, OrganisationRefused, User
 from salesnav_mcp.operations.outreach import send_review
 from salesnav_mcp.operations.sending import send_draft
@@ -78,13 +78,22 @@ class Item:
     kind: str
     state: str
     title: str
-    lines: list[str]
+    lines: list[str]  # the fixed-label lines (of a send: up to the message, which `text` holds)
     text: str | None
     content_hash: str
     outcome: str | None = None
     message: str | None = None
     account_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def shown_lines(review: dict[str, Any]) -> list[str]:
+    """The review's lines a card or page shows above the message: the message itself is `text`, shown once,
+    between the surface's own begin and end bars (the stored lines also hold it, prefixed, for a dialog)."""
+    lines = [str(line) for line in review.get("lines", [])]
+    if review.get("text") is not None and TEXT_BEGINS in lines:
+        return lines[: lines.index(TEXT_BEGINS)]  # the first one is the server's: no line above it can equal it
+    return lines
 
 
 def item_of(approval: Approval) -> Item:
@@ -94,7 +103,7 @@ def item_of(approval: Approval) -> Item:
         kind=approval.kind,
         state=approval.state,
         title=TITLES[approval.kind],
-        lines=[str(line) for line in approval.review.get("lines", [])],
+        lines=shown_lines(approval.review),
         text=approval.review.get("text"),
         content_hash=approval.content_hash,
         outcome=outcome,
