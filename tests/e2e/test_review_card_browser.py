@@ -237,3 +237,32 @@ async def test_a_client_without_apps_gets_no_card_and_no_app_only_tools(host_sit
         draft = await host(tab, "call", "draft_message", {"recipient": lead, "text": "Hello from a client without Apps."})
         assert draft["structuredContent"].get("approval_id") is None  # its approval waits in the approval page
         assert tab.errors == []
+
+
+async def test_a_batch_in_the_card_sends_each_approved_draft_once(host_site: str, live: Live) -> None:
+    texts = ["Batch note one: <b>bold</b>?", "Batch note two: <i>never sent</i>."]
+    before = len(live.sent())
+    async with chromium() as browser:
+        tab = await open_host(browser, host_site)
+        await host(tab, "connect", live.server.mcp_url, True)
+        drafts = []
+        for index, text in zip((3, 4), texts, strict=True):
+            made = await host(tab, "call", "draft_message", {"recipient": await a_lead(tab, index), "text": text})
+            assert not made.get("isError"), made
+            drafts.append(made["structuredContent"]["draft_id"])
+        review = await host(tab, "show", "review_drafts", {"draft_ids": drafts}, "light")
+        assert [i["outcome"] for i in review["structuredContent"]["items"]] == ["awaiting_approval"] * 2
+        items = card(tab).locator("article.item")
+        await expect(items).to_have_count(2)
+        for n, text in enumerate(texts):
+            assert await items.nth(n).locator("pre.text").text_content() == text
+        await expect(card(tab).get_by_role("status")).to_have_text(re.compile("^2 waiting for your decision"))
+        await tab.page.locator("#frame").screenshot(path=screenshot_path("review-card-batch-light"))
+
+        await items.nth(0).get_by_role("button", name="Send", exact=True).click()
+        await expect(items.nth(0)).to_have_attribute("data-state", "done")
+        await items.nth(1).get_by_role("button", name="Reject", exact=True).click()
+        await expect(items.nth(1)).to_have_attribute("data-state", "rejected")
+        await expect(card(tab).get_by_role("status")).to_have_text("Nothing waits for your decision.")
+        assert tab.dialogs == [] and tab.errors == []
+    assert [m["text"] for m in live.sent()[before:]] == [texts[0]]
