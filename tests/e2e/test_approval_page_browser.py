@@ -23,6 +23,7 @@ from mcp import Client
 from mcp.server.mcpserver import MCPServer
 from playwright.async_api import expect
 
+from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.config import Settings
 from salesnav_mcp.guardrails.review import TEXT_BEGINS, TEXT_ENDS
 from salesnav_mcp.operations.services import Services
@@ -76,7 +77,8 @@ async def served(tmp_path: Path) -> AsyncIterator[Served]:
         salesnav_approval_wait=0,  # send_message answers "awaiting_approval" at once
     )
     config = SandboxConfig(seed=7, search_per_minute=10_000, search_per_day=100_000)
-    async with open_services(settings, sandbox_config=config) as svc:
+    # A fixed clock: dates the page shows (an entry's "listed since") are the same in every screenshot.
+    async with open_services(settings, clock=ManualClock(), sandbox_config=config) as svc:
         yield Served(settings, svc, build_server(settings, services=svc))
 
 
@@ -280,3 +282,34 @@ async def test_a_form_that_did_not_come_from_the_page_is_refused(served: Served,
         await tab.page.wait_for_url(re.compile(r"done="))
         assert await item(tab).get_attribute("data-state") == "done"
     assert len(served.sent()) == 1
+
+
+async def test_a_do_not_contact_removal_waits_for_the_page(served: Served) -> None:
+    [lead] = leads(served, 1)
+    reason = "asked us not to <script>alert(4)</script>"
+    async with Client(served.server, mode="auto") as client:
+        added = await client.call_tool("add_do_not_contact", {"recipient": lead.profile_id, "reason": reason})
+        assert not added.is_error, added.content
+        waiting = await client.call_tool("remove_do_not_contact", {"recipient": lead.profile_id})
+        assert not waiting.is_error and waiting.structured_content["changed"] is False, waiting.content
+        listed = await client.call_tool("list_do_not_contact", {})
+        assert [e["recipient"] for e in listed.structured_content["entries"]] == [lead.profile_id]
+    async with chromium() as browser:
+        tab = await new_tab(browser)
+        await tab.page.goto(served.page_url())
+        card = item(tab)
+        assert await card.locator("h2").text_content() == "Remove this person from the do-not-contact list?"
+        lines = await card.locator(".line").all_text_contents()
+        assert lines[0].startswith(f"Person: {lead.first_name} {lead.last_name}") and lines[0].endswith(f"({lead.profile_id})")
+        assert any(line.endswith(f"reason: “{reason}”") for line in lines), lines
+        assert await card.locator("pre").count() == 0 and tab.dialogs == []
+        await tab.page.screenshot(path=screenshot_path("approval-page-dnc-removal-light"), full_page=True)
+        await card.get_by_role("button", name="Approve", exact=True).click()
+        await tab.page.wait_for_url(re.compile(r"done="))
+        assert await item(tab).get_attribute("data-state") == "done"
+        assert await item(tab).locator(".state").text_content() == "Done: removed (1 entry removed)"
+        assert tab.dialogs == [] and tab.errors == []
+    async with Client(served.server, mode="auto") as client:
+        listed = await client.call_tool("list_do_not_contact", {})
+        assert listed.structured_content["entries"] == []
+    assert served.sent() == []
