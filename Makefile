@@ -63,9 +63,9 @@ PYTEST = $(BIN)/python -m pytest -q $(1); rc=$$?; \
 test: lint node-tools $(BROWSER_STAMP)
 	$(call PYTEST)
 
-# The inner loop: no subprocesses and no Node tools (markers slow and node); `make test` runs those too.
+# The inner loop: no subprocesses, no Node tools, no browser (markers slow, node and browser); `make test` runs those too.
 test-fast: lint
-	$(call PYTEST,-m "not slow and not node")
+	$(call PYTEST,-m "not slow and not node and not browser")
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

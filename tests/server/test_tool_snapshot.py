@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from mcp import Client
+from mcp.client.extension import advertise
+from mcp.server.mcpserver import MCPServer
 
 pytestmark = pytest.mark.anyio
 
@@ -23,6 +26,14 @@ SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
 @pytest.fixture
 def mode() -> str:
     return "auto"
+
+
+@pytest.fixture
+async def mcp_client(server: MCPServer, mode: str) -> AsyncIterator[Client]:
+    """An MCP Apps client: it lists every tool, the review card's app-only ones too (other clients never see them)."""
+    apps = advertise("io.modelcontextprotocol/ui", {"mimeTypes": ["text/html;profile=mcp-app"]})
+    async with Client(server, mode=mode, extensions=[apps]) as client:
+        yield client
 
 
 def render(contract: dict[str, Any]) -> str:

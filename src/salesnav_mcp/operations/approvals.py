@@ -83,7 +83,7 @@ class Item:
     kind: str
     state: str
     title: str
-    lines: list[str]
+    lines: list[str]  # the fixed-label lines (of a send: those above the message, which `text` holds)
     text: str | None
     content_hash: str
     outcome: str | None = None

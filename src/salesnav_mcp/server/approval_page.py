@@ -33,6 +33,7 @@ from starlette.routing import Route
 
 from salesnav_mcp.config import Settings
 from salesnav_mcp.guardrails import ApprovalRefused, GuardrailError
+from salesnav_mcp.guardrails.review import TEXT_BEGINS, TEXT_ENDS
 from salesnav_mcp.operations import approvals
 from salesnav_mcp.operations.identity import AccessRefused, User
 from salesnav_mcp.operations.services import Services
@@ -44,23 +45,43 @@ SECURITY_HEADERS = {
     "frame-ancestors 'none'; base-uri 'none'",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # Not "no-referrer": under it a browser names its form posts' origin "null", and the page's own Send
+    # button would be refused as a forgery. No other origin ever gets a referrer (the capability path).
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
 REOPEN_AFTER = 120.0  # seconds: a browser tab is opened again only if the last one is this old
 STYLE = """
-:root { color-scheme: light dark; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
-body { margin: 0 auto; max-width: 760px; padding: 16px; line-height: 1.4; }
-.item { border: 1px solid #8885; border-radius: 8px; padding: 12px; margin: 12px 0; }
+:root {
+  color-scheme: light dark; font-family: system-ui, -apple-system, "Segoe UI", sans-serif;
+  --bg: #ffffff; --fg: #1d1d1f; --muted: #5f6368; --line: #d9d9de; --panel: #f6f6f8;
+  --accent: #0a66c2; --on-accent: #ffffff; --ok: #0b7a3e; --bad: #b3261e; --focus: #0a66c2;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #1b1b1f; --fg: #ececf1; --muted: #a5a5ad; --line: #3a3a42; --panel: #25252b;
+    --accent: #70b5f9; --on-accent: #0b1b2b; --ok: #5cc98a; --bad: #f2877d; --focus: #70b5f9;
+  }
+}
+body { margin: 0; background: var(--bg); color: var(--fg); line-height: 1.4; }
+main { margin: 0 auto; max-width: 760px; padding: 16px; }
+h1 { font-size: 22px; margin: 8px 0 12px; }
+.item { border: 1px solid var(--line); border-radius: 8px; padding: 12px; margin: 12px 0; }
 .item h2 { font-size: 16px; margin: 0 0 8px; }
 .line, pre { font-family: ui-monospace, monospace; font-size: 13px; white-space: pre-wrap; overflow-wrap: anywhere; }
-pre { margin: 0; padding: 8px; background: #8881; border-left: 3px solid #0a66c2; }
-.bar { font-family: ui-monospace, monospace; font-size: 12px; opacity: .7; margin-top: 8px; }
-form.decide { display: inline; }
-button { font: inherit; padding: 6px 14px; border-radius: 6px; margin: 8px 8px 0 0; cursor: pointer; }
-button.approve { background: #0a66c2; color: #fff; border: 1px solid #0a66c2; }
-.note { padding: 8px 12px; border-radius: 6px; background: #8882; }
-.state { font-weight: 600; }
+pre { margin: 0; padding: 8px 10px; background: var(--panel); border-left: 3px solid var(--accent); }
+.bar { font-family: ui-monospace, monospace; font-size: 12px; color: var(--muted); margin-top: 8px; }
+form.decide { display: flex; gap: 8px; margin-top: 12px; }
+button {
+  font: inherit; padding: 6px 16px; border-radius: 6px; cursor: pointer;
+  border: 1px solid var(--line); background: var(--panel); color: var(--fg);
+}
+button.approve { background: var(--accent); border-color: var(--accent); color: var(--on-accent); font-weight: 600; }
+button:focus-visible { outline: 2px solid var(--focus); outline-offset: 2px; }
+.note { padding: 8px 12px; border-radius: 6px; background: var(--panel); border: 1px solid var(--line); }
+.state { font-weight: 600; margin: 12px 0 0; }
+.state.done, .state.sent, .state.removed, .state.approved { color: var(--ok); }
+.state.rejected, .state.expired, .state.superseded, .state.refused, .state.failed, .state.unknown { color: var(--bad); }
 """
 
 
@@ -68,7 +89,7 @@ def page_html(title: str, body: list[str]) -> str:
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>'
-        f"<style>{STYLE}</style></head><body>{''.join(body)}</body></html>"
+        f"<style>{STYLE}</style></head><body><main>{''.join(body)}</main></body></html>"
     )
 
 
@@ -77,14 +98,20 @@ def _hidden(name: str, value: str) -> str:
 
 
 def render_item(item: approvals.Item, *, action: str, csrf: str) -> str:
+    """One request: a fixed layout in which every value is escaped text (never markup)."""
     e = html.escape
-    parts = [f'<article class="item" data-approval-id="{e(item.approval_id)}" data-state="{e(item.state)}">']
-    parts.append(f"<h2>{e(item.title)}</h2>")
+    key = e(item.approval_id, quote=True)
+    parts = [
+        f'<article class="item" data-approval-id="{key}" data-state="{e(item.state, quote=True)}" '
+        f'aria-labelledby="title-{key}">'
+    ]
+    parts.append(f'<h2 id="title-{key}">{e(item.title)}</h2><div class="lines" id="review-{key}">')
     parts += [f'<div class="line">{e(line)}</div>' for line in item.lines]
     if item.text is not None:
-        parts.append('<div class="bar">┌── message begins ──</div>')
+        parts.append(f'<div class="bar">{e(TEXT_BEGINS)}</div>')
         parts.append(f'<pre class="text">{e(item.text)}</pre>')
-        parts.append('<div class="bar">└── message ends ──</div>')
+        parts.append(f'<div class="bar">{e(TEXT_ENDS)}</div>')
+    parts.append("</div>")
     if item.state == "pending":
         fields = (
             _hidden("approval_id", item.approval_id)
@@ -92,24 +119,28 @@ def render_item(item: approvals.Item, *, action: str, csrf: str) -> str:
             + _hidden("csrf", csrf)
         )
         approve = "Send" if item.kind == "send" else "Approve"
-        parts.append(f'<form class="decide" method="post" action="{e(action)}">{fields}')
-        parts.append(f'<button class="approve" name="decision" value="approve">{approve}</button>')
-        parts.append('<button class="reject" name="decision" value="reject">Reject</button></form>')
+        # Each button is described by the review it decides, so a screen reader names what it sends.
+        about = f'type="submit" name="decision" aria-describedby="title-{key} review-{key}"'
+        parts.append(f'<form class="decide" method="post" action="{e(action, quote=True)}">{fields}')
+        parts.append(f'<button class="approve" {about} value="approve">{approve}</button>')
+        parts.append(f'<button class="reject" {about} value="reject">Reject</button></form>')
     else:
         done = f": {item.outcome}" if item.outcome else ""
         message = f" ({item.message})" if item.message else ""
-        parts.append(f'<p class="state">{e(item.state.capitalize() + done + message)}</p>')
+        kind = e(item.outcome or item.state, quote=True)
+        parts.append(f'<p class="state {kind}">{e(item.state.capitalize() + done + message)}</p>')
     parts.append("</article>")
     return "".join(parts)
 
 
 def render_items(items: list[approvals.Item], *, action: str, csrf: str, note: str | None, who: str | None) -> str:
     waiting = sum(1 for i in items if i.state == "pending")
+    count = "1 request waits" if waiting == 1 else f"{waiting} requests wait"
     head = [
-        "<h1>Waiting for your approval</h1>",
+        "<h1>Waiting for your approval</h1>" if waiting else "<h1>Approvals</h1>",
         f'<p class="who">Signed in as {html.escape(who)}.</p>' if who else "",
         f'<p class="note" role="status">{html.escape(note)}</p>' if note else "",
-        f"<p>{waiting} request(s) wait for your decision. Nothing goes out until you click.</p>"
+        f"<p>{count} for your decision. Nothing goes out until you click.</p>"
         if waiting
         else "<p>Nothing waits for your decision.</p>",
     ]
@@ -265,12 +296,14 @@ class LocalApprovalPage:
             target = f"{page_path}?{_query(done=form.get('approval_id', ''), note=note)}"
             return secured(RedirectResponse(target, status_code=303))
 
-        return Starlette(
+        app = Starlette(
             routes=[
                 Route("/{capability}/", page, methods=["GET"]),
                 Route("/{capability}/decide", decide, methods=["POST"]),
             ]
         )
+        app.router.redirect_slashes = False  # any other path is not found, never redirected to one that is
+        return app
 
 
 def _query(**values: str) -> str:

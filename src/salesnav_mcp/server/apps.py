@@ -9,7 +9,7 @@ unknown tool), no `ui://` resources in the list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import resources
 from typing import Any
 
@@ -54,14 +54,29 @@ class AppsAudience:
         result = await call_next(ctx)
         if client_supports_apps(ctx):
             return result
-        if ctx.method == "tools/list" and isinstance(result, ListToolsResult):
-            tools = [t for t in result.tools if t.name not in self._app_only]
-            return result.model_copy(update={"tools": [_without_ui(t) for t in tools]})
-        if ctx.method == "resources/list" and isinstance(result, ListResourcesResult):
-            return result.model_copy(update={"resources": [r for r in result.resources if not r.uri.startswith("ui://")]})
+        # The handlers' results reach middleware in wire form (dicts); a model is filtered the same way.
+        if ctx.method == "tools/list":
+            return _filtered(result, "tools", lambda t: _field(t, "name") not in self._app_only, _without_ui)
+        if ctx.method == "resources/list":
+            return _filtered(result, "resources", lambda r: not str(_field(r, "uri")).startswith("ui://"))
         return result
 
 
+def _field(item: Any, name: str) -> Any:
+    return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+
+
+def _filtered(result: Any, key: str, keep: Callable[[Any], bool], change: Callable[[Any], Any] = lambda i: i) -> Any:
+    if isinstance(result, dict) and isinstance(result.get(key), list):
+        return {**result, key: [change(i) for i in result[key] if keep(i)]}
+    if isinstance(result, ListToolsResult | ListResourcesResult):
+        return result.model_copy(update={key: [change(i) for i in getattr(result, key) if keep(i)]})
+    return result
+
+
 def _without_ui(tool: Any) -> Any:
+    if isinstance(tool, dict):
+        meta = {k: v for k, v in (tool.get("_meta") or {}).items() if k != "ui"}
+        return {k: v for k, v in tool.items() if k != "_meta"} | ({"_meta": meta} if meta else {})
     meta = {k: v for k, v in (tool.meta or {}).items() if k != "ui"}
     return tool.model_copy(update={"meta": meta or None})

@@ -44,17 +44,22 @@ function stateText(item: Item): string {
   return item.state.charAt(0).toUpperCase() + item.state.slice(1);
 }
 
-function render(item: Item): HTMLElement {
+function render(item: Item, index: number): HTMLElement {
   const card = el("article", "item");
   card.dataset.approvalId = item.approval_id;
   card.dataset.state = item.state;
-  card.append(el("h2", null, item.title));
-  for (const line of item.lines) card.append(el("div", "line", line));
+  const title = el("h2", null, item.title);
+  const review = el("div", "lines");
+  title.id = `title-${index}`;
+  review.id = `review-${index}`;
+  card.setAttribute("aria-labelledby", title.id);
+  for (const line of item.lines) review.append(el("div", "line", line));
   if (item.text !== null) {
-    card.append(el("div", "bar", "┌── message begins ──"));
-    card.append(el("pre", "text", item.text));
-    card.append(el("div", "bar", "└── message ends ──"));
+    review.append(el("div", "bar", "┌── message begins ──"));
+    review.append(el("pre", "text", item.text));
+    review.append(el("div", "bar", "└── message ends ──"));
   }
+  card.append(title, review);
   const actions = el("div", "actions");
   const state = el("span", `state ${item.outcome ?? item.state}`, stateText(item));
   if (item.state === "pending") {
@@ -63,6 +68,9 @@ function render(item: Item): HTMLElement {
     approve.dataset.decision = "approve";
     reject.dataset.decision = "reject";
     for (const button of [approve, reject]) {
+      button.type = "button";
+      // A screen reader names what the button decides: the review it belongs to (to whom, what).
+      button.setAttribute("aria-describedby", `${title.id} ${review.id}`);
       button.addEventListener("click", () => decide(item, button.dataset.decision as "approve" | "reject", [approve, reject]));
       actions.append(button);
     }
@@ -74,8 +82,10 @@ function render(item: Item): HTMLElement {
 
 function show(items: Item[]): void {
   for (const item of items) {
-    const card = render(item);
     const old = shown.get(item.approval_id);
+    const index = old ? Number(old.dataset.index) : shown.size; // ids for aria, stable per request
+    const card = render(item, index);
+    card.dataset.index = String(index);
     if (old) old.replaceWith(card);
     else itemsEl.append(card);
     shown.set(item.approval_id, card);
