@@ -49,9 +49,9 @@ class BudgetConfirmationRequired(GuardrailError):
 class PaceLimitReached(GuardrailError):
     """The per-account upstream call limit for a long window (a day) is reached."""
 
-    def __init__(self, account_id: str, limit: int, window: str, retry_at: datetime) -> None:
+    def __init__(self, account_id: str, limit: int, window: str, retry_at: datetime, what: str = "search calls") -> None:
         super().__init__(
-            f"Account {account_id} reached the upstream limit of {limit} search calls per {window}. "
+            f"Account {account_id} reached the upstream limit of {limit} {what} per {window}. "
             f"Try again after {retry_at.strftime('%Y-%m-%d %H:%M:%S UTC')}."
         )
         self.account_id = account_id
