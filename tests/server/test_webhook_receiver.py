@@ -130,6 +130,8 @@ async def test_a_signed_delivery_is_recorded_once_and_forgeries_are_refused(
     assert draft is not None and draft.reply_message_urn == data["message_urn"]
     [message] = await services.store.inbound_since(account_id=DEFAULT_ACCOUNT_ID, since=clock.now() - timedelta(days=3))
     assert (message.via, message.text, message.sender_urn) == ("webhook", data["body"], data["sender"]["id"])
+    person = await services.store.person_by_urn(data["sender"]["id"])
+    assert person is not None and person.name == data["sender"]["name"]
     audit = await services.guardrails.audit.entries(kinds=["reply.received", "webhook.refused"])
     assert [e.kind for e in audit].count("reply.received") == 1
     reasons = [e.details["reason"] for e in audit if e.kind == "webhook.refused"]

@@ -1,7 +1,7 @@
 """Research: one person's profile (experience, education, skills) and one company's page.
 
-A profile is fetched with its lists (`POST /profile` with experience, education and skills) and
-kept in the store for `salesnav_profile_cache_ttl` (6 h, like upstream's own cache): asking again
+A profile is fetched with its lists (`POST /profile` with experience, education, skills and the
+geo location) and kept in the store for `salesnav_profile_cache_ttl` (6 h, like upstream's own cache): asking again
 inside it costs no upstream call and no quota. A fetch from LinkedIn counts against the account's
 daily quota of distinct profiles (120 per rolling 24 h), paced by the `ProfileViews` guardrail,
 which refuses before upstream would and says when a slot frees; the quota is reported with every
@@ -11,6 +11,10 @@ address them by any id.
 
 Profile and company texts are written by LinkedIn users: they are untrusted data, marked so in
 every reply, and the short summary quotes them in «...».
+
+Deliberately not requested: `includeContact` (a connection's e-mail address and websites; their
+field names are undocumented and the server has no use for personal contact data). `forceRefresh`
+is the tools' `refresh`.
 """
 
 from __future__ import annotations
@@ -242,6 +246,7 @@ async def research_lead(svc: Services, account_id: str, who: str, *, refresh: bo
             include_experience=True,
             include_education=True,
             include_skills=True,
+            include_geo_location=True,
             force_refresh=refresh,
         )
     except NotFoundError:

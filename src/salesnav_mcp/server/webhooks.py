@@ -11,7 +11,8 @@ Configured by SALESNAV_WEBHOOK_PATH (e.g. `/webhooks/connectsafely`) and SALESNA
 - a signed event of another type is acknowledged (202) and ignored;
 - a signed `message.received` is recorded once by its `message_urn` (deliveries are at least once
   and unordered), marking the sent draft it answers, and acknowledged with 200 within the vendor's
-  15 s. A duplicate is acknowledged the same way and changes nothing.
+  15 s; the sender is remembered (URN, public id, name). A duplicate is acknowledged the same way
+  and changes nothing.
 
 The receiver sits in front of the MCP app: it answers only its own path and passes everything else
 (`/mcp`, lifespan) through untouched. It does not take the MCP bearer token (ConnectSafely cannot
@@ -34,7 +35,7 @@ from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
 from salesnav_mcp.guardrails import Guardrails, build_guardrails
 from salesnav_mcp.operations.replies import inbound_of_event
-from salesnav_mcp.store import Store, open_store
+from salesnav_mcp.store import Person, Store, open_store
 from salesnav_mcp.upstream.webhooks import SIGNATURE_HEADER, WebhookError, read_message_received, verify_signature
 
 logger = logging.getLogger("salesnav_mcp.webhooks")
@@ -106,6 +107,10 @@ class WebhookReceiver:
             if person is not None and person.public_id:
                 inbound = replace(inbound, sender_public_id=person.public_id)
         [outcome] = await guards.replies.record([inbound], actor="webhook")
+        if outcome.new and inbound.sender_urn:  # remember who wrote, so drafts can address them by any id
+            await guards.store.remember_people(
+                [Person(inbound.sender_urn, inbound.sender_public_id, inbound.sender_name, None, inbound.recorded_at)]
+            )
         return JSONResponse(
             {"ok": True, "duplicate": not outcome.new, "answered_drafts": list(outcome.replied_draft_ids)}
         )

@@ -1,4 +1,8 @@
-"""The Social Selling Index now and over time; every read keeps the day's reading (operations.insights)."""
+"""The Social Selling Index now and over time; every read keeps the day's reading (operations.insights).
+
+Upstream's `debug` query parameter (its raw LinkedIn payload) is deliberately not reachable: every field
+of the answer is already in the structured result (group averages, sizes and rank changes included).
+"""
 
 from __future__ import annotations
 

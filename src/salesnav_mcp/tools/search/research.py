@@ -1,4 +1,8 @@
-"""Research tools: a lead's profile and a company's page, compact for the model, complete in structured content."""
+"""Research tools: a lead's profile and a company's page, compact for the model, complete in structured content.
+
+`POST /profile`'s `forceRefresh` is `refresh`; `includeContact` is deliberately not requested (see
+operations.research).
+"""
 
 from __future__ import annotations
 
