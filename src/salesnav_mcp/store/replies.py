@@ -77,9 +77,10 @@ class Replies(StoreBase):
 
     @reads
     def inbound_since(self, *, account_id: str, since: datetime, limit: int = 500) -> Script[list[InboundMessage]]:
-        """Inbound messages of the account (and those whose account is unknown) sent after `since`, newest first."""
+        """Inbound messages of the account sent after `since`, newest first (one whose account is unknown is
+        listed for nobody: in a team it could be anyone's; it still marks drafts and holds back follow-ups)."""
         rows = yield all_rows(
-            f"""SELECT {_INBOUND_COLUMNS} FROM inbound_messages WHERE account_id IN (?, '') AND sent_at > ?
+            f"""SELECT {_INBOUND_COLUMNS} FROM inbound_messages WHERE account_id = ? AND sent_at > ?
                 ORDER BY sent_at DESC, message_urn LIMIT ?""",
             account_id,
             since,

@@ -78,9 +78,9 @@ async def draft_follow_ups(
     ] = 1,
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, FollowUpsOut]:
-    """Follow-up DRAFTS (never sends) for people who did not answer a message in `after_days` days, in the same
-    thread; skips anyone who answered (checked on LinkedIn first) or is on the do-not-contact list. Each draft is
-    sent only with send_message after the user approves it."""
+    """Follow-up DRAFTS, never sends, in the same thread for people who did not answer a message in `after_days` days,
+    skipping anyone who answered (checked on LinkedIn first) or is on the do-not-contact list; each goes out only
+    via send_message after the user approves it."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     out = await replies.draft_follow_ups(

@@ -348,9 +348,9 @@ async def search_leads(
     account_id: AccountId = None,
     confirm_spend: ConfirmSpend = False,
 ) -> Annotated[CallToolResult, SearchOut]:
-    """Find people, e.g. VPs of Sales at 201-500 person fintechs in Germany. Sales Navigator Lead Search spends one
-    search of the monthly budget per distinct query (repeats within 24 h are free); accounts without a seat run a
-    plain LinkedIn search (no budget). Returns the first page, the engine that ran, and a cursor for the rest."""
+    """Find people, e.g. VPs of Sales at 201-500 person fintechs in Germany: Sales Navigator Lead Search (one search
+    of the monthly budget per distinct query, repeats within 24 h free), or plain LinkedIn search (no budget) for
+    accounts without a seat. Returns the first page, the engine that ran and a cursor for the rest."""
     query, plain = search_input("people", filters, plain_filters, url)
     return await search_and_reply(
         ctx, "people", query, plain, engine, account_id, max_results, page_size, gate, confirm_spend
@@ -380,9 +380,9 @@ async def search_accounts(
     account_id: AccountId = None,
     confirm_spend: ConfirmSpend = False,
 ) -> Annotated[CallToolResult, SearchOut]:
-    """Find companies by headcount, revenue, industry and HQ location. Sales Navigator Account Search spends one
-    search of the monthly budget per distinct query (repeats within 24 h are free); accounts without a seat run a
-    plain LinkedIn company search (no budget). Results carry description and logo."""
+    """Find companies by headcount, revenue, industry and HQ location: Sales Navigator Account Search (one search of
+    the monthly budget per distinct query, repeats within 24 h free), or plain LinkedIn search (no budget) for
+    accounts without a seat. Results carry description and logo."""
     query, plain = search_input("company", filters, plain_filters, url)
     return await search_and_reply(
         ctx, "company", query, plain, engine, account_id, max_results, page_size, gate, confirm_spend
