@@ -155,7 +155,8 @@ async def _spend_gate(
     if not can_elicit(ctx):
         return NO_ELICITATION
     return Elicit(
-        f"Sales Navigator search budget for account {status.account_id}: {status.used} of {status.limit} used this "
+        f"Sales Navigator search budget for account {status.account_id} (counted in "
+        f"{'searches' if status.unit == 'search' else 'pages walked'}): {status.used} of {status.limit} used this "
         f"month, {status.remaining} left (resets {status.resets_at:%Y-%m-%d}). Spend one more on this search?",
         SpendSearch,
     )
@@ -207,7 +208,8 @@ async def search_and_reply(
     except BudgetConfirmationRequired as exc:
         status = exc.status
         ask = (
-            f"Search not run: it would be search {status.used + status.pending + 1} of {status.limit} this month for "
+            f"Search not run: it would be {'search' if status.unit == 'search' else 'search page'} "
+            f"{status.used + status.pending + 1} of {status.limit} this month for "
             f"account {status.account_id} ({status.remaining} left, resets {status.resets_at:%Y-%m-%d})."
         )
         if decision != NO_ELICITATION:
