@@ -385,21 +385,6 @@ async def _chain(svc: Services, draft: Draft) -> int:
     return depth
 
 
-async def _answered_since(svc: Services, draft: Draft) -> bool:
-    """Read the draft's conversation since it went out and record any answer; whether there is one."""
-    if not draft.conversation_urn or not draft.send_started_at:
-        return False
-    try:
-        page = await svc.connectsafely.get_messages(
-            draft.conversation_urn, account_id=draft.account_id, since=draft.send_started_at, count=100
-        )
-    except NotFoundError:
-        return False
-    inbound = await inbound_of(svc, draft.account_id, [(draft.conversation_urn, m) for m in page.messages])
-    await svc.guardrails.replies.record(inbound, actor=svc.actor())
-    return bool(inbound)
-
-
 async def draft_follow_ups(
     svc: Services,
     account_id: str,
@@ -413,9 +398,9 @@ async def draft_follow_ups(
     """Follow-up drafts for the people who have not answered a message sent `after_days` or more days ago.
 
     Without `text` and `texts` nothing is written: the people due are listed. `texts` gives the exact text
-    for particular messages (only those are drafted unless `text` is given for the rest). Each person is
-    checked on LinkedIn for an answer first; anyone who answered, is on the do-not-contact list, or already
-    got `max_follow_ups` follow-ups to the message is skipped, with the reason.
+    for particular messages (only those are drafted unless `text` is given for the rest). LinkedIn is read for
+    answers first (`poll_replies` since the oldest of the messages); anyone who answered, is on the
+    do-not-contact list, or already got `max_follow_ups` follow-ups to the message is skipped, with the reason.
     """
     now = svc.clock.now()
     personal = {t.draft_id.strip(): t.text for t in texts}
@@ -423,10 +408,15 @@ async def draft_follow_ups(
         raise OperationError("texts: each draft_id may appear once.")
     if text is not None:
         check_template(text)  # refused before anything is looked up
+    window = {"sent_before": now - timedelta(days=after_days), "limit": max(limit, len(personal)) * 2}
     await track_sent(svc, account_id)
-    candidates = await svc.guardrails.replies.follow_up_candidates(
-        account_id, sent_before=now - timedelta(days=after_days), limit=max(limit, len(personal)) * 2
-    )
+    candidates = await svc.guardrails.replies.follow_up_candidates(account_id, **window)
+    silent: set[str] = set()
+    if candidates:
+        # Read LinkedIn for answers since the oldest of these messages first: nobody who answered gets one.
+        oldest = min(d.send_started_at or d.created_at for d in candidates)
+        await poll_replies(svc, account_id, oldest)
+        silent = {d.id for d in await svc.guardrails.replies.follow_up_candidates(account_id, **window)}
     by_id = {d.id: d for d in candidates}
     skipped = [
         SkippedOut(original_draft_id=i, reason="not due: not a sent, unanswered message of this account without a "
@@ -439,7 +429,8 @@ async def draft_follow_ups(
     for draft in wanted:
         if len(due) >= limit:
             break
-        reason = await _skip_reason(svc, draft, max_follow_ups)
+        reason = "answered (just found on LinkedIn)" if draft.id not in silent else None
+        reason = reason or await _skip_reason(svc, draft, max_follow_ups)
         if reason is not None:
             skipped.append(SkippedOut(original_draft_id=draft.id, recipient_public_id=draft.recipient_public_id, reason=reason))
             continue
@@ -464,8 +455,6 @@ async def _skip_reason(svc: Services, draft: Draft, max_follow_ups: int) -> str 
         return "on the do-not-contact list"
     if await _chain(svc, draft) >= max_follow_ups:
         return f"already followed up {max_follow_ups} time(s) without an answer"
-    if await _answered_since(svc, draft):
-        return "answered (just found on LinkedIn)"
     return None
 
 

@@ -221,3 +221,21 @@ async def test_without_the_recent_messages_endpoint_each_thread_is_read(
     assert {r["public_id"] for r in found["replies"]} == answering
     text = await refused(human_client, "check_replies", {"since": start.isoformat(), "method": "recent_messages"})
     assert "recent-messages" in text
+
+
+async def test_an_answer_in_another_thread_also_holds_back_the_follow_up(
+    human_client: Client, services: Services, clock: ManualClock
+) -> None:
+    from salesnav_mcp.sandbox.replies import PendingReply, arrive
+
+    lead = fresh_leads(services, 1)[0]
+    draft = await send_to(human_client, lead)  # an InMail thread
+    world(services).pending_replies.clear()
+    clock.advance(timedelta(days=4))
+    # They answer in the classic inbox instead, a thread the draft does not name.
+    arrive(world(services), PendingReply(clock.now(), DEFAULT_ACCOUNT, lead, "Saw your InMail, let's talk.", None))
+    out = await call(human_client, "draft_follow_ups", {"after_days": 3, "text": "Any thoughts, {first_name}?"})
+    assert out["drafted"] == 0
+    assert [(s["original_draft_id"], s["reason"]) for s in out["skipped"]] == [
+        (draft["draft_id"], "answered (just found on LinkedIn)")
+    ]
