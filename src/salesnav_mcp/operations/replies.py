@@ -173,6 +173,12 @@ async def _poll_recent(svc: Services, account_id: str, since: datetime) -> list[
     cursor = None
     for _ in range(RECENT_PAGES):
         page = await svc.connectsafely.get_recent_messages(account_id=account_id, since=since, count=100, cursor=cursor)
+        if "messages" not in page.model_fields_set:
+            # The endpoint's fields are undocumented: an answer without `messages` is a shape we cannot read,
+            # not "nobody wrote".
+            raise UpstreamFailure(
+                "ConnectSafely GET /messaging/recent-messages answered without a messages list.", api="ConnectSafely"
+            )
         messages += [(m.conversation_urn, m) for m in page.messages]
         if not page.has_more or not page.cursor:
             break

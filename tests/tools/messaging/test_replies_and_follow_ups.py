@@ -239,3 +239,21 @@ async def test_an_answer_in_another_thread_also_holds_back_the_follow_up(
     assert [(s["original_draft_id"], s["reason"]) for s in out["skipped"]] == [
         (draft["draft_id"], "answered (just found on LinkedIn)")
     ]
+
+
+async def test_a_recent_messages_answer_of_another_shape_is_not_taken_for_silence(
+    human_client: Client, services: Services, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from salesnav_mcp.models.connectsafely import RecentMessagesPage
+
+    start = clock.now()
+    await send_to_many(human_client, services, 12)
+    answering = repliers(services)
+    clock.advance(timedelta(hours=49))
+
+    async def other_shape(*args: Any, **kwargs: Any) -> Any:
+        return RecentMessagesPage.model_validate({"data": [{"id": "x"}], "hasMore": False})
+
+    monkeypatch.setattr(services.connectsafely, "get_recent_messages", other_shape)
+    found = await call(human_client, "check_replies", {"since": start.isoformat()})
+    assert found["method"] == "threads" and {r["public_id"] for r in found["replies"]} == answering
