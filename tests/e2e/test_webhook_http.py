@@ -14,9 +14,8 @@ from mcp import Client
 from salesnav_mcp.config import Settings
 from salesnav_mcp.store import open_store
 from salesnav_mcp.upstream.webhooks import signature_for
-
-from .processes import isolated_env, mcp_http_server, run_cli
-from .scenarios import assert_lists_and_calls_a_tool
+from tests.e2e.scenarios import assert_lists_and_calls_a_tool
+from tests.support.processes import isolated_env, mcp_http_server, run_cli
 
 pytestmark = pytest.mark.slow
 

@@ -24,9 +24,9 @@ from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID
 from salesnav_mcp.server.webhooks import WebhookReceiver, with_webhook
 from salesnav_mcp.upstream.webhooks import signature_for
-
-from .conftest import make_settings, world
-from .elicit import ScriptedHuman
+from tests.support.elicitation import ScriptedHuman
+from tests.support.settings import SANDBOX_SERVER, make_settings
+from tests.support.world import world
 
 pytestmark = pytest.mark.anyio
 
@@ -41,7 +41,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def settings(tmp_path: Any) -> Settings:
-    return make_settings(tmp_path, salesnav_webhook_path=PATH, salesnav_webhook_secret=SECRET)
+    return make_settings(tmp_path, SANDBOX_SERVER, salesnav_webhook_path=PATH, salesnav_webhook_secret=SECRET)
 
 
 async def inner_app(scope: Any, receive: Any, send: Any) -> None:
@@ -160,8 +160,8 @@ async def test_a_webhook_reply_shows_in_who_replied_without_polling(
 
 def test_the_receiver_needs_a_path_and_a_secret(tmp_path: Any) -> None:
     with pytest.raises(ValueError, match="SALESNAV_WEBHOOK_SECRET"):
-        WebhookReceiver(make_settings(tmp_path, salesnav_webhook_path=PATH))
+        WebhookReceiver(make_settings(tmp_path, SANDBOX_SERVER, salesnav_webhook_path=PATH))
     with pytest.raises(ValueError, match="must be a path"):
-        make_settings(tmp_path, salesnav_webhook_path="/mcp")
-    settings = make_settings(tmp_path, salesnav_webhook_path=PATH, salesnav_webhook_secret=SecretStr(SECRET))
+        make_settings(tmp_path, SANDBOX_SERVER, salesnav_webhook_path="/mcp")
+    settings = make_settings(tmp_path, SANDBOX_SERVER, salesnav_webhook_path=PATH, salesnav_webhook_secret=SecretStr(SECRET))
     assert "whsec" not in repr(settings)

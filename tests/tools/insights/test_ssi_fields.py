@@ -8,8 +8,9 @@ from mcp import Client
 
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import ssi
-
-from ..conftest import DEFAULT_ACCOUNT, call, world
+from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID
+from tests.support.tool_calls import call
+from tests.support.world import world
 
 pytestmark = pytest.mark.anyio
 
@@ -17,10 +18,10 @@ pytestmark = pytest.mark.anyio
 async def test_group_averages_size_and_change_and_the_profile_urn(mcp_client: Client, services: Services) -> None:
     out = await call(mcp_client, "get_ssi", {})
     sandbox = world(services)
-    account = sandbox.accounts[DEFAULT_ACCOUNT]
+    account = sandbox.accounts[DEFAULT_ACCOUNT_ID]
     day = sandbox.now().date()
-    member = ssi.member_score(sandbox.seed, DEFAULT_ACCOUNT, day)
-    groups = {g["groupType"]: g for g in ssi.group_scores(sandbox.seed, DEFAULT_ACCOUNT, day, account.seed.industry,
+    member = ssi.member_score(sandbox.seed, DEFAULT_ACCOUNT_ID, day)
+    groups = {g["groupType"]: g for g in ssi.group_scores(sandbox.seed, DEFAULT_ACCOUNT_ID, day, account.seed.industry,
                                                            member["overall"])}
     assert out["profile_urn"] == account.profile_urn
     for rank in out["ranks"]:

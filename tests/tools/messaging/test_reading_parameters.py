@@ -5,24 +5,41 @@ attachment names."""
 from __future__ import annotations
 
 import base64
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from mcp import Client
+from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.operations.services import Services
-
-from ..conftest import DEFAULT_ACCOUNT, call, refused, world
+from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID
+from tests.support.elicitation import ScriptedHuman
+from tests.support.tool_calls import call, refused
+from tests.support.world import world
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def clock(manual_clock: ManualClock) -> ManualClock:
+    """The server and its sandbox on a clock the tests move (replies arrive when it does)."""
+    return manual_clock
+
+
+@pytest.fixture
+async def human_client(server: MCPServer, connect: Any) -> AsyncIterator[Client]:
+    """A client whose user accepts every approval dialog."""
+    async with connect(server, elicitation_callback=ScriptedHuman("accept")) as client:
+        yield client
 
 
 async def test_conversations_by_label_with_subject_and_labels(mcp_client: Client, services: Services) -> None:
     everything = await call(mcp_client, "list_conversations", {"count": 100})
     labeled = await call(mcp_client, "list_conversations", {"count": 100, "labeled_only": True})
-    seeded = {c.urn: c for c in world(services).conversations_of(DEFAULT_ACCOUNT)}
+    seeded = {c.urn: c for c in world(services).conversations_of(DEFAULT_ACCOUNT_ID)}
     assert {c["conversation_urn"] for c in labeled["conversations"]} == {u for u, c in seeded.items() if c.labels}
     label = labeled["conversations"][0]["labels"][0]
     assert label["id"] and label["name"]
@@ -42,7 +59,7 @@ async def test_conversations_by_label_with_subject_and_labels(mcp_client: Client
 async def test_messages_since_an_instant_and_synced(
     mcp_client: Client, services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    thread = next(c for c in world(services).conversations_of(DEFAULT_ACCOUNT) if len(c.messages) >= 3)
+    thread = next(c for c in world(services).conversations_of(DEFAULT_ACCOUNT_ID) if len(c.messages) >= 3)
     cut = thread.messages[-2].sent_at
     asked: list[dict[str, Any]] = []
     original = services.connectsafely.get_messages
@@ -69,8 +86,8 @@ async def test_messages_since_an_instant_and_synced(
 async def test_inmail_subject_and_attachment_names_are_kept(
     human_client: Client, services: Services, clock: ManualClock
 ) -> None:
-    taken = {c.lead.profile_id for c in world(services).conversations_of(DEFAULT_ACCOUNT)}
-    lead = next(x for x in world(services).leads if x.degrees.get(DEFAULT_ACCOUNT) == "S" and x.profile_id not in taken)
+    taken = {c.lead.profile_id for c in world(services).conversations_of(DEFAULT_ACCOUNT_ID)}
+    lead = next(x for x in world(services).leads if x.degrees.get(DEFAULT_ACCOUNT_ID) == "S" and x.profile_id not in taken)
     upload = await call(
         human_client,
         "upload_attachment",

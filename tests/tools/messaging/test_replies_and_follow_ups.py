@@ -4,29 +4,46 @@ never to someone who replied or is on the do-not-contact list, and never sent.""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from mcp import Client
+from mcp.server.mcpserver import MCPServer
 
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.operations.services import Services
-
-from ..conftest import DEFAULT_ACCOUNT, call, refused, world
+from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID
+from tests.support.elicitation import ScriptedHuman
+from tests.support.tool_calls import call, refused
+from tests.support.world import world
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def clock(manual_clock: ManualClock) -> ManualClock:
+    """The server and its sandbox on a clock the tests move (replies arrive when it does)."""
+    return manual_clock
+
+
+@pytest.fixture
+async def human_client(server: MCPServer, connect: Any) -> AsyncIterator[Client]:
+    """A client whose user accepts every approval dialog."""
+    async with connect(server, elicitation_callback=ScriptedHuman("accept")) as client:
+        yield client
 
 TEXT = "Hi, we help sales teams onboard new reps faster. Worth a short call next week?"
 
 
 def fresh_leads(services: Services, n: int) -> list[Any]:
     """`n` leads the default account has no thread with (2nd degree: a new InMail thread each)."""
-    taken = {c.lead.profile_id for c in world(services).conversations_of(DEFAULT_ACCOUNT)}
+    taken = {c.lead.profile_id for c in world(services).conversations_of(DEFAULT_ACCOUNT_ID)}
     leads = [
         lead
         for lead in world(services).leads
-        if lead.degrees.get(DEFAULT_ACCOUNT) == "S" and lead.profile_id not in taken
+        if lead.degrees.get(DEFAULT_ACCOUNT_ID) == "S" and lead.profile_id not in taken
     ]
     return leads[:n]
 
@@ -44,14 +61,14 @@ async def send_to_many(client: Client, services: Services, n: int) -> dict[str, 
 
 
 def repliers(services: Services) -> set[str]:
-    return {r.lead.profile_id for r in world(services).pending_replies if r.account_id == DEFAULT_ACCOUNT}
+    return {r.lead.profile_id for r in world(services).pending_replies if r.account_id == DEFAULT_ACCOUNT_ID}
 
 
 async def test_sent_drafts_carry_their_conversation(human_client: Client, services: Services) -> None:
     drafts = await send_to_many(human_client, services, 3)
     listed = await call(human_client, "list_drafts", {"state": "sent"})
     by_id = {d["draft_id"]: d for d in listed["drafts"]}
-    threads = {c.lead.profile_id: c.urn for c in world(services).conversations_of(DEFAULT_ACCOUNT)}
+    threads = {c.lead.profile_id: c.urn for c in world(services).conversations_of(DEFAULT_ACCOUNT_ID)}
     for public_id, draft_id in drafts.items():
         assert by_id[draft_id]["conversation_urn"] == threads[public_id]
 
@@ -103,11 +120,11 @@ async def test_overview_shows_the_reply_rate(human_client: Client, services: Ser
     answering = repliers(services)
     clock.advance(timedelta(hours=49))
     await call(human_client, "check_replies", {"since": start.isoformat()})
-    overview = await call(human_client, "get_account_overview", {"account_id": DEFAULT_ACCOUNT, "days": 7})
+    overview = await call(human_client, "get_account_overview", {"account_id": DEFAULT_ACCOUNT_ID, "days": 7})
     rate = overview["accounts"][0]["replies"]
     assert (rate["sent"], rate["replied"]) == (12, len(answering))
     assert rate["rate"] == round(len(answering) / 12, 3)
-    text = (await human_client.call_tool("get_account_overview", {"account_id": DEFAULT_ACCOUNT})).content[0].text
+    text = (await human_client.call_tool("get_account_overview", {"account_id": DEFAULT_ACCOUNT_ID})).content[0].text
     assert f"{len(answering)}/12 answered" in text
 
 
@@ -156,7 +173,7 @@ async def test_a_reply_suppresses_that_persons_follow_up(
     clock.advance(timedelta(days=5))
     from salesnav_mcp.sandbox.replies import reply_now
 
-    reply_now(world(services), DEFAULT_ACCOUNT, lead, "Thanks, not now.")
+    reply_now(world(services), DEFAULT_ACCOUNT_ID, lead, "Thanks, not now.")
     out = await call(human_client, "draft_follow_ups", {"after_days": 3, "text": "Following up, {name}."})
     assert out["due"] == [] and out["drafted"] == 0
     assert out["skipped"] == [
@@ -233,7 +250,7 @@ async def test_an_answer_in_another_thread_also_holds_back_the_follow_up(
     world(services).pending_replies.clear()
     clock.advance(timedelta(days=4))
     # They answer in the classic inbox instead, a thread the draft does not name.
-    arrive(world(services), PendingReply(clock.now(), DEFAULT_ACCOUNT, lead, "Saw your InMail, let's talk.", None))
+    arrive(world(services), PendingReply(clock.now(), DEFAULT_ACCOUNT_ID, lead, "Saw your InMail, let's talk.", None))
     out = await call(human_client, "draft_follow_ups", {"after_days": 3, "text": "Any thoughts, {first_name}?"})
     assert out["drafted"] == 0
     assert [(s["original_draft_id"], s["reason"]) for s in out["skipped"]] == [

@@ -155,7 +155,7 @@ async def test_plain_searches_are_paced_under_the_daily_search_limit(mcp_client:
 async def test_a_pasted_sales_navigator_url_runs_plainly_without_a_seat(mcp_client: Client) -> None:
     built = await call(mcp_client, "build_search_url", {"filters": {"current_titles": ["CFO"], "regions": ["Germany"]}})
     url = built["sales_navigator_url"]
-    out = await call(mcp_client, "search_leads", {"url": url, "account_id": FREE})
+    out = await call(mcp_client, "search_leads", {"url": url, "account_id": FREE_ACCOUNT_ID})
     assert out["engine"] == "linkedin" and out["plain_query"]["filters"] == {"title": "CFO", "locationId": GERMANY}
     with_seat = await call(mcp_client, "search_leads", {"url": url})
     assert with_seat["engine"] == "sales_navigator" and with_seat["sales_navigator_url"] == url
