@@ -52,6 +52,9 @@ class Settings(BaseSettings):
 
     # Guardrails.
     salesnav_monthly_search_budget: int = Field(default=300, ge=0)
+    # What one unit of that budget is: a distinct search with all its pages, or each page walked
+    # (upstream does not say which it counts; `page` is the cautious reading).
+    salesnav_search_budget_unit: Literal["search", "page"] = "search"
     salesnav_search_cache_ttl: timedelta = timedelta(hours=24)
     salesnav_budget_warn_ratio: float = Field(default=0.8, ge=0, le=1)
     salesnav_search_per_minute: int = Field(default=30, ge=1, description="Upstream per-account search limit.")
@@ -77,6 +80,20 @@ class Settings(BaseSettings):
     salesnav_sending_timeout: timedelta = timedelta(minutes=5)
     # A search reservation whose process died stops counting against the budget after this long.
     salesnav_reservation_timeout: timedelta = timedelta(minutes=10)
+    # Distinct profiles one account may fetch from LinkedIn per rolling 24 h (upstream: 120).
+    salesnav_profile_views_per_day: int = Field(default=120, ge=1, le=120)
+    # A researched profile is served from the store this long (upstream caches profiles for 6 h too).
+    salesnav_profile_cache_ttl: timedelta = timedelta(hours=6)
+
+    # ConnectSafely's `message.received` webhook, received by `serve --http` at this path (unset: off),
+    # signed with this secret (the one shown in the vendor's dashboard).
+    salesnav_webhook_path: str | None = None
+    salesnav_webhook_secret: SecretStr | None = None
+
+    # Sandbox only: replies to sent messages arrive after this delay instead of the simulated 15 min - 48 h,
+    # and with this probability instead of 35% (the demo sees a reply at once with these).
+    salesnav_sandbox_reply_delay: timedelta | None = None
+    salesnav_sandbox_reply_share: float | None = Field(default=None, ge=0, le=1)
 
     # Files the upload_attachment tool may read by path (unset: upload by content only).
     salesnav_attachments_dir: Path | None = None
@@ -99,6 +116,8 @@ class Settings(BaseSettings):
         "salesnav_approval_wait",
         "salesnav_approval_ttl",
         "salesnav_send_interval",
+        "salesnav_profile_cache_ttl",
+        "salesnav_sandbox_reply_delay",
         mode="before",
     )
     @classmethod
@@ -115,11 +134,27 @@ class Settings(BaseSettings):
         return {"elicit": "client", "token": "client"}.get(value, value) if isinstance(value, str) else value
 
     @field_validator(
-        "connectsafely_api_key", "linkedin_access_token", "salesnav_http_token", "salesnav_store_url", mode="before"
+        "connectsafely_api_key",
+        "linkedin_access_token",
+        "salesnav_http_token",
+        "salesnav_store_url",
+        "salesnav_webhook_secret",
+        "salesnav_webhook_path",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("salesnav_webhook_path")
+    @classmethod
+    def _webhook_path(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        path = value.strip()
+        if not path.startswith("/") or path.rstrip("/") in ("", "/mcp") or any(c in path for c in "?# "):
+            raise ValueError("must be a path such as /webhooks/connectsafely (not / or /mcp, no query)")
+        return path
 
     @property
     def connectsafely_live(self) -> bool:

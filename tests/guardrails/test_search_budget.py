@@ -227,6 +227,7 @@ async def test_status_reads_never_spend(guards: Guardrails) -> None:
     assert (status.used, status.pending) == (0, 0)
     assert await guards.audit.entries() == []
     assert status.as_dict() == {
+        "unit": "search",
         "used": 0,
         "limit": 300,
         "remaining": 300,

@@ -4,6 +4,7 @@ settings       make_settings: Settings from keyword arguments only, never from t
 store          account ids, people as the guardrails receive them, PostgreSQL test schemas
 world          the embedded sandbox's world behind a wired Services
 elicitation    ScriptedHuman, the scripted human answering elicitation dialogs
+tool_calls     call / refused: a tool's structured content, or its error text, through an MCP client
 processes      running `salesnav-mcp` as a subprocess: isolated environment, loopback ports, always stopped
 golden_urls    realistic Sales Navigator URLs and exactly what they mean
 url_strategies Hypothesis strategies and an independent LinkedIn-style URL encoder

@@ -49,7 +49,7 @@ async def budget_report(settings: Settings, account_ids: list[str], out: TextIO,
         return
     for s in statuses:
         out.write(
-            f"{s.account_id}: {s.used}/{s.limit} searches used in {s.month}"
+            f"{s.account_id}: {s.used}/{s.limit} {'searches' if s.unit == 'search' else 'pages walked'} used in {s.month}"
             f"{f' ({s.pending} in flight)' if s.pending else ''}, {s.remaining} left, resets {s.resets_at:%Y-%m-%d}\n"
         )
 

@@ -1,8 +1,12 @@
-"""`salesnav-mcp demo`: a short prospecting session against the embedded sandbox, as a transcript.
+"""`salesnav-mcp demo`: a prospecting session against the embedded sandbox, as a transcript.
 
-It starts the real server over stdio (exactly as Claude Desktop does), drives it with the SDK's
-MCP client, and plays the human: every confirmation dialog the server raises is printed and
-accepted. Nothing leaves the machine: the server runs on the sandbox with a throwaway data dir.
+The whole loop: search (Sales Navigator, and a plain LinkedIn search for an account without a
+seat), research the lead and their company, draft a message that cites the research, send it
+after the user approves it, and see the reply. It starts the real server over stdio (exactly as
+Claude Desktop does), drives it with the SDK's MCP client, and plays the human: every
+confirmation dialog the server raises is printed and accepted. Nothing leaves the machine: the
+server runs on the sandbox with a throwaway data dir, its simulated people answering within
+seconds (SALESNAV_SANDBOX_REPLY_DELAY) instead of hours.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import os
 import sys
 import tempfile
 import textwrap
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from salesnav_mcp.cli.common import configure_logging
@@ -31,6 +36,8 @@ ICP = {
 }
 # Credentials are dropped so the demo can never reach the real APIs.
 _SECRET_VARS = ("CONNECTSAFELY_API_KEY", "LINKEDIN_ACCESS_TOKEN", "SALESNAV_STORE_URL")
+NO_SEAT_ACCOUNT = "5f0c0a1b2c3d4e5f6a7b8c92"  # the sandbox's Business Premium account
+REPLY_DELAY = 2.0  # seconds until the sandbox's lead answers
 
 
 class Transcript:
@@ -80,6 +87,7 @@ async def _call(client: Client, transcript: Transcript, name: str, arguments: di
 
 
 async def play_session(out: TextIO = sys.stdout) -> int:
+    import anyio
     from mcp import Client
     from mcp.client.stdio import StdioServerParameters
 
@@ -88,6 +96,9 @@ async def play_session(out: TextIO = sys.stdout) -> int:
     with tempfile.TemporaryDirectory(prefix="salesnav-demo-") as data_dir:
         env = {k: v for k, v in os.environ.items() if k not in _SECRET_VARS}
         env.update({"SALESNAV_SANDBOX": "1", "SALESNAV_DATA_DIR": data_dir, "PYTHONUNBUFFERED": "1"})
+        # The simulated lead answers every message, within seconds, so the session sees the reply.
+        env.update({"SALESNAV_SANDBOX_REPLY_DELAY": str(REPLY_DELAY), "SALESNAV_SANDBOX_REPLY_SHARE": "1"})
+        started = datetime.now(UTC)
         params = StdioServerParameters(
             command=sys.executable, args=["-m", "salesnav_mcp", "--log-level", "WARNING", "serve"], env=env
         )
@@ -110,16 +121,26 @@ async def play_session(out: TextIO = sys.stdout) -> int:
             )
             lead = search["leads"][0]
 
+            transcript.heading("An account without a Sales Navigator seat searches too (plain LinkedIn search)")
+            await _call(
+                client,
+                transcript,
+                "search_leads",
+                {"filters": {"current_titles": ["Head of Sales"], "regions": ["Germany"]}, "page_size": 3,
+                 "account_id": NO_SEAT_ACCOUNT},
+            )
+
+            transcript.heading(f"Tell me about {lead['name']} and what {lead['company']} does")
+            profile = await _call(client, transcript, "research_lead", {"person": lead["profile_id"]})
+            if lead.get("company_id"):
+                await _call(client, transcript, "research_company", {"company": lead["company_id"]})
+
             transcript.heading("How is my Social Selling Index, and which pillar is weakest?")
             await _call(client, transcript, "get_ssi", {})
             await _call(client, transcript, "get_inmail_credits", {})
 
             transcript.heading(f"Draft a note to {lead['name']}, then send it after the user reads it")
-            text = (
-                f"Hi {lead['name'].split()[0]}, congrats on leading sales at {lead['company']}. "
-                "We help fintech sales teams in DACH shorten onboarding for new reps. "
-                "Open to a 20-minute call next week?"
-            )
+            text = _note(lead, profile)
             draft = await _call(
                 client,
                 transcript,
@@ -139,6 +160,16 @@ async def play_session(out: TextIO = sys.stdout) -> int:
             await _call(
                 client, transcript, "read_messages", {"conversation_urn": thread["conversation_urn"], "count": 5}
             )
+
+            transcript.heading(f"Did {lead['name']} reply?")
+            replies: dict[str, Any] = {}
+            for _ in range(10):  # the simulated answer is due a moment after the send
+                await anyio.sleep(REPLY_DELAY / 2)
+                replies = await _quiet_call(client, "check_replies", {"since": started.isoformat()})
+                if replies.get("replies"):
+                    break
+            await _call(client, transcript, "check_replies", {"since": started.isoformat(), "method": "store"})
+            await _call(client, transcript, "draft_follow_ups", {"after_days": 3})
             await _call(client, transcript, "get_search_budget", {})
             second = search["leads"][1]
         await approval_page_session(transcript, params, second)
@@ -146,9 +177,10 @@ async def play_session(out: TextIO = sys.stdout) -> int:
     transcript.heading("Done")
     transcript.say(
         f"The user was asked {human.asked} time(s) in a dialog and once on the approval page; the second "
-        "send_message returned the first result instead of sending twice. Claude Desktop, claude.ai and ChatGPT "
-        "show the same review as a card in the conversation. With CONNECTSAFELY_API_KEY (and LINKEDIN_ACCESS_TOKEN) "
-        "set, the same tools reach the real APIs. Add the server to Claude Desktop with: salesnav-mcp install claude"
+        "send_message returned the first result instead of sending twice. The lead's answer was found and marked, so "
+        "no follow-up is due for them. Claude Desktop, claude.ai and ChatGPT show the same review as a card in the "
+        "conversation. With CONNECTSAFELY_API_KEY (and LINKEDIN_ACCESS_TOKEN) set, the same tools reach the real "
+        "APIs. Add the server to Claude Desktop with: salesnav-mcp install claude"
     )
     return 0
 
@@ -198,6 +230,25 @@ async def _approve_on_page(transcript: Transcript, data_dir: str, text: str) -> 
                     return
         await anyio.sleep(0.1)
     raise RuntimeError("the approval page never showed the draft")
+
+
+def _note(lead: dict[str, Any], profile: dict[str, Any]) -> str:
+    """A first message that cites the research (what a model drafting from research_lead would write)."""
+    first = lead["name"].split()[0]
+    school = next((e["school"] for e in profile.get("education") or [] if e.get("school")), None)
+    skills = [s["name"] for s in profile.get("skills") or [] if s.get("name")][:1]
+    hook = f"a fellow fan of {skills[0].lower()} here" if skills else "I saw your profile"
+    alumni = f" (and {school} still has a great reputation)" if school else ""
+    return (
+        f"Hi {first}, {hook}{alumni}. Congrats on leading sales at {lead['company']}. "
+        "We help fintech sales teams in DACH shorten onboarding for new reps. Open to a 20-minute call next week?"
+    )
+
+
+async def _quiet_call(client: Client, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """A call whose result is not part of the transcript (polling until something arrived)."""
+    result = await client.call_tool(name, arguments)
+    return {} if result.is_error else result.structured_content or {}
 
 
 def configure_demo(parser: argparse.ArgumentParser) -> None:

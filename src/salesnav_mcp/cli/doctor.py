@@ -34,6 +34,7 @@ _SECRET_FIELDS = (
     "salesnav_confirm_key",
     "salesnav_http_token",
     "salesnav_state_key",
+    "salesnav_webhook_secret",
 )
 # A failure's detail is cut here: an upstream error can quote a whole response body.
 _DETAIL_LIMIT = 300
@@ -123,15 +124,21 @@ def _check_configuration(settings: Settings, report: Report) -> None:
         section,
         "Guardrails",
         "info",
-        f"monthly search budget {settings.salesnav_monthly_search_budget}, confirm mode "
+        f"monthly search budget {settings.salesnav_monthly_search_budget} "
+        f"{'searches' if settings.salesnav_search_budget_unit == 'search' else 'pages walked'}, confirm mode "
         f"{settings.salesnav_confirm_mode}, dry run {'on' if settings.salesnav_dry_run else 'off'}",
     )
     for label, secret in (
         ("SALESNAV_CONFIRM_KEY", settings.salesnav_confirm_key),
         ("SALESNAV_STATE_KEY", settings.salesnav_state_key),
         ("SALESNAV_HTTP_TOKEN", settings.salesnav_http_token),
+        ("SALESNAV_WEBHOOK_SECRET", settings.salesnav_webhook_secret),
     ):
         report.add(section, label, "info", _set(secret))
+    if settings.salesnav_webhook_path:
+        status: Status = "info" if settings.salesnav_webhook_secret else "FAIL"
+        needs = "" if settings.salesnav_webhook_secret else " but SALESNAV_WEBHOOK_SECRET is not set"
+        report.add(section, "SALESNAV_WEBHOOK_PATH", status, f"{settings.salesnav_webhook_path} (serve --http){needs}")
 
 
 def _data_dir_status(path: Path) -> tuple[Status, str]:

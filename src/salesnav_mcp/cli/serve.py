@@ -109,6 +109,11 @@ def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str
 
     token = settings.salesnav_http_token
     users = _load_users(settings)  # named users' tokens replace the single token
+    if settings.salesnav_webhook_path and settings.salesnav_webhook_secret is None:
+        raise CommandError(
+            "SALESNAV_WEBHOOK_PATH is set but SALESNAV_WEBHOOK_SECRET is not: the receiver verifies every delivery's "
+            "signature with it (copy it from ConnectSafely's webhook settings)"
+        )
     try:
         if users is None:
             require_safe_bind(args.host, token)
@@ -134,6 +139,11 @@ def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str
             host=args.host, port=port, stateless=args.stateless, cors_origins=tuple(proxy.salesnav_allowed_origins)
         )
         security = transport_security(args.host, port, proxy)
+        webhook = None
+        if settings.salesnav_webhook_path:
+            from salesnav_mcp.server.webhooks import WebhookReceiver
+
+            webhook = WebhookReceiver(settings)
     except BaseException:
         sock.close()
         raise
@@ -149,7 +159,9 @@ def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str
                 ", ".join(unable),
             )
     logger.info(startup_line(f"streamable HTTP at {url} ({kind}; {auth})", settings.mode_summary()))
-    anyio.run(serve_http, server, sock, options, security)
+    if webhook is not None:
+        logger.info("receiving ConnectSafely webhooks at %s (signature checked)", webhook.path)
+    anyio.run(serve_http, server, sock, options, security, webhook)
     return EXIT_OK
 
 

@@ -34,9 +34,10 @@ from salesnav_mcp.guardrails.errors import (
     PolicyViolation,
     SendRefused,
 )
-from salesnav_mcp.guardrails.pacing import Pacer
+from salesnav_mcp.guardrails.pacing import Pacer, ProfileQuota, ProfileViews
 from salesnav_mcp.guardrails.policy import DoNotContact, Policy, PolicyFinding
 from salesnav_mcp.guardrails.recipients import RecipientRef, parse_recipient, person_keys
+from salesnav_mcp.guardrails.replies import Replies
 from salesnav_mcp.guardrails.send import SendCoordinator, SendFailure, SendResult
 from salesnav_mcp.store import ORGANISATION, Approval, DncEntry, Draft, DraftState, Person, Store
 
@@ -53,6 +54,8 @@ class Guardrails:
     drafts: Drafts
     sender: SendCoordinator
     approvals: Approvals
+    profile_views: ProfileViews
+    replies: Replies
 
 
 def build_guardrails(store: Store, settings: Settings, clock: Clock | None = None) -> Guardrails:
@@ -73,6 +76,8 @@ def build_guardrails(store: Store, settings: Settings, clock: Clock | None = Non
         drafts=drafts,
         sender=SendCoordinator(deps, drafts=drafts, confirmer=confirmer, policy=policy),
         approvals=Approvals(deps),
+        profile_views=ProfileViews(deps),
+        replies=Replies(deps),
     )
 
 
@@ -107,7 +112,10 @@ __all__ = [
     "Policy",
     "PolicyFinding",
     "PolicyViolation",
+    "ProfileQuota",
+    "ProfileViews",
     "RecipientRef",
+    "Replies",
     "SearchBudget",
     "SearchLease",
     "SendCoordinator",

@@ -2,7 +2,10 @@
 
 Entry kinds (`kind`, all listed in KINDS), each with the account, optional actor and a details dict:
   search.reserved  search.cache_hit  search.committed  search.released  search.expired  search.refused
-  pace.refused
+  search.pages_charged  search.pages_refunded  (the page unit: pages past a search's first)
+  pace.refused                                 (search calls, or profile views past the daily quota)
+  reply.received                               (an answer to a sent draft; details name the drafts and how it came)
+  webhook.refused                              (a delivery to the webhook receiver that was not accepted)
   draft.created  draft.edited
   confirm.approved  confirm.refused            (details carry mode and method)
   send.attempt  send.sent  send.failed  send.unknown  send.dry_run  send.refused  send.repeat  send.resolved
@@ -37,7 +40,11 @@ KINDS = (
     "search.released",
     "search.expired",
     "search.refused",
+    "search.pages_charged",
+    "search.pages_refunded",
     "pace.refused",
+    "reply.received",
+    "webhook.refused",
     "draft.created",
     "draft.edited",
     "confirm.approved",
@@ -72,6 +79,7 @@ def settings_secrets(settings: Settings) -> list[str]:
         settings.salesnav_confirm_key,
         settings.salesnav_http_token,
         settings.salesnav_state_key,
+        settings.salesnav_webhook_secret,
     ]
     return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
 

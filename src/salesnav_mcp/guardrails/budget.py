@@ -2,7 +2,12 @@
 
 Rules:
 - One distinct query (the caller's canonical `query_key`, e.g. a normalized
-  search URL) is one search. All its pages belong to it and are free.
+  search URL) is one search. In the `search` unit (the default) all its pages
+  belong to it and are free; in the `page` unit (SALESNAV_SEARCH_BUDGET_UNIT)
+  its first page is what the reservation holds and every further page walked
+  costs one more, charged before it is fetched (`SearchLease.take_pages`).
+- Plain LinkedIn searches (engine "linkedin", for accounts without a seat) are
+  stored and cached the same way but never count against this budget.
 - The same query for the same account within `salesnav_search_cache_ttl` of its
   first successful page is served from the stored results (a "cached" lease)
   and costs nothing, even when the budget is used up.
@@ -43,7 +48,15 @@ import anyio
 
 from salesnav_mcp.guardrails.base import Deps, Guardrail
 from salesnav_mcp.guardrails.errors import BudgetConfirmationRequired, BudgetExhausted
-from salesnav_mcp.store import BudgetCounts, ReserveOutcome, ReserveResult, SearchPage, SearchRecord
+from salesnav_mcp.store import (
+    BudgetCounts,
+    BudgetUnit,
+    ReserveOutcome,
+    ReserveResult,
+    SearchEngine,
+    SearchPage,
+    SearchRecord,
+)
 
 DEFAULT_RESERVATION_TIMEOUT = timedelta(minutes=10)
 # Stored result items are kept this long after a search last changed (at least the cache TTL).
@@ -89,20 +102,27 @@ class BudgetRule:
         return "reserved"
 
 
+def plain_rule(counts: BudgetCounts, cached: SearchRecord | None) -> ReserveOutcome:
+    """A plain LinkedIn search spends no Sales Navigator budget: served from the cache, or run."""
+    return "cached" if cached is not None else "reserved"
+
+
 @dataclass(frozen=True)
 class BudgetStatus:
     account_id: str
     month: str  # "YYYY-MM" (UTC)
-    used: int  # searches charged this month
-    pending: int  # searches reserved and in flight right now
+    used: int  # units charged this month
+    pending: int  # searches reserved and in flight right now (one unit each)
     limit: int
     remaining: int  # limit - used - pending, never below 0
     resets_at: datetime  # first instant of the next UTC month
     warn: bool  # used + pending reached the confirmation threshold: new searches need confirmation
     confirm_from: int  # that threshold
+    unit: BudgetUnit = "search"  # what one unit is: a distinct search, or a page walked
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "unit": self.unit,
             "used": self.used,
             "limit": self.limit,
             "remaining": self.remaining,
@@ -121,10 +141,66 @@ class SearchLease:
         self._budget = budget
         self.search, self.cached, self.status, self.actor = search, cached, status, actor
         self.charged = False
+        self.pages_charged = 0  # pages charged beyond the first, in the page unit (this lease only)
+        self.budget_stopped = False  # a page was not fetched because the budget had no page left
+        # A fresh reservation holds the first page it fetches.
+        self._held = 0 if cached else 1
 
     @property
     def search_id(self) -> str:
         return self.search.id
+
+    @property
+    def counts_pages(self) -> bool:
+        """Each page walked costs one unit (page unit, Sales Navigator search)."""
+        return self.search.engine == "sales_navigator" and self._budget.unit == "page"
+
+    async def take_pages(self, wanted: int) -> int:
+        """How many of the next `wanted` pages may be fetched; in the page unit they are charged now.
+
+        The reservation holds a fresh search's first page; every other page is charged before it is
+        fetched, as far as the month's budget holds (fewer granted: the budget ran out, `budget_stopped`).
+        In the search unit, and for plain searches, every page is free.
+        """
+        if wanted <= 0 or not self.counts_pages:
+            return max(0, wanted)
+        held = min(wanted, self._held)
+        self._held -= held
+        rest = wanted - held
+        if rest == 0:
+            return wanted
+        budget = self._budget
+        now = budget._clock.now()
+        granted, counts = await budget._store.charge_search_pages(
+            self.search.id, pages=rest, limit=budget.limit, stale_before=now - budget.reservation_timeout, now=now
+        )
+        self.pages_charged += granted
+        if granted < rest:
+            self.budget_stopped = True
+        if granted:
+            await budget._audit.record(
+                "search.pages_charged",
+                account_id=self.search.account_id,
+                actor=self.actor,
+                details={"search_id": self.search.id, "pages": granted, "asked": rest, "used_before": counts.used,
+                         "pending": counts.pending, "limit": budget.limit, "unit": "page"},
+            )
+        return held + granted
+
+    async def refund_pages(self, pages: int) -> None:
+        """Give back charged pages whose fetch failed before anything of them was stored."""
+        pages = min(pages, self.pages_charged)
+        if pages <= 0:
+            return
+        budget = self._budget
+        await budget._store.refund_search_pages(self.search.id, pages=pages, now=budget._clock.now())
+        self.pages_charged -= pages
+        await budget._audit.record(
+            "search.pages_refunded",
+            account_id=self.search.account_id,
+            actor=self.actor,
+            details={"search_id": self.search.id, "pages": pages, "unit": "page"},
+        )
 
     async def record_page(
         self,
@@ -178,6 +254,10 @@ class SearchBudget(Guardrail):
     def limit(self) -> int:
         return self._settings.salesnav_monthly_search_budget
 
+    @property
+    def unit(self) -> BudgetUnit:
+        return self._settings.salesnav_search_budget_unit
+
     def _status(self, account_id: str, now: datetime, used: int, pending: int) -> BudgetStatus:
         threshold = confirmation_threshold(self.limit, self._settings.salesnav_budget_warn_ratio)
         return BudgetStatus(
@@ -190,13 +270,14 @@ class SearchBudget(Guardrail):
             resets_at=next_month_start(now),
             warn=used + pending >= threshold,
             confirm_from=threshold,
+            unit=self.unit,
         )
 
     async def status(self, account_id: str) -> BudgetStatus:
         """Current month's numbers; never spends or changes anything."""
         now = self._clock.now()
         counts = await self._store.budget_counts(
-            account_id=account_id, month=month_key(now), stale_before=now - self.reservation_timeout
+            account_id=account_id, month=month_key(now), stale_before=now - self.reservation_timeout, unit=self.unit
         )
         return self._status(account_id, now, counts.used, counts.pending)
 
@@ -212,15 +293,22 @@ class SearchBudget(Guardrail):
 
     @asynccontextmanager
     async def search(
-        self, account_id: str, query_key: str, *, confirmed: bool = False, actor: str | None = None
+        self,
+        account_id: str,
+        query_key: str,
+        *,
+        confirmed: bool = False,
+        actor: str | None = None,
+        engine: SearchEngine = "sales_navigator",
     ) -> AsyncIterator[SearchLease]:
         """Reserve (or serve from cache) one search; release it unless a page was recorded.
 
-        Raises BudgetConfirmationRequired / BudgetExhausted before the body runs.
+        Raises BudgetConfirmationRequired / BudgetExhausted before the body runs. A plain LinkedIn search
+        (`engine="linkedin"`) is stored and cached alike but never refused or charged.
         """
         # Shielded: a cancellation landing mid-reserve must not leave a reservation nobody releases.
         with anyio.CancelScope(shield=True):
-            lease = await self._reserve(account_id, query_key, confirmed=confirmed, actor=actor)
+            lease = await self._reserve(account_id, query_key, confirmed=confirmed, actor=actor, engine=engine)
         try:
             yield lease
         except BaseException as exc:
@@ -231,9 +319,12 @@ class SearchBudget(Guardrail):
         if not lease.cached and not lease.charged:
             await self._release(lease, reason="no result recorded")
 
-    async def _reserve(self, account_id: str, query_key: str, *, confirmed: bool, actor: str | None) -> SearchLease:
+    async def _reserve(
+        self, account_id: str, query_key: str, *, confirmed: bool, actor: str | None, engine: SearchEngine
+    ) -> SearchLease:
         now = self._clock.now()
         threshold = confirmation_threshold(self.limit, self._settings.salesnav_budget_warn_ratio)
+        rule = BudgetRule(self.limit, None if confirmed else threshold).decide if engine == "sales_navigator" else plain_rule
         result = await self._store.reserve_search(
             account_id=account_id,
             query_key=query_key,
@@ -241,7 +332,9 @@ class SearchBudget(Guardrail):
             now=now,
             cache_since=now - self._settings.salesnav_search_cache_ttl,
             stale_before=now - self.reservation_timeout,
-            decide=BudgetRule(self.limit, None if confirmed else threshold).decide,
+            decide=rule,
+            engine=engine,
+            unit=self.unit,
         )
         await self._audit_expired(account_id, result)
         if result.outcome == "cached":
@@ -251,14 +344,15 @@ class SearchBudget(Guardrail):
                 "search.cache_hit",
                 account_id=account_id,
                 actor=actor,
-                details={"search_id": result.search.id, "query_key": query_key, **status.as_dict()},
+                details={"search_id": result.search.id, "query_key": query_key, "engine": engine, **status.as_dict()},
             )
             return SearchLease(self, result.search, cached=True, status=status, actor=actor)
         if result.outcome == "reserved":
             assert result.search is not None
             if self._last_purge is None or now - self._last_purge >= _PURGE_EVERY:
                 await self.purge_old_results()
-            status = self._status(account_id, now, result.used, result.pending + 1)
+            held = 1 if engine == "sales_navigator" else 0  # a plain search holds no budget
+            status = self._status(account_id, now, result.used, result.pending + held)
             await self._audit.record(
                 "search.reserved",
                 account_id=account_id,
@@ -266,6 +360,7 @@ class SearchBudget(Guardrail):
                 details={
                     "search_id": result.search.id,
                     "query_key": query_key,
+                    "engine": engine,
                     "confirmed": confirmed,
                     **status.as_dict(),
                 },

@@ -127,9 +127,10 @@ class Drafts(Guardrail):
         copy_to_crm: bool = False,
         inmail_credits: int | None = None,
         actor: str | None = None,
+        follow_up_of: str | None = None,
     ) -> DraftResult:
         """Store a draft to a resolved person; return it with every policy finding and (unless blocked or
-        not in client mode) a token."""
+        not in client mode) a token. `follow_up_of` names the sent draft this one follows up."""
         if not isinstance(account_id, str) or not account_id.strip():
             raise InvalidDraft("account_id", "a LinkedIn account id is required")
         text, subject, stored = _checked_content(channel, text, subject, attachments, copy_to_crm)
@@ -155,6 +156,7 @@ class Drafts(Guardrail):
             recipient_name=recipient.name,
             recipient_headline=recipient.headline,
             copy_to_crm=copy_to_crm,
+            follow_up_of=follow_up_of,
         )
         await self._store.insert_draft(draft)
         result = await self._review(draft, inmail_credits)
@@ -282,6 +284,7 @@ def _draft_details(draft: Draft, result: DraftResult) -> dict[str, Any]:
         "copy_to_crm": draft.copy_to_crm,
         "conversation_urn": draft.conversation_urn,
         "is_new_conversation": draft.is_new_conversation,
+        **({"follow_up_of": draft.follow_up_of} if draft.follow_up_of else {}),
         "content_hash": draft.content_hash,
         "findings": [f.as_dict() for f in result.findings],
         "confirmation_issued": result.token is not None,

@@ -27,9 +27,11 @@ class GuardrailError(Exception):
 class BudgetExhausted(GuardrailError):
     def __init__(self, status: BudgetStatus) -> None:
         in_flight = f" ({status.pending} in flight)" if status.pending else ""
+        unit = "searches" if status.unit == "search" else "pages walked (page unit)"
         super().__init__(
             f"The monthly Sales Navigator search budget of account {status.account_id} is used up: "
-            f"{status.used + status.pending} of {status.limit}{in_flight}. It resets on {format_utc(status.resets_at)}. "
+            f"{status.used + status.pending} of {status.limit} {unit}{in_flight}. It resets on "
+            f"{format_utc(status.resets_at)}. "
             "Searches already run in the cache window are still served from the cache for free."
         )
         self.status = status
@@ -38,8 +40,9 @@ class BudgetExhausted(GuardrailError):
 class BudgetConfirmationRequired(GuardrailError):
     def __init__(self, status: BudgetStatus) -> None:
         n = status.used + status.pending + 1
+        unit = "search" if status.unit == "search" else "search page"
         super().__init__(
-            f"This would be Sales Navigator search {n} of {status.limit} this month for account "
+            f"This would be Sales Navigator {unit} {n} of {status.limit} this month for account "
             f"{status.account_id} ({status.remaining} left, budget resets {format_utc(status.resets_at)}). "
             "Ask the user whether to spend it, then retry with confirmed=true."
         )
@@ -49,9 +52,9 @@ class BudgetConfirmationRequired(GuardrailError):
 class PaceLimitReached(GuardrailError):
     """The per-account upstream call limit for a long window (a day) is reached."""
 
-    def __init__(self, account_id: str, limit: int, window: str, retry_at: datetime) -> None:
+    def __init__(self, account_id: str, limit: int, window: str, retry_at: datetime, what: str = "search calls") -> None:
         super().__init__(
-            f"Account {account_id} reached the upstream limit of {limit} search calls per {window}. "
+            f"Account {account_id} reached the upstream limit of {limit} {what} per {window}. "
             f"Try again after {retry_at.strftime('%Y-%m-%d %H:%M:%S UTC')}."
         )
         self.account_id = account_id

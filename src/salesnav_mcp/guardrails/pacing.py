@@ -1,4 +1,5 @@
-"""Short-term pacing: keep each account under upstream's per-minute and per-day search limits.
+"""Short-term pacing: keep each account under upstream's per-minute and per-day search limits, and under
+its daily quota of distinct profile views (`ProfileViews`).
 
 Every upstream search call (each page) takes a slot first. The slots are a
 sliding window of call timestamps kept in the store, so restarts and other
@@ -9,6 +10,9 @@ rather than blocking a caller for hours.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from salesnav_mcp.guardrails.base import Deps, Guardrail
 from salesnav_mcp.guardrails.errors import PaceLimitReached
@@ -54,3 +58,52 @@ class Pacer(Guardrail):
             delay = max(MIN_WAIT, (decision.retry_at - now).total_seconds())
             await self._clock.sleep(delay)
             waited += delay
+
+
+PROFILE_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class ProfileQuota:
+    """Distinct profiles fetched from LinkedIn in the rolling 24 h, as the server counted them."""
+
+    used: int
+    limit: int
+    frees_at: datetime | None  # when the next slot frees (the oldest counted profile leaves the window)
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+class ProfileViews(Guardrail):
+    """Upstream allows each account `salesnav_profile_views_per_day` (120) distinct profiles per rolling 24 h;
+    only fetches from LinkedIn count (a profile served from a cache does not), and a profile counted once in
+    the window takes no second slot. The count lives in the store, shared by every process; past it a fetch
+    is refused with the instant a slot frees, before upstream would answer 429."""
+
+    @property
+    def limit(self) -> int:
+        return self._settings.salesnav_profile_views_per_day
+
+    async def take(self, account_id: str, public_id: str, *, actor: str | None = None) -> ProfileQuota:
+        """Count the fetch of this profile, or raise PaceLimitReached when the window is full."""
+        now = self._clock.now()
+        decision = await self._store.take_profile_view(
+            account_id=account_id, public_id=public_id, now=now, limit=self.limit, window=PROFILE_WINDOW
+        )
+        if not decision.granted:
+            assert decision.retry_at is not None
+            await self._audit.record(
+                "pace.refused",
+                account_id=account_id,
+                actor=actor,
+                details={"kind": "profile_view", "limit": self.limit, "window": "24 h", "retry_at": decision.retry_at},
+            )
+            raise PaceLimitReached(account_id, self.limit, "24 hours", decision.retry_at, what="distinct profile views")
+        return await self.quota(account_id)
+
+    async def quota(self, account_id: str) -> ProfileQuota:
+        now = self._clock.now()
+        used, first_out = await self._store.profile_views_used(account_id=account_id, since=now - PROFILE_WINDOW)
+        return ProfileQuota(used, self.limit, None if first_out is None else first_out + PROFILE_WINDOW)

@@ -51,6 +51,23 @@ logger = logging.getLogger(__name__)
 
 SendFn = Callable[[Draft], Awaitable[Mapping[str, Any]]]
 SENDABLE_STATES = ("draft", "failed")
+SALES_NAV_THREAD_PREFIX = "urn:li:salesNav_thread:"
+
+
+def sent_conversation(result: Mapping[str, Any] | None) -> str | None:
+    """The conversation a send went to, as a send function's answer names it: `conversation_urn`, else a
+    Sales Navigator `thread_id` (as its thread URN), either spelt in camelCase as upstream does. A sent draft
+    keeps it, so replies can be matched to it."""
+    if not result:
+        return None
+    urn = result.get("conversation_urn") or result.get("conversationUrn")
+    if isinstance(urn, str) and urn.startswith("urn:li:"):
+        return urn
+    thread = result.get("thread_id") or result.get("threadId")
+    if isinstance(thread, str | int) and str(thread).strip():
+        text = str(thread).strip()
+        return text if text.startswith("urn:li:") else SALES_NAV_THREAD_PREFIX + text
+    return None
 
 
 class SendFailure(Exception):
@@ -324,6 +341,7 @@ class SendCoordinator(Guardrail):
                 attempt_id=attempt_id,
                 result=result,
                 error=error,
+                conversation_urn=sent_conversation(result) if outcome == "sent" else None,
             )
             await self._audit.record_draft(
                 f"send.{outcome}", draft, actor=actor, attempt_id=attempt_id, result=result, error=error

@@ -29,11 +29,21 @@ class PillarOut(BaseModel):
     score: float | None = Field(description="0-25")
 
 
+class GroupPillarOut(BaseModel):
+    pillar: str | None = None
+    average: float | None = Field(default=None, description="The group's average score in this pillar, 0-25")
+
+
 class GroupRankOut(BaseModel):
     group: str = Field(description="INDUSTRY | NETWORK")
     rank_top_percent: float | None = Field(description="Top N percent of the group.")
     group_name: str | None = None
-    average_overall: float | None = None
+    average_overall: float | None = Field(default=None, description="The group's average SSI, 0-100")
+    group_size: int | None = Field(default=None, description="Members in the group")
+    rank_change: float | None = Field(
+        default=None, description="Rank now minus yesterday's (negative: moved toward the top)"
+    )
+    pillar_averages: list[GroupPillarOut] = Field(default_factory=list)
 
 
 class SsiOut(Result):
@@ -44,6 +54,7 @@ class SsiOut(Result):
     strongest_pillar: str | None
     ranks: list[GroupRankOut]
     active_seat: bool | None = None
+    profile_urn: str | None = Field(default=None, description="The account holder's LinkedIn profile URN")
 
 
 class InMailCreditsOut(Result):
@@ -57,11 +68,16 @@ class InMailCreditsOut(Result):
 def _rank(group: SsiGroupScore | None, kind: str) -> GroupRankOut | None:
     if group is None:
         return None
+    pillars = group.pillars or (group.score.sub_scores if group.score else [])
+    average = group.score.overall if group.score and group.score.overall is not None else group.average_score
     return GroupRankOut(
         group=group.group_type or kind,
         rank_top_percent=group.rank,
         group_name=group.industry_name,
-        average_overall=group.score.overall if group.score else None,
+        average_overall=average,
+        group_size=group.group_size,
+        rank_change=group.change,
+        pillar_averages=[GroupPillarOut(pillar=p.pillar, average=p.score) for p in pillars],
     )
 
 
@@ -80,6 +96,7 @@ def ssi_output(account_id: str, ssi: SsiResponse, *, sandbox: bool) -> SsiOut:
         strongest_pillar=max(scored, key=lambda p: p.score).pillar if scored else None,  # type: ignore[arg-type,return-value]
         ranks=ranks,
         active_seat=ssi.active_seat,
+        profile_urn=ssi.profile_urn,
         sandbox=sandbox,
     )
 

@@ -121,8 +121,10 @@ async def create_draft(
     conversation_urn: str | None,
     attachments: Sequence[dict[str, Any]],
     copy_to_crm: bool = False,
+    follow_up_of: str | None = None,
 ) -> DraftResult:
-    """Store a draft to the one person `recipient` names, on its route, with every policy finding; nothing is sent."""
+    """Store a draft to the one person `recipient` names, on its route, with every policy finding; nothing is sent.
+    `follow_up_of` names the sent draft this one follows up."""
     checked_fields(text, subject, attachments)
     person = await resolve_person(svc, account_id, recipient)
     route = await route_message(svc, account_id, person, channel, conversation_urn)
@@ -138,6 +140,7 @@ async def create_draft(
         copy_to_crm=copy_to_crm,
         inmail_credits=route.inmail_credits,
         actor=svc.actor(),
+        follow_up_of=follow_up_of,
     )
 
 

@@ -2,7 +2,9 @@
 
 Upstream is asked for the InMail balance (every account) and today's SSI (accounts that may
 have a seat); everything else comes from the server's own store: SSI and credit history,
-the month's search budget, today's new conversations, drafts and unknown sends. When upstream
+the month's search budget, today's new conversations, drafts and unknown sends, and the reply
+rate of the period's sent messages (as far as replies were recorded: check_replies or the
+webhook records them). When upstream
 fails for one account of an all-accounts overview, that account still shows the store's part.
 """
 
@@ -64,6 +66,13 @@ class NewConversations(BaseModel):
     resets_at: datetime = Field(description="Next UTC midnight")
 
 
+class ReplyRate(BaseModel):
+    since: datetime = Field(description="Start of the period")
+    sent: int = Field(description="Messages sent through this server in the period")
+    replied: int = Field(description="Of those, answered (replies recorded so far)")
+    rate: float | None = Field(description="replied / sent (None when nothing was sent)")
+
+
 class DraftRef(BaseModel):
     draft_id: str
     recipient: str
@@ -83,6 +92,7 @@ class AccountOverview(BaseModel):
     inmail: InMailGlance | None = None
     search_budget: BudgetOut
     new_conversations: NewConversations
+    replies: ReplyRate
     drafts_awaiting_confirmation: int
     awaiting: list[DraftRef] = Field(description=f"Up to {_LISTED_DRAFTS} newest drafts awaiting confirmation")
     unknown_sends: int = Field(description="Sends whose outcome is unknown: check LinkedIn, then resolve them")
@@ -159,6 +169,8 @@ async def account_overview(
     cap = svc.settings.salesnav_daily_new_conversations
     sent_today = await new_conversations_today(svc, account_id)
     pending = await pending_work(svc, account_id)
+    period_start = now - timedelta(days=days)
+    counts = await svc.guardrails.replies.counts(account_id, period_start)
     fields: dict[str, object] = {}
     error = None
     try:
@@ -174,6 +186,12 @@ async def account_overview(
         search_budget=budget_out(await svc.guardrails.budget.status(account_id)),
         new_conversations=NewConversations(
             sent_today=sent_today, daily_cap=cap, remaining=max(0, cap - sent_today), resets_at=next_day_start(now)
+        ),
+        replies=ReplyRate(
+            since=period_start,
+            sent=counts.sent,
+            replied=counts.replied,
+            rate=round(counts.replied / counts.sent, 3) if counts.sent else None,
         ),
         drafts_awaiting_confirmation=len(pending.awaiting_confirmation),
         awaiting=[_ref(d) for d in pending.awaiting_confirmation[:_LISTED_DRAFTS]],

@@ -50,6 +50,7 @@ class Services:
     approval_page: ApprovalPage | None = field(default=None, repr=False)
     _default_account: str | None = field(default=None, repr=False)
     account_names: dict[str, str] = field(default_factory=dict, repr=False)  # labels for reviews, by account id
+    seats: dict[str, bool] = field(default_factory=dict, repr=False)  # whether an account has a Sales Navigator seat
     _last_kept: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
     _account_lock: anyio.Lock = field(default_factory=anyio.Lock, repr=False)
 

@@ -89,6 +89,11 @@ class SandboxConfig(BaseModel):
         description="Which documented `/profile` shape to serve: 'captured' (lists inside `profile`, degree "
                     "'1st'/'2nd'/'3rd'), 'reference' (lists beside it, 'DISTANCE_1/2/3'), or one of them per lead.",
     )
+    reply_share: float = Field(default=0.35, ge=0.0, le=1.0,
+                               description="Probability that the recipient of a sent message answers it.")
+    reply_delay: float | None = Field(default=None, ge=0.0,
+                                      description="Seconds after a sent message its answer arrives; None: a drawn "
+                                                  "15 min - 48 h.")
     webhook_secret: SecretStr = Field(default=SecretStr("whsec_sandbox"),
                                       description="Key signing the recorded webhook events.")
     export_failures: list[ExportFailure] = Field(

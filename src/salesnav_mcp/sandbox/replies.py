@@ -1,7 +1,8 @@
 """Replies arriving over time, on the sandbox clock.
 
 After the account holder writes to someone (any send), that person replies with
-probability 35%, between 15 minutes and 48 hours after the message; after someone
+probability 35% (`SandboxConfig.reply_share`), between 15 minutes and 48 hours after the
+message (or exactly `SandboxConfig.reply_delay` seconds after it, when set); after someone
 accepts an invitation, they write first with probability 30% (50% when the invitation
 carried a note), 10 minutes to 24 hours after accepting, in a classic thread (the note
 opens it when there was one). Each draw is keyed by account, person and thread length,
@@ -28,7 +29,7 @@ from .vocabulary import ACCEPTANCE_REPLIES, INBOUND_REPLIES
 from .webhooks import record_message_received
 from .world import Conversation, Message, SandboxWorld, iso, to_ms
 
-REPLY_SHARE = 0.35
+REPLY_SHARE = 0.35  # the default of SandboxConfig.reply_share
 ACCEPTED_WRITES_SHARE = 0.3
 ACCEPTED_WITH_NOTE_WRITES_SHARE = 0.5
 
@@ -63,9 +64,11 @@ def after_send(world: SandboxWorld, conversation: Conversation) -> None:
     if _pending_for(world, account_id, lead):
         return
     key = (world.seed, account_id, lead.profile_id, len(conversation.messages))
-    if unit("reply", *key) >= REPLY_SHARE:
+    if unit("reply", *key) >= world.config.reply_share:
         return
-    delay = timedelta(minutes=15 + (48 * 60 - 15) * unit("reply-delay", *key))
+    fixed = world.config.reply_delay
+    delay = (timedelta(seconds=fixed) if fixed is not None
+             else timedelta(minutes=15 + (48 * 60 - 15) * unit("reply-delay", *key)))
     text = _fill(world, account_id, lead, INBOUND_REPLIES, unit("reply-text", *key))
     world.pending_replies.append(
         PendingReply(to_ms(conversation.last_activity + delay), account_id, lead, text, conversation.urn))

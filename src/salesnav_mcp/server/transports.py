@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import anyio
 import anyio.from_thread
@@ -37,6 +37,9 @@ from starlette.types import ASGIApp
 from salesnav_mcp import __version__
 from salesnav_mcp.server.cors import with_cors
 from salesnav_mcp.server.stdio_lines import LineGate
+
+if TYPE_CHECKING:
+    from salesnav_mcp.server.webhooks import WebhookReceiver
 
 logger = logging.getLogger("salesnav_mcp.server")
 
@@ -233,17 +236,27 @@ async def serve_stdio(server: MCPServer) -> None:
 
 
 async def serve_http(
-    server: MCPServer, sock: socket.socket, options: HttpOptions, security: TransportSecuritySettings
+    server: MCPServer,
+    sock: socket.socket,
+    options: HttpOptions,
+    security: TransportSecuritySettings,
+    webhook: WebhookReceiver | None = None,
 ) -> None:
-    """Serve streamable HTTP at /mcp on an already-bound socket until a stop signal arrives."""
-    app = server.streamable_http_app(
+    """Serve streamable HTTP at /mcp on an already-bound socket until a stop signal arrives; with `webhook`, its
+    path receives ConnectSafely's webhook deliveries too."""
+    app: ASGIApp = server.streamable_http_app(
         streamable_http_path=MCP_PATH,
         stateless_http=options.stateless,
         json_response=options.stateless,
         transport_security=security,
         host=options.host,
     )
-    await serve_asgi(with_cors(app, options.cors_origins), sock, lifespan="on")
+    app = with_cors(app, options.cors_origins)
+    if webhook is not None:
+        from salesnav_mcp.server.webhooks import with_webhook
+
+        app = with_webhook(app, webhook)
+    await serve_asgi(app, sock, lifespan="on")
 
 
 async def serve_asgi(app: ASGIApp, sock: socket.socket, *, lifespan: Literal["on", "off"]) -> None:

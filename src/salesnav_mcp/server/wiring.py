@@ -62,7 +62,12 @@ def sandbox_app_for(settings: Settings, clock: Clock, sandbox_config: Any | None
     def build() -> Any:
         from salesnav_mcp.sandbox import SandboxConfig, create_app
 
-        config = sandbox_config or SandboxConfig(seed=settings.salesnav_sandbox_seed)
+        replies: dict[str, Any] = {}
+        if settings.salesnav_sandbox_reply_share is not None:
+            replies["reply_share"] = settings.salesnav_sandbox_reply_share
+        if settings.salesnav_sandbox_reply_delay is not None:
+            replies["reply_delay"] = settings.salesnav_sandbox_reply_delay.total_seconds()
+        config = sandbox_config or SandboxConfig(seed=settings.salesnav_sandbox_seed, **replies)
         if config.clock is None:
             config = config.model_copy(update={"clock": clock})
         return create_app(config)

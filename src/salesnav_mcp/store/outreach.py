@@ -25,7 +25,7 @@ SendStartDecision = Callable[[SendStartFacts], SendOutcome]
 _DRAFT_COLUMNS = (
     "id, account_id, recipient, recipient_key, channel, subject, text, attachments, conversation_urn, "
     "is_new_conversation, state, content_hash, text_hash, created_at, updated_at, created_by, send_started_at, "
-    "attempt_id, result, error, recipient_public_id, recipient_name, recipient_headline, copy_to_crm"
+    "attempt_id, result, error, recipient_public_id, recipient_name, recipient_headline, copy_to_crm, follow_up_of"
 )
 
 
@@ -66,6 +66,7 @@ class Outreach(StoreBase):
             draft.recipient_name,
             draft.recipient_headline,
             draft.copy_to_crm,
+            draft.follow_up_of,
         )
         marks = ", ".join("?" for _ in values)
         yield run(f"INSERT INTO drafts ({_DRAFT_COLUMNS}) VALUES ({marks})", *values)
@@ -203,11 +204,13 @@ class Outreach(StoreBase):
         started_before: datetime | None = None,
         result: dict[str, Any] | None = None,
         error: str | None = None,
+        conversation_urn: str | None = None,
     ) -> Script[Draft | None]:
         """Compare-and-set the state; None when the conditions do not hold.
 
         Conditions: state in `from_states`; the draft's attempt id equals `attempt_id` (if given);
-        send_started_at < `started_before` (if given). `result` and `error` are stored as given.
+        send_started_at < `started_before` (if given). `result` and `error` are stored as given;
+        `conversation_urn` (the thread a send went to) fills the draft's conversation when it had none.
         One UPDATE: the database re-checks its WHERE clause on the locked row, so this is a true CAS.
         """
         where = Where().compare("id", "=", draft_id).one_of("state", from_states)
@@ -216,11 +219,14 @@ class Outreach(StoreBase):
         if started_before is not None:
             where.compare("send_started_at", "<", started_before)
         row = yield one(
-            f"UPDATE drafts SET state = ?, updated_at = ?, result = ?, error = ? WHERE {where.sql} RETURNING *",
+            f"""UPDATE drafts SET state = ?, updated_at = ?, result = ?, error = ?,
+                  conversation_urn = COALESCE(conversation_urn, ?)
+                WHERE {where.sql} RETURNING *""",
             to_state,
             now,
             None if result is None else dump_json(result),
             error,
+            conversation_urn,
             *where.args,
         )
         return None if row is None else self._record(Draft, row)

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 SearchStatus = Literal["reserved", "committed", "released", "expired"]
+SearchEngine = Literal["sales_navigator", "linkedin"]  # Sales Navigator search, or LinkedIn's plain search
+BudgetUnit = Literal["search", "page"]  # what one unit of the monthly Sales Navigator budget is
 DraftState = Literal["draft", "sending", "sent", "failed", "unknown"]
 Channel = Literal["linkedin_inbox", "sales_navigator"]
 
@@ -36,6 +38,8 @@ class SearchRecord:
     complete: bool  # True when every upstream page has been stored
     item_count: int  # de-duplicated items stored so far
     next_offset: int  # upstream offset to continue from
+    engine: SearchEngine = "sales_navigator"  # only Sales Navigator searches count against the budget
+    pages: int = 0  # pages charged: the first when the search was charged, then each one more in the page unit
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,9 @@ class Draft:
     recipient_name: str | None = None
     recipient_headline: str | None = None
     copy_to_crm: bool = False  # Sales Navigator also files a copy in the CRM
+    replied_at: datetime | None = None  # a sent draft: when the person first answered after it
+    reply_message_urn: str | None = None  # that answer
+    follow_up_of: str | None = None  # the sent draft this one follows up
 
 
 SendOutcome = Literal["started", "state", "changed", "token_used", "cap_reached", "duplicate", "missing"]
@@ -192,6 +199,58 @@ class AuditEntry:
     actor: str | None
     kind: str
     details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """A message someone sent to an account, recorded once (by its URN), whether polled or delivered by webhook."""
+
+    message_urn: str
+    account_id: str  # "" when the delivery did not say which account it was for
+    conversation_urn: str | None
+    sender_urn: str | None  # the sender's urn:li:fsd_profile: URN, when known
+    sender_public_id: str | None  # lowercased, when known
+    sender_name: str | None
+    text: str | None  # untrusted text from LinkedIn
+    sent_at: datetime
+    via: Literal["poll", "webhook"]
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class InboundOutcome:
+    """What recording one inbound message did: whether it was new, and the sent drafts it marked replied."""
+
+    message: InboundMessage
+    new: bool
+    replied_draft_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReplyCounts:
+    sent: int  # drafts sent in the period (state sent)
+    replied: int  # of those, answered
+
+
+@dataclass(frozen=True)
+class StoredProfile:
+    """A researched profile as upstream answered it, per account (relationship fields differ by account)."""
+
+    account_id: str
+    public_id: str
+    urn: str | None
+    payload: dict[str, Any]
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class ProfileViewDecision:
+    """Outcome of `Store.take_profile_view`: whether the fetch may go ahead, and the quota after it."""
+
+    granted: bool
+    used: int  # distinct profiles counted in the window (including this one when granted)
+    new: bool  # this profile took a new slot (False: already counted in the window, or refused)
+    retry_at: datetime | None = None  # refused: when the oldest counted profile leaves the window
 
 
 @dataclass(frozen=True)

@@ -179,13 +179,52 @@ def _version_3(t: ColumnTypes) -> list[str]:
     ]
 
 
+def _version_4(t: ColumnTypes) -> list[str]:
+    """The prospecting loop: which engine ran a search and how many pages it was charged, replies to sent
+    drafts and follow-ups, every inbound message seen once (polled or delivered by webhook), and researched
+    profiles with the profile views that count against the daily quota."""
+    return [
+        "ALTER TABLE searches ADD COLUMN engine TEXT NOT NULL DEFAULT 'sales_navigator'",
+        "ALTER TABLE searches ADD COLUMN pages INTEGER NOT NULL DEFAULT 0",
+        # Every search charged so far was charged its first page.
+        "UPDATE searches SET pages = 1 WHERE status = 'committed'",
+        f"ALTER TABLE drafts ADD COLUMN replied_at {t.time}",
+        "ALTER TABLE drafts ADD COLUMN reply_message_urn TEXT",
+        "ALTER TABLE drafts ADD COLUMN follow_up_of TEXT",
+        "CREATE INDEX drafts_recipient ON drafts (account_id, recipient_key, state)",
+        f"""CREATE TABLE inbound_messages (
+            message_urn TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL,
+            conversation_urn TEXT,
+            sender_urn TEXT,
+            sender_public_id TEXT,
+            sender_name TEXT,
+            text TEXT,
+            sent_at {t.time} NOT NULL,
+            via TEXT NOT NULL CHECK (via IN ('poll', 'webhook')),
+            recorded_at {t.time} NOT NULL
+        )""",
+        "CREATE INDEX inbound_messages_account ON inbound_messages (account_id, sent_at)",
+        f"""CREATE TABLE profiles (
+            account_id TEXT NOT NULL,
+            public_id TEXT NOT NULL,
+            urn TEXT,
+            payload TEXT NOT NULL,
+            fetched_at {t.time} NOT NULL,
+            PRIMARY KEY (account_id, public_id)
+        )""",
+        f"CREATE TABLE profile_views (account_id TEXT NOT NULL, public_id TEXT NOT NULL, at {t.time} NOT NULL)",
+        "CREATE INDEX profile_views_window ON profile_views (account_id, at)",
+    ]
+
+
 def migrations(types: ColumnTypes, own: dict[int, list[str]]) -> list[Migration]:
     """Every migration for a database with these column types; `own` adds its own statements per version."""
-    versions = (_version_1, _version_2, _version_3)
+    versions = (_version_1, _version_2, _version_3, _version_4)
     return [(n, build(types) + own.get(n, [])) for n, build in enumerate(versions, start=1)]
 
 
-LATEST_VERSION = 3
+LATEST_VERSION = 4
 
 
 def migrate(types: ColumnTypes, own: dict[int, list[str]], *, remedy: str) -> Script[None]:

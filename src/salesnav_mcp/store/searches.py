@@ -11,9 +11,11 @@ from typing import Any
 from salesnav_mcp.store.base import StoreBase, StoreError
 from salesnav_mcp.store.records import (
     BudgetCounts,
+    BudgetUnit,
     RateDecision,
     ReserveOutcome,
     ReserveResult,
+    SearchEngine,
     SearchPage,
     SearchRecord,
 )
@@ -29,16 +31,22 @@ class Searches(StoreBase):
         return None if row is None else self._record(SearchRecord, row)
 
     @staticmethod
-    def _counts(account_id: str, month: str, stale_before: datetime) -> Script[BudgetCounts]:
+    def _counts(account_id: str, month: str, stale_before: datetime, unit: BudgetUnit = "search") -> Script[BudgetCounts]:
+        """The month's Sales Navigator budget: units charged, and live reservations (each holds one unit).
+
+        Unit `search`: one per charged search. Unit `page`: every page charged (a search's first page when
+        it was charged, and each further page charged before it was fetched). Plain searches never count.
+        """
+        used = "COUNT(*)" if unit == "search" else "SUM(pages)"
         row = yield one(
-            """SELECT COUNT(*) FILTER (WHERE status = 'committed') AS used,
+            f"""SELECT {used} FILTER (WHERE status = 'committed') AS used,
                       COUNT(*) FILTER (WHERE status = 'reserved' AND created_at >= ?) AS pending
-               FROM searches WHERE account_id = ? AND month = ?""",
+               FROM searches WHERE account_id = ? AND month = ? AND engine = 'sales_navigator'""",
             stale_before,
             account_id,
             month,
         )
-        return BudgetCounts(used=row["used"], pending=row["pending"])
+        return BudgetCounts(used=int(row["used"] or 0), pending=int(row["pending"] or 0))
 
     @writes
     def reserve_search(
@@ -51,13 +59,16 @@ class Searches(StoreBase):
         cache_since: datetime,
         stale_before: datetime,
         decide: ReserveDecision,
+        engine: SearchEngine = "sales_navigator",
+        unit: BudgetUnit = "search",
     ) -> Script[ReserveResult]:
         """Atomically: expire stale reservations, then do what `decide` says about this query.
 
-        `decide` gets the month's counts (stale reservations not counted) and the newest search of the
-        same account and query key committed at or after `cache_since` (None without one). On
-        "reserved" a reservation is created and counts as pending. Reservations created before
-        `stale_before` and still reserved are marked expired first (their process died).
+        `decide` gets the month's counts in `unit` (stale reservations not counted) and the newest search
+        of the same account and query key committed at or after `cache_since` (None without one). On
+        "reserved" a reservation run by `engine` is created (a Sales Navigator one counts as pending).
+        Reservations created before `stale_before` and still reserved are marked expired first (their
+        process died).
         """
         yield Lock(("budget", account_id))
         expired_rows = yield all_rows(
@@ -68,7 +79,7 @@ class Searches(StoreBase):
             stale_before,
         )
         expired = tuple(r["id"] for r in sorted(expired_rows, key=lambda r: (r["created_at"], r["id"])))
-        counts = yield from self._counts(account_id, month, stale_before)
+        counts = yield from self._counts(account_id, month, stale_before, unit)
         hit = yield one(
             """SELECT * FROM searches
                WHERE account_id = ? AND query_key = ? AND status = 'committed' AND committed_at >= ?
@@ -82,14 +93,15 @@ class Searches(StoreBase):
         search = cached if outcome == "cached" else None
         if outcome == "reserved":
             row = yield one(
-                """INSERT INTO searches (id, account_id, query_key, month, status, created_at, updated_at)
-                   VALUES (?, ?, ?, ?, 'reserved', ?, ?) RETURNING *""",
+                """INSERT INTO searches (id, account_id, query_key, month, status, created_at, updated_at, engine)
+                   VALUES (?, ?, ?, ?, 'reserved', ?, ?, ?) RETURNING *""",
                 "s_" + secrets.token_hex(8),
                 account_id,
                 query_key,
                 month,
                 now,
                 now,
+                engine,
             )
             search = self._record(SearchRecord, row)
         return ReserveResult(outcome, search, counts.used, counts.pending, expired)
@@ -108,8 +120,9 @@ class Searches(StoreBase):
     ) -> Script[SearchRecord]:
         """Append (key, item) pairs in order, skipping keys already stored; update metadata.
 
-        With `commit=True` the search is also charged (reserved/expired -> committed) in the same
-        transaction, so a crash after upstream answered can never leave it uncharged.
+        With `commit=True` the search is also charged (reserved/expired -> committed, its first page
+        counted in `pages`) in the same transaction, so a crash after upstream answered can never leave
+        it uncharged.
         `next_offset` only moves forward. Raises StoreError for an unknown id.
         """
         # The row lock orders concurrent appends to one search: positions stay dense and ordered.
@@ -135,7 +148,8 @@ class Searches(StoreBase):
                  complete = (complete OR ?),
                  updated_at = ?,
                  status = CASE WHEN ? THEN 'committed' ELSE status END,
-                 committed_at = CASE WHEN ? AND status <> 'committed' THEN ? ELSE committed_at END
+                 committed_at = CASE WHEN ? AND status <> 'committed' THEN ? ELSE committed_at END,
+                 pages = CASE WHEN ? AND status <> 'committed' THEN pages + 1 ELSE pages END
                WHERE id = ?""",
             len(fresh),
             next_offset,
@@ -146,6 +160,7 @@ class Searches(StoreBase):
             commit,
             commit,
             now,
+            commit,
             search_id,
         )
         return (yield from self._search(search_id))
@@ -197,9 +212,45 @@ class Searches(StoreBase):
         return deleted
 
     @reads
-    def budget_counts(self, *, account_id: str, month: str, stale_before: datetime) -> Script[BudgetCounts]:
+    def budget_counts(
+        self, *, account_id: str, month: str, stale_before: datetime, unit: BudgetUnit = "search"
+    ) -> Script[BudgetCounts]:
         """Read-only counts; stale reservations are not counted (and not modified)."""
-        return (yield from self._counts(account_id, month, stale_before))
+        return (yield from self._counts(account_id, month, stale_before, unit))
+
+    @writes
+    def charge_search_pages(
+        self, search_id: str, *, pages: int, limit: int, stale_before: datetime, now: datetime
+    ) -> Script[tuple[int, BudgetCounts]]:
+        """Charge up to `pages` more pages to a search, in the page unit, before they are fetched.
+
+        A search's pages count in the month it was made (a search served from the cache and extended
+        just after a month began still counts in the month before). Serialized with every reservation of
+        the account: as many pages are granted as that month's budget (in pages) still holds, so
+        concurrent searches never overspend it. Returns (pages granted, the month's counts before this
+        charge). Raises StoreError for an unknown id.
+        """
+        search = yield from self._search(search_id)
+        if search is None:
+            raise StoreError(f"Unknown search id {search_id!r}.")
+        yield Lock(("budget", search.account_id))
+        counts = yield from self._counts(search.account_id, search.month, stale_before, "page")
+        granted = max(0, min(pages, limit - counts.used - counts.pending))
+        if granted:
+            yield run("UPDATE searches SET pages = pages + ?, updated_at = ? WHERE id = ?", granted, now, search_id)
+        return granted, counts
+
+    @writes
+    def refund_search_pages(self, search_id: str, *, pages: int, now: datetime) -> Script[None]:
+        """Give back pages charged by `charge_search_pages` whose fetch failed (never below the first page)."""
+        yield run(
+            """UPDATE searches SET pages = CASE WHEN pages - ? < 1 THEN 1 ELSE pages - ? END, updated_at = ?
+               WHERE id = ? AND status = 'committed'""",
+            pages,
+            pages,
+            now,
+            search_id,
+        )
 
     # ---- pacing --------------------------------------------------------------------------------
     @writes

@@ -138,9 +138,15 @@ async def test_account_search_and_no_seat(mcp_client: Client) -> None:
     assert result.structured_content["companies"]
     assert all(c["industry"] for c in result.structured_content["companies"])
     refused = await mcp_client.call_tool(
-        "search_accounts", {"filters": {"industries": ["Banking"]}, "account_id": BUSINESS_ACCOUNT_ID}
+        "search_accounts",
+        {"filters": {"industries": ["Banking"]}, "account_id": BUSINESS_ACCOUNT_ID, "engine": "sales_navigator"},
     )
     assert refused.is_error and "seat" in refused.content[0].text
+    # Without a seat the same search runs as a plain LinkedIn search (issue 17), spending no budget.
+    plain = await mcp_client.call_tool(
+        "search_accounts", {"filters": {"industries": ["Banking"]}, "account_id": BUSINESS_ACCOUNT_ID}
+    )
+    assert not plain.is_error and plain.structured_content["engine"] == "linkedin"
     budget = await mcp_client.call_tool("get_search_budget", {"account_id": BUSINESS_ACCOUNT_ID})
     assert budget.structured_content["budget"]["used"] == 0
 

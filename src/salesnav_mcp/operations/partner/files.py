@@ -28,7 +28,7 @@ from salesnav_mcp.config import Settings
 from salesnav_mcp.operations.identity import AccessRefused, User
 from salesnav_mcp.operations.services import Services
 
-ExportKind = Literal["seat", "activity", "activity_outcome", "crm_validation", "crm_matches"]
+ExportKind = Literal["seat", "activity", "activity_outcome", "crm_validation", "crm_matches", "search"]
 ANALYTICS_KINDS = frozenset({"seat", "activity", "activity_outcome"})
 JobFamily = Literal["analytics", "crm"]  # analytics exports or CRM data validation exports
 PollingState = Literal["active", "stopped", "done"]
@@ -59,11 +59,14 @@ class StoredExport(BaseModel):
         return export_uri(self.export_id)
 
     def visible_to(self, user: User | None) -> bool:
-        """Analytics exports belong to their contract; the other kinds to the user who made them."""
+        """Analytics exports belong to their contract, stored searches to their LinkedIn account; the other kinds
+        to the user who made them."""
         if user is None:
             return True
         if self.kind in ANALYTICS_KINDS and self.source:
             return user.may_see_contract(self.source)
+        if self.kind == "search" and self.source:
+            return user.may_use(self.source)
         return user.contracts is None or self.created_by == user.name
 
 

@@ -1,4 +1,8 @@
-"""InMail credits: the balance and premium type; every read keeps the day's balance (operations.insights)."""
+"""InMail credits: the balance and premium type; every read keeps the day's balance (operations.insights).
+
+Upstream's `debug` query parameter (its raw payload) is deliberately not reachable: nothing in it is
+missing from the result.
+"""
 
 from __future__ import annotations
 

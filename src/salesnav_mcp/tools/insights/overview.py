@@ -38,11 +38,14 @@ def overview_line(o: AccountOverview, days: int) -> str:
             f"{o.inmail.available}{f'/{o.inmail.total}' if o.inmail.total is not None else ''}" if o.inmail else "?"
         )
         upstream = f"{o.premium_type or 'UNKNOWN'}, {seat} | {_ssi_part(o, days)} | InMail {credits}"
-    b, n = o.search_budget, o.new_conversations
+    b, n, r = o.search_budget, o.new_conversations, o.replies
+    unit = "searches" if b.unit == "search" else "search pages"
+    rate = f"{r.replied}/{r.sent} answered ({r.rate:.0%})" if r.rate is not None else "nothing sent"
     parts = [
         f"{head}: {upstream}",
-        f"searches {b.used}/{b.limit} this month (resets {b.resets_at[:10]})",
+        f"{unit} {b.used}/{b.limit} this month (resets {b.resets_at[:10]})",
         f"new conversations today {n.sent_today}/{n.daily_cap}",
+        f"reply rate {days}d: {rate}",
         f"{o.drafts_awaiting_confirmation} draft(s) awaiting confirmation",
     ]
     if o.unknown_sends:
@@ -65,9 +68,9 @@ async def get_account_overview(
     ),
 ) -> Annotated[CallToolResult, OverviewOut]:
     """Where a rep stands per account, in one call: premium type and seat, SSI and its trend, InMail credits
-    and their history, searches used this month and the budget reset, new conversations today vs the daily cap,
-    drafts awaiting confirmation, sends in unknown state (check LinkedIn before resending). Without account_id:
-    every connected account, one line each."""
+    and their history, search budget used and its reset, new conversations today vs the daily cap, reply rate of
+    the period's sent messages, drafts awaiting confirmation, sends in unknown state (check LinkedIn before
+    resending). Without account_id: every connected account, one line each."""
     svc = services(ctx)
     overviews = await account_overviews(svc, account_id.strip() if account_id else None, days=days)
     out = OverviewOut(days=days, accounts=overviews, sandbox=svc.connectsafely.sandbox)

@@ -1,4 +1,8 @@
-"""The Social Selling Index now and over time; every read keeps the day's reading (operations.insights)."""
+"""The Social Selling Index now and over time; every read keeps the day's reading (operations.insights).
+
+Upstream's `debug` query parameter (its raw LinkedIn payload) is deliberately not reachable: every field
+of the answer is already in the structured result (group averages, sizes and rank changes included).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,25 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 from pydantic import Field
 
-from salesnav_mcp.operations.insights import PILLAR_NAMES, SsiOut, read_ssi
+from salesnav_mcp.operations.insights import PILLAR_NAMES, GroupRankOut, SsiOut, read_ssi
 from salesnav_mcp.operations.ssi_history import DEFAULT_DAYS, MAX_DAYS, RankTrend, SsiHistoryOut, load_ssi_history
 from salesnav_mcp.tools.params import AccountId
 from salesnav_mcp.tools.runtime import reply, services, tool
 
 
+def _rank_text(r: GroupRankOut) -> str:
+    text = f"top {r.rank_top_percent:g}% of {r.group.lower()}"
+    if r.group_size:
+        text += f" ({r.group_size:,} people"
+        text += f", average {r.average_overall:.1f})" if r.average_overall is not None else ")"
+    if r.rank_change:
+        text += f", {'up' if r.rank_change < 0 else 'down'} {abs(r.rank_change):g} since yesterday"
+    return text
+
+
 def ssi_summary(out: SsiOut) -> str:
     pillars = ", ".join(f"{p.name} {p.score:.1f}/25" for p in out.pillars if p.score is not None)
-    ranks = "; ".join(f"top {r.rank_top_percent:g}% of {r.group.lower()}" for r in out.ranks if r.rank_top_percent)
+    ranks = "; ".join(_rank_text(r) for r in out.ranks if r.rank_top_percent)
     weakest = PILLAR_NAMES.get(out.weakest_pillar or "", out.weakest_pillar)
     overall = f"{out.overall:.1f}" if out.overall is not None else "n/a"
     return f"SSI {overall}/100 ({pillars}). Weakest: {weakest}.{' ' + ranks + '.' if ranks else ''}"

@@ -12,6 +12,7 @@ from salesnav_mcp.tools.messaging.do_not_contact import add_do_not_contact, list
 from salesnav_mcp.tools.messaging.drafting import draft_message, list_drafts
 from salesnav_mcp.tools.messaging.prompts import outreach_drafting
 from salesnav_mcp.tools.messaging.reading import list_conversations, read_messages
+from salesnav_mcp.tools.messaging.replies import check_replies, draft_follow_ups
 from salesnav_mcp.tools.messaging.resources import drafts
 from salesnav_mcp.tools.messaging.reviewing import review_drafts
 from salesnav_mcp.tools.messaging.sending import resolve_unknown_send, send_message
@@ -20,11 +21,13 @@ from salesnav_mcp.tools.runtime import Toolset
 
 toolset = Toolset(
     "messaging",
-    "Conversations, drafts and confirmed sends.",
+    "Conversations, drafts and confirmed sends, who replied, follow-up drafts.",
     tools=[
         list_conversations,
         read_messages,
+        check_replies,
         draft_message,
+        draft_follow_ups,
         list_drafts,
         send_message,
         review_drafts,

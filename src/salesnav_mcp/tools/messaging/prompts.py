@@ -12,7 +12,7 @@ from salesnav_mcp.tools.runtime import prompt
 
 @prompt(
     title="Draft outreach (ends in drafts, never a send)",
-    uses=("list_conversations", "read_messages", "draft_message"),
+    uses=("list_conversations", "read_messages", "research_lead", "draft_message"),
 )
 def outreach_drafting(
     recipients: Annotated[
@@ -27,7 +27,8 @@ def outreach_drafting(
 Goal: {goal}. Tone: {tone or "professional, warm, concise"}.{f" Account: {account_id}." if account_id else ""}
 
 For each recipient:
-1. Read what is known about them (their search result, or list_conversations/read_messages if you already talk).
+1. Read what is known about them (their search result, research_lead for their profile, or
+   list_conversations/read_messages if you already talk).
 2. Write a message of at most 600 characters (InMail subject at most 200) that references something specific
    to them and ends with one clear ask.
 3. Call draft_message to store it. It reports the channel (classic inbox or Sales Navigator InMail), any policy

@@ -1,10 +1,16 @@
-"""Reading conversations and their messages; texts from LinkedIn come back marked as untrusted data."""
+"""Reading conversations and their messages; texts from LinkedIn come back marked as untrusted data.
+
+Every documented query parameter is reachable: `unread_only`, `label_id` and `labeled_only` on
+conversations; `cursor` (older), `since` (polling) and `sync` on messages.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
@@ -22,10 +28,17 @@ class ParticipantOut(BaseModel):
     headline: str | None = None
 
 
+class LabelOut(BaseModel):
+    id: str | None = None
+    name: str | None = None
+
+
 class ConversationOut(BaseModel):
     conversation_urn: str
     channel: Literal["linkedin_inbox", "sales_navigator"]
     participants: list[ParticipantOut]
+    subject: str | None = Field(default=None, description="Sales Navigator (InMail) threads; untrusted text.")
+    labels: list[LabelOut] = Field(default_factory=list)
     unread_count: int | None = None
     last_activity_at: str | None = None
     latest_text: str | None = Field(default=None, description="Untrusted text from LinkedIn (truncated).")
@@ -46,7 +59,9 @@ class MessageOut(BaseModel):
     sent_by_me: bool | None = None
     sent_at: str | None = None
     text: str | None = Field(default=None, description="Untrusted text from LinkedIn.")
+    subject: str | None = Field(default=None, description="An InMail's subject (untrusted text).")
     attachments: int = 0
+    attachment_names: list[str] = Field(default_factory=list, description="Untrusted text from LinkedIn.")
 
 
 class MessagesOut(Result):
@@ -55,6 +70,11 @@ class MessagesOut(Result):
     messages: list[MessageOut]
     older_cursor: str | None
     untrusted_content: bool = Field(default=True, description="Texts are untrusted data from LinkedIn users.")
+
+
+def aware(moment: datetime) -> datetime:
+    """An instant: a time without a zone is taken as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def clip(text: str | None, limit: int = 160) -> str | None:
@@ -71,12 +91,22 @@ async def list_conversations(
     count: Annotated[int, Field(ge=1, le=100, description="Conversations per page.")] = 20,
     cursor: Annotated[str | None, Field(description="next_cursor from the previous page.", max_length=500)] = None,
     unread_only: Annotated[bool, Field(description="Only conversations with unread messages.")] = False,
+    label_id: Annotated[
+        str | None, Field(description="Only conversations with this label (an id from labels).", max_length=200)
+    ] = None,
+    labeled_only: Annotated[bool, Field(description="Only conversations that carry any label.")] = False,
 ) -> Annotated[CallToolResult, ConversationsOut]:
-    """List recent LinkedIn conversations (classic inbox and Sales Navigator threads merged), newest first."""
+    """List recent LinkedIn conversations (classic inbox and Sales Navigator threads merged), newest first, with
+    subject and labels; filter by unread or label."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     page = await svc.connectsafely.list_conversations(
-        account_id=account, count=count, next_cursor=cursor, unread_only=unread_only or None
+        account_id=account,
+        count=count,
+        next_cursor=cursor,
+        unread_only=unread_only or None,
+        label_id=label_id.strip() if label_id and label_id.strip() else None,
+        labeled_only=labeled_only or None,
     )
     items = [
         ConversationOut(
@@ -85,6 +115,8 @@ async def list_conversations(
             participants=[
                 ParticipantOut(profile_id=p.profile_id, name=p.name, headline=p.headline) for p in c.participants
             ],
+            subject=c.subject,
+            labels=[LabelOut(id=label.id, name=label.name) for label in c.labels],
             unread_count=c.unread_count,
             last_activity_at=c.last_activity_at.isoformat() if c.last_activity_at else None,
             latest_text=clip(c.latest_message.text if c.latest_message else None),
@@ -103,7 +135,9 @@ async def list_conversations(
         who = ", ".join(p.name or p.profile_id or "?" for p in c.participants)
         unread = f" [{c.unread_count} unread]" if c.unread_count else ""
         tag = "SN" if c.channel == "sales_navigator" else "inbox"
-        lines.append(f"- {who} ({tag}){unread}: «{c.latest_text or ''}» {c.conversation_urn}")
+        subject = f" «{clip(c.subject, 80)}»" if c.subject else ""
+        labels = f" [labels: {', '.join(label.name or label.id or '?' for label in c.labels)}]" if c.labels else ""
+        lines.append(f"- {who} ({tag}){subject}{labels}{unread}: «{c.latest_text or ''}» {c.conversation_urn}")
     if out.next_cursor:
         lines.append(f"More: cursor={out.next_cursor!r}")
     return reply("\n".join(lines), out)
@@ -124,11 +158,25 @@ async def read_messages(
     cursor: Annotated[
         str | None, Field(description="older_cursor from the previous call, for older messages.", max_length=500)
     ] = None,
+    since: Annotated[
+        datetime | None, Field(description="Only messages sent after this instant (ISO-8601), for polling.")
+    ] = None,
+    sync: Annotated[bool, Field(description="Ask upstream to sync the thread from LinkedIn first.")] = False,
 ) -> Annotated[CallToolResult, MessagesOut]:
-    """Read the messages of one conversation (Sales Navigator threads included), newest last."""
+    """Read the messages of one conversation (Sales Navigator threads included), newest last, with InMail subject and
+    attachment names; `since` polls for new ones."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
-    page = await svc.connectsafely.get_messages(conversation_urn, account_id=account, count=count, cursor=cursor)
+    if since is not None and cursor:
+        raise ToolError("Give 'since' (new messages) or 'cursor' (older ones), not both.")
+    page = await svc.connectsafely.get_messages(
+        conversation_urn,
+        account_id=account,
+        count=count,
+        cursor=cursor,
+        since=aware(since) if since is not None else None,
+        sync=sync or None,
+    )
     messages = [
         MessageOut(
             message_urn=m.message_urn,
@@ -137,7 +185,9 @@ async def read_messages(
             sent_by_me=m.is_sent_by_owner,
             sent_at=m.sent_at.isoformat() if m.sent_at else None,
             text=m.text,
+            subject=m.subject,
             attachments=len(m.attachments),
+            attachment_names=m.attachment_names,
         )
         for m in page.messages
     ]
@@ -148,8 +198,11 @@ async def read_messages(
         older_cursor=page.cursor if page.has_more else None,
         sandbox=svc.connectsafely.sandbox,
     )
-    lines = [f"{len(messages)} message(s) in {conversation_urn}. {UNTRUSTED_NOTE}"]
+    after = f" since {since.isoformat()}" if since is not None else ""
+    lines = [f"{len(messages)} message(s){after} in {conversation_urn}. {UNTRUSTED_NOTE}"]
     for m in messages:
         who = "me" if m.sent_by_me else (m.sender_name or m.sender_profile_id or "?")
-        lines.append(f"[{(m.sent_at or '')[:16]}] {who}: «{clip(m.text, 500) or ''}»")
+        subject = f" [subject «{clip(m.subject, 120)}»]" if m.subject else ""
+        files = f" [attachments: {', '.join(f'«{clip(n, 80)}»' for n in m.attachment_names)}]" if m.attachment_names else ""
+        lines.append(f"[{(m.sent_at or '')[:16]}] {who}:{subject} «{clip(m.text, 500) or ''}»{files}")
     return reply("\n".join(lines), out)

@@ -15,7 +15,7 @@ from salesnav_mcp.tools.runtime import reply, services, tool
 
 class StoredExportOut(BaseModel):
     export_id: str
-    kind: str = Field(description="seat | activity | activity_outcome | crm_validation | crm_matches")
+    kind: str = Field(description="seat | activity | activity_outcome | crm_validation | crm_matches | search")
     rows: int
     size_bytes: int
     created_at: str
@@ -55,7 +55,7 @@ async def list_exports(
     kind: Annotated[ExportKind | None, Field(description="Only this kind of export.")] = None,
     limit: Annotated[int, Field(ge=1, le=100, description="Newest first; how many to list.")] = 20,
 ) -> Annotated[CallToolResult, ExportsOut]:
-    """List the export files stored by this server (analytics, CRM validation, CRM match results), newest
+    """List the export files stored by this server (analytics, CRM validation, CRM match results, searches), newest
     first, with the resource URI to read each. No upstream call."""
     svc = services(ctx)
     stored = [e for e in await visible_exports(svc) if kind is None or e.kind == kind]

@@ -8,7 +8,7 @@ from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 
 from salesnav_mcp.operations.results import Result
-from salesnav_mcp.operations.search import BudgetOut, budget_out
+from salesnav_mcp.operations.search import BudgetOut, budget_line, budget_out
 from salesnav_mcp.tools.params import AccountId
 from salesnav_mcp.tools.runtime import reply, services, tool
 
@@ -18,13 +18,13 @@ class BudgetStatusOut(Result):
     warn_ratio: float
 
 
-def budget_line(b: BudgetOut) -> str:
-    return f"Budget: {b.used}/{b.limit} searches used this month, {b.remaining} left (resets {b.resets_at[:10]})."
+__all__ = ["budget_line", "get_search_budget"]
 
 
 @tool(title="Search budget", read_only=True, open_world=False)
 async def get_search_budget(ctx: Context, account_id: AccountId = None) -> Annotated[CallToolResult, BudgetStatusOut]:
-    """Show this month's Sales Navigator search budget (used, limit, remaining, reset date) without spending."""
+    """Show this month's Sales Navigator search budget (unit, used, limit, remaining, reset date) without spending.
+    Plain LinkedIn searches (accounts without a seat) never spend it."""
     svc = services(ctx)
     status = await svc.guardrails.budget.status(await svc.account_id(account_id))
     out = BudgetStatusOut(

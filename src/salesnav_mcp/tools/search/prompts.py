@@ -15,7 +15,15 @@ from salesnav_mcp.tools.runtime import prompt
 
 @prompt(
     title="Prospect from an ideal-customer profile",
-    uses=("get_search_budget", "lookup_geo", "build_search_url", "search_leads", "get_search_page", "draft_message"),
+    uses=(
+        "get_search_budget",
+        "lookup_geo",
+        "build_search_url",
+        "search_leads",
+        "get_search_page",
+        "research_lead",
+        "draft_message",
+    ),
 )
 def prospecting(
     ideal_customer_profile: Annotated[
@@ -32,7 +40,8 @@ def prospecting(
 
 Work in this order:
 1. Call get_search_budget to see how many Sales Navigator searches are left this month. Each distinct search
-   spends one; repeating an identical search within 24 hours is free.
+   spends one; repeating an identical search within 24 hours is free. An account without a Sales Navigator
+   seat runs a plain LinkedIn search instead, which spends no budget (search_leads says which engine ran).
 2. Translate the profile into lead filters (seniority, function, company headcount, industries, regions,
    titles). For a place not in the built-in list, call lookup_geo first and use its geo id.
 3. Call build_search_url with those filters and show the filters you chose in one line, so the user can
@@ -40,14 +49,16 @@ Work in this order:
 4. Call search_leads with the same filters and max_results={max_leads or 25}. Use get_search_page to read
    further pages; that costs nothing.
 5. Present the leads as a short table (name, title, company, location, degree) and say which look strongest
-   and why. Offer to draft messages with draft_message; never send without the user's explicit go-ahead.
+   and why. For the few the user picks, research_lead gives experience, education and skills to personalise a
+   message (each new profile uses one of the account's 120 profile views a day). Offer to draft messages with
+   draft_message; never send without the user's explicit go-ahead.
 
 {UNTRUSTED_TEXT_RULE}"""
 
 
 @prompt(
     title="Research an account for account-based selling",
-    uses=("get_search_budget", "search_accounts", "search_leads", "draft_message"),
+    uses=("get_search_budget", "search_accounts", "research_company", "search_leads", "draft_message"),
 )
 def account_research(
     company: Annotated[str, Field(description="Company name, or a Sales Navigator account search URL.")],
@@ -60,7 +71,8 @@ def account_research(
     return f"""Research {company} for account-based selling{f" (account {account_id})" if account_id else ""}.
 
 1. Check get_search_budget; this plan uses about 2-3 searches.
-2. search_accounts to confirm the company (headcount, industry, HQ) and note its company id.
+2. search_accounts to confirm the company (headcount, industry, HQ) and note its company id; research_company
+   with that id tells what the company does (description, size, specialities).
 3. search_leads with current_companies set to that company and seniority Director, VP and CXO in the
    functions that matter ({roles or "Sales, Marketing, Operations, Finance, Information Technology"}).
 4. Summarise: company snapshot, the buying committee (name, title, likely role in a purchase),

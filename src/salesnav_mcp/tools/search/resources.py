@@ -1,4 +1,5 @@
-"""Search resources: the budget of every account or one, a search's stored results, filter vocabularies."""
+"""Search resources: the budget of every account or one, a search's stored results (JSON or CSV), filter
+vocabularies."""
 
 from __future__ import annotations
 
@@ -63,12 +64,28 @@ async def search_results(search_id: str, ctx: Context) -> str:
         {
             "search_id": search_id,
             "account_id": record.account_id,
-            "sales_navigator_url": page.url,
+            "engine": page.query.engine,
+            "sales_navigator_url": page.query.url,
+            "plain_query": page.query.plain,
             "total": record.total,
             "complete": record.complete,
             "results": page.items,
         }
     )
+
+
+@resource(
+    "salesnav://searches/{search_id}/csv",
+    name="search-results-csv",
+    title="Every stored result of a search, as CSV",
+    mime_type="text/csv",
+)
+async def search_results_csv(search_id: str, ctx: Context) -> str:
+    """The stored results of a search as CSV, one row per lead or company; no upstream call."""
+    page = await search.stored_page(services(ctx), search_id, 0, search.RESULT_CAP)
+    if page is None:
+        raise ResourceError(f"No stored search {search_id!r}: it expired or never existed.")
+    return search.search_csv(page)
 
 
 @resource(FILTERS_TEMPLATE, name="filter-values", title="Values a search filter accepts", mime_type=JSON)

@@ -1,12 +1,14 @@
-"""Lead and account search tools: one budgeted search per distinct query, its pages served from storage.
+"""Lead and account search tools: one search per distinct query, its pages served from storage.
 
-The running of a search (canonical query, paged waves, cursors) is operations.search; these tools
-check the input, ask the user before spending past the budget warning, and shape the reply.
+The running of a search (engine, canonical query, paged waves, cursors) is operations.search; these
+tools check the input, ask the user before spending past the budget warning, and shape the reply.
+Accounts with a Sales Navigator seat run Sales Navigator searches (budgeted); accounts without one
+run plain LinkedIn searches (free), chosen by the seat unless `engine` says otherwise.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context, Elicit, ElicitationResult, Resolve
 from mcp.server.mcpserver.exceptions import ToolError
@@ -16,13 +18,18 @@ from pydantic.json_schema import SkipJsonSchema
 
 from salesnav_mcp.guardrails import Approval, BudgetConfirmationRequired, BudgetStatus
 from salesnav_mcp.operations import approvals, search
+from salesnav_mcp.operations.plain_search import PlainAccountFilters, PlainFilters, PlainLeadFilters
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.search import (
     RESULT_CAP,
     BudgetOut,
     CompanyOut,
+    EngineChoice,
     LeadOut,
     SearchKind,
+    SearchRun,
+    account_seat,
+    budget_line,
     budget_out,
     canonical_query,
 )
@@ -32,14 +39,12 @@ from salesnav_mcp.salesnav_url import (
     LeadFilters,
     SearchQuery,
     UrlFilter,
-    build_search_url,
     parse_search_url,
     validate_search_url,
 )
 from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, no_dialog_reason, outcome_value
 from salesnav_mcp.tools.params import AccountId
 from salesnav_mcp.tools.runtime import reply, services, tool
-from salesnav_mcp.tools.search.budget import budget_line
 from salesnav_mcp.tools.surfaces import await_decision, no_surface_reason, where_to_approve
 
 
@@ -56,8 +61,18 @@ class AccountSearchFilters(AccountFilters):
 class SearchOut(Result):
     search_id: str
     kind: SearchKind
-    sales_navigator_url: str = Field(description="Open this URL to see the same search in Sales Navigator.")
-    total: int | None = Field(description="Matches upstream reported (Sales Navigator caps what it serves at 1,000).")
+    engine: Literal["sales_navigator", "linkedin"] = Field(
+        description="Which search ran: sales_navigator (budgeted) or linkedin (plain LinkedIn search, no budget)."
+    )
+    sales_navigator_url: str | None = Field(
+        description="Open this URL to see the same search in Sales Navigator (Sales Navigator searches only)."
+    )
+    plain_query: dict[str, Any] | None = Field(
+        default=None, description="Keywords and filters a plain LinkedIn search sent."
+    )
+    total: int | None = Field(
+        description="Matches upstream reported (Sales Navigator searches; capped at 1,000 served)."
+    )
     fetched: int = Field(description="Results stored for this search so far.")
     complete: bool = Field(description="Every result upstream serves is stored.")
     offset: int
@@ -65,7 +80,11 @@ class SearchOut(Result):
     companies: list[CompanyOut] | None = None
     next_cursor: str | None = Field(description="Pass to get_search_page for the next page (no upstream call).")
     cached: bool = Field(description="Served from a search run in the cache window (free).")
-    charged: bool = Field(description="This call spent one search from the monthly budget.")
+    charged: bool = Field(
+        description="This call spent one unit of the monthly budget (a search, or its first page in the page unit)."
+    )
+    pages_charged: int = Field(default=0, description="Further pages this call charged (page unit).")
+    note: str | None = None
     budget: BudgetOut
 
 
@@ -78,6 +97,19 @@ def query_from(kind: SearchKind, filters: BaseModel | None, url: str | None) -> 
     if not query.keywords and not query.filters:
         raise ToolError("'filters' is empty: give at least keywords or one filter.")
     return canonical_query(query)
+
+
+def search_input(
+    kind: SearchKind, filters: BaseModel | None, plain: PlainFilters | None, url: str | None
+) -> tuple[SearchQuery | None, PlainFilters | None]:
+    """The Sales Navigator query, or the plain filters, the caller gave (exactly one of the three inputs)."""
+    if sum(x is not None for x in (filters, plain, url)) != 1:
+        raise ToolError("Give exactly one of 'filters', 'plain_filters' or 'url' (a Sales Navigator search URL).")
+    if plain is None:
+        return query_from(kind, filters, url), None
+    if plain.is_empty():
+        raise ToolError("'plain_filters' is empty: give at least keywords or one filter.")
+    return None, plain
 
 
 def lead_line(i: int, lead: dict[str, Any]) -> str:
@@ -106,18 +138,25 @@ class SpendSearch(BaseModel):
     )
 
 
-async def _spend_gate(ctx: Context, account_id: str | None, confirm_spend: bool) -> Any:
-    """Ask the human before a search once the budget's warning threshold is reached."""
+async def _spend_gate(
+    ctx: Context, account_id: str | None, confirm_spend: bool, engine: str = "auto", plain_filters: Any = None
+) -> Any:
+    """Ask the human before a Sales Navigator search once the budget's warning threshold is reached (a plain
+    search spends no budget)."""
     svc = services(ctx)
-    if confirm_spend and svc.guardrails.confirmer.mode == "client":
+    if (confirm_spend and svc.guardrails.confirmer.mode == "client") or plain_filters is not None or engine == "linkedin":
         return NOT_NEEDED
-    status = await svc.guardrails.budget.status(await svc.account_id(account_id))
+    account = await svc.account_id(account_id)
+    if engine == "auto" and await account_seat(svc, account) is False:
+        return NOT_NEEDED
+    status = await svc.guardrails.budget.status(account)
     if not status.warn or status.remaining == 0:
         return NOT_NEEDED  # below the threshold, or at the limit (the budget refuses by itself)
     if not can_elicit(ctx):
         return NO_ELICITATION
     return Elicit(
-        f"Sales Navigator search budget for account {status.account_id}: {status.used} of {status.limit} used this "
+        f"Sales Navigator search budget for account {status.account_id} (counted in "
+        f"{'searches' if status.unit == 'search' else 'pages walked'}): {status.used} of {status.limit} used this "
         f"month, {status.remaining} left (resets {status.resets_at:%Y-%m-%d}). Spend one more on this search?",
         SpendSearch,
     )
@@ -137,7 +176,9 @@ ConfirmSpend = Annotated[
 async def search_and_reply(
     ctx: Context,
     kind: SearchKind,
-    query: SearchQuery,
+    query: SearchQuery | None,
+    plain: PlainFilters | None,
+    engine: EngineChoice,
     account_id: str | None,
     max_results: int,
     page_size: int,
@@ -146,7 +187,6 @@ async def search_and_reply(
 ) -> CallToolResult:
     svc = services(ctx)
     account = await svc.account_id(account_id)
-    url = build_search_url(query)
     decision = outcome_value(gate)
     if decision is None or (isinstance(decision, SpendSearch) and not decision.spend):
         status = await svc.guardrails.budget.status(account)
@@ -154,13 +194,22 @@ async def search_and_reply(
     mode = svc.guardrails.confirmer.mode
     confirmed = (confirm_spend and mode == "client") or isinstance(decision, SpendSearch)
     try:
-        run = await search.run_search(
-            svc, kind, url, account, max_results=max_results, confirmed=confirmed, progress=ctx.report_progress
+        run = await search.find(
+            svc,
+            account,
+            kind,
+            query=query,
+            plain=plain,
+            engine=engine,
+            max_results=max_results,
+            confirmed=confirmed,
+            progress=ctx.report_progress,
         )
     except BudgetConfirmationRequired as exc:
         status = exc.status
         ask = (
-            f"Search not run: it would be search {status.used + status.pending + 1} of {status.limit} this month for "
+            f"Search not run: it would be {'search' if status.unit == 'search' else 'search page'} "
+            f"{status.used + status.pending + 1} of {status.limit} this month for "
             f"account {status.account_id} ({status.remaining} left, resets {status.resets_at:%Y-%m-%d})."
         )
         if decision != NO_ELICITATION:
@@ -172,19 +221,25 @@ async def search_and_reply(
             ) from exc
         if mode == "strict":
             raise ToolError(f"{ask} {no_surface_reason()}.") from exc
-        approval = await approved_spend(ctx, svc, kind, url, account, status, ask)
+        # Only a Sales Navigator search (run from a query, never from plain filters) asks for a spend.
+        assert query is not None
+        spec = search.sales_navigator_spec(query)
+        approval = await approved_spend(ctx, svc, spec.query_key, account, status, ask)
         run = await search.run_search(
-            svc, kind, url, account, max_results=max_results, confirmed=True, progress=ctx.report_progress
+            svc, spec, account, max_results=max_results, confirmed=True, progress=ctx.report_progress
         )
         await approvals.consume_spend(svc, approval)
-    return await page_reply(svc, run.search_id, 0, page_size, charged=run.charged, cached=run.cached)
+    return await page_reply(svc, run.search_id, 0, page_size, run=run)
+
+
+ENGINE_NAMES = {"sales_navigator": "Sales Navigator", "linkedin": "plain LinkedIn search, no budget spent"}
 
 
 async def approved_spend(
-    ctx: Context, svc: Services, kind: SearchKind, url: str, account: str, status: BudgetStatus, ask: str
+    ctx: Context, svc: Services, key: str, account: str, status: BudgetStatus, ask: str
 ) -> Approval:
-    """The human's approval of this spend, asked for on the approval page (waits for it); ToolError otherwise."""
-    key = search.query_key(kind, url)
+    """The human's approval of this spend (of the search `key`), asked for on the approval page (waits for it);
+    ToolError otherwise."""
     approval = await approvals.approved_spend(svc, account, key)
     if approval is not None:
         return approval
@@ -202,17 +257,24 @@ async def approved_spend(
 
 
 async def page_reply(
-    svc: Services, search_id: str, offset: int, limit: int, *, charged: bool = False, cached: bool = False
+    svc: Services, search_id: str, offset: int, limit: int, *, run: SearchRun | None = None
 ) -> CallToolResult:
     page = await search.stored_page(svc, search_id, offset, limit)
     if page is None:
         raise ToolError(f"No stored search {search_id!r}: it expired or never existed. Run the search again.")
     record = page.search
     budget = budget_out(await svc.guardrails.budget.status(record.account_id))
+    charged, cached = (run.charged, run.cached) if run else (False, False)
+    note = run.note if run else None
+    if run and run.budget_stopped:
+        stop = "Stopped at the monthly budget: every further page would cost one (page unit)."
+        note = f"{note} {stop}" if note else stop
     out = SearchOut(
         search_id=search_id,
         kind=page.kind,
-        sales_navigator_url=page.url,
+        engine=page.query.engine,
+        sales_navigator_url=page.query.url,
+        plain_query=page.query.plain,
         total=record.total,
         fetched=record.item_count,
         complete=record.complete,
@@ -222,19 +284,29 @@ async def page_reply(
         next_cursor=search.encode_cursor(search_id, page.next_offset) if page.more else None,
         cached=cached,
         charged=charged,
+        pages_charged=run.pages_charged if run else 0,
+        note=note,
         budget=budget,
         sandbox=svc.connectsafely.sandbox,
     )
     line = lead_line if page.kind == "people" else company_line
     noun = "leads" if page.kind == "people" else "accounts"
     total = f" of {record.total} matches" if record.total is not None else ""
+    engine = f" [{ENGINE_NAMES[out.engine]}]"
     head = (
-        f"{noun.capitalize()} {offset + 1}-{page.next_offset} ({record.item_count} stored{total}); search {search_id}."
+        f"{noun.capitalize()} {offset + 1}-{page.next_offset} ({record.item_count} stored{total}); "
+        f"search {search_id}{engine}."
     )
     if not page.items:
-        head = f"No {noun} {'found' if offset == 0 else 'on this page'}; search {search_id}."
+        head = f"No {noun} {'found' if offset == 0 else 'on this page'}; search {search_id}{engine}."
     cost = " Served from cache (free)." if cached else (" Spent 1 search." if charged else "")
+    if charged and budget.unit == "page":
+        cost = f" Spent {1 + out.pages_charged} page(s)."
+    elif out.pages_charged:
+        cost += f" Spent {out.pages_charged} page(s)."
     lines = [head + cost] + [line(offset + i + 1, item) for i, item in enumerate(page.items)]
+    if note:
+        lines.append(note)
     if page.more:
         lines.append(f"More: get_search_page(cursor={out.next_cursor!r}).")
     lines.append(budget_line(budget) + (" [sandbox]" if out.sandbox else ""))
@@ -250,49 +322,76 @@ PageSize = Annotated[
 ]
 
 
-@tool(title="Search leads (Sales Navigator)", read_only=False, destructive=False, idempotent=True)
+Engine = Annotated[
+    EngineChoice,
+    Field(
+        description="auto: Sales Navigator when the account has a seat, else plain LinkedIn search (filters it "
+        "cannot express are refused); or force sales_navigator / linkedin."
+    ),
+]
+
+
+@tool(title="Search leads", read_only=False, destructive=False, idempotent=True)
 async def search_leads(
     ctx: Context,
     gate: SpendGate,
-    filters: Annotated[LeadSearchFilters | None, Field(description="Lead filters. Give this or url.")] = None,
+    filters: Annotated[
+        LeadSearchFilters | None, Field(description="Sales Navigator lead filters. Give this, plain_filters or url.")
+    ] = None,
+    plain_filters: Annotated[
+        PlainLeadFilters | None, Field(description="Plain LinkedIn people search filters (any account, no budget).")
+    ] = None,
     url: Annotated[
         str | None,
         Field(
-            description="A pasted Sales Navigator lead search URL (https://www.linkedin.com/sales/search/people?...). Give this or filters."
+            description="A pasted Sales Navigator lead search URL (https://www.linkedin.com/sales/search/people?...)."
         ),
     ] = None,
+    engine: Engine = "auto",
     max_results: MaxResults = 25,
     page_size: PageSize = 25,
     account_id: AccountId = None,
     confirm_spend: ConfirmSpend = False,
 ) -> Annotated[CallToolResult, SearchOut]:
-    """Find people with Sales Navigator Lead Search, e.g. VPs of Sales at 201-500 person fintechs in Germany.
-    Spends one search from the monthly budget per distinct query (repeats within 24 h are free); returns
-    the first page and a cursor for the rest."""
-    query = query_from("people", filters, url)
-    return await search_and_reply(ctx, "people", query, account_id, max_results, page_size, gate, confirm_spend)
+    """Find people, e.g. VPs of Sales at 201-500 person fintechs in Germany: Sales Navigator Lead Search (one search
+    of the monthly budget per distinct query, repeats within 24 h free), or plain LinkedIn search (no budget) for
+    accounts without a seat. Returns the first page, the engine that ran and a cursor for the rest."""
+    query, plain = search_input("people", filters, plain_filters, url)
+    return await search_and_reply(
+        ctx, "people", query, plain, engine, account_id, max_results, page_size, gate, confirm_spend
+    )
 
 
-@tool(title="Search accounts (Sales Navigator)", read_only=False, destructive=False, idempotent=True)
+@tool(title="Search accounts", read_only=False, destructive=False, idempotent=True)
 async def search_accounts(
     ctx: Context,
     gate: SpendGate,
-    filters: Annotated[AccountSearchFilters | None, Field(description="Account filters. Give this or url.")] = None,
+    filters: Annotated[
+        AccountSearchFilters | None,
+        Field(description="Sales Navigator account filters. Give this, plain_filters or url."),
+    ] = None,
+    plain_filters: Annotated[
+        PlainAccountFilters | None, Field(description="Plain LinkedIn company search filters (any account, no budget).")
+    ] = None,
     url: Annotated[
         str | None,
         Field(
-            description="A pasted Sales Navigator account search URL (https://www.linkedin.com/sales/search/company?...). Give this or filters."
+            description="A pasted Sales Navigator account search URL (https://www.linkedin.com/sales/search/company?...)."
         ),
     ] = None,
+    engine: Engine = "auto",
     max_results: MaxResults = 25,
     page_size: PageSize = 25,
     account_id: AccountId = None,
     confirm_spend: ConfirmSpend = False,
 ) -> Annotated[CallToolResult, SearchOut]:
-    """Find companies with Sales Navigator Account Search by headcount, revenue, industry and HQ location.
-    Spends one search from the monthly budget per distinct query (repeats within 24 h are free)."""
-    query = query_from("company", filters, url)
-    return await search_and_reply(ctx, "company", query, account_id, max_results, page_size, gate, confirm_spend)
+    """Find companies by headcount, revenue, industry and HQ location: Sales Navigator Account Search (one search of
+    the monthly budget per distinct query, repeats within 24 h free), or plain LinkedIn search (no budget) for
+    accounts without a seat. Results carry description and logo."""
+    query, plain = search_input("company", filters, plain_filters, url)
+    return await search_and_reply(
+        ctx, "company", query, plain, engine, account_id, max_results, page_size, gate, confirm_spend
+    )
 
 
 @tool(title="Next page of a search", read_only=True, open_world=False)

@@ -1,0 +1,330 @@
+"""Plain LinkedIn search: the filters every account can use, and Sales Navigator filters expressed as them.
+
+An account without a Sales Navigator seat cannot run Sales Navigator searches, but upstream serves
+it LinkedIn's own people and company search (`POST /search/people` and `/search/companies` with
+`keywords` and `filters`, no `url`). Those searches spend no Sales Navigator budget; they are paced
+under the same per-minute and per-day search limits.
+
+People filters are upstream's documented keys (`firstName`, `lastName`, `company`, `school`,
+`title`, `currentCompanyIds`, `pastCompanyIds`, `locationId`, `connectionDegree`, `industry`,
+`profileLanguage`, `serviceCategories`, `openToWork`). Company search filter keys are not
+documented (DEFINE, kept in step with the client's `CompanySearchFilters` and the sandbox):
+`locationId` (the headquarters' geo id), `industry` (industry ids) and `companySize` (Sales
+Navigator headcount letters A-I). Names are turned into ids here (regions, industries, headcount
+bands), the same vocabularies the Sales Navigator filters use.
+
+A Sales Navigator query can run as a plain search when everything in it has a plain equivalent
+(`plain_from_query`): keywords; current titles (as "A OR B"); current companies by id, or one by
+name; past companies by id; one region; industries; connection degree; profile language, first
+and last name and school (pasted URLs). Anything else (seniority, function, headcount, years,
+revenue, exclusions, spotlights...) is refused with the list of what cannot be expressed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from salesnav_mcp.models.connectsafely import CompanySearchFilters, PeopleSearchFilters
+from salesnav_mcp.operations.errors import OperationError
+from salesnav_mcp.salesnav_url import SearchQuery, resolve_name
+
+SearchKind = Literal["people", "company"]
+DegreeName = Literal["1st", "2nd", "3rd+"]
+DEGREE_CODES: dict[str, str] = {"1st": "F", "2nd": "S", "3rd+": "O"}
+_ORG_ID = re.compile(r"(?:urn:li:(?:organization|company|fsd_company|salesCompany):)?(\d+)")
+_LANGUAGE = re.compile(r"[a-z]{2}")
+
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _company_id(value: str) -> str:
+    match = _ORG_ID.fullmatch(value.strip())
+    if match is None:
+        raise ValueError(f"{value!r} is not a company id (a number or urn:li:organization:N)")
+    return match.group(1)
+
+
+def _clean(value: str | None) -> str | None:
+    return value.strip() or None if isinstance(value, str) else value
+
+
+class PlainLeadFilters(BaseModel):
+    """Filters of a plain LinkedIn people search (any account; no Sales Navigator budget)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    keywords: str | None = Field(default=None, max_length=500, description="Free-text keywords")
+    first_name: Text | None = None
+    last_name: Text | None = None
+    company: Text | None = Field(default=None, description="Current company name (free text)")
+    school: Text | None = None
+    title: Text | None = Field(default=None, description='Current job title; alternatives as "CTO OR VP Engineering"')
+    current_company_ids: list[str] = Field(
+        default_factory=list, max_length=20, description="Current companies: numeric ids or urn:li:organization:N"
+    )
+    past_company_ids: list[str] = Field(
+        default_factory=list, max_length=20, description="Past companies: numeric ids or urn:li:organization:N"
+    )
+    location: Text | None = Field(
+        default=None, description="One place: a listed region name (Germany, United States...) or a geo id from lookup_geo"
+    )
+    connection_degree: list[DegreeName] = Field(default_factory=list, description="1st, 2nd, 3rd+")
+    industries: list[str] = Field(default_factory=list, max_length=20, description="Industry names or ids")
+    profile_languages: list[str] = Field(
+        default_factory=list, max_length=10, description="Profile language codes, e.g. en, de"
+    )
+    service_categories: list[Text] = Field(default_factory=list, max_length=10, description="Services offered")
+    open_to_work: bool = Field(default=False, description="Only people open to work")
+
+    @field_validator("keywords", "first_name", "last_name", "company", "school", "title", "location")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return _clean(value)
+
+    @field_validator("current_company_ids", "past_company_ids")
+    @classmethod
+    def _ids(cls, values: list[str]) -> list[str]:
+        return list(dict.fromkeys(_company_id(v) for v in values))
+
+    @field_validator("location")
+    @classmethod
+    def _geo(cls, value: str | None) -> str | None:
+        return None if value is None else resolve_name("region", value)
+
+    @field_validator("industries")
+    @classmethod
+    def _industries(cls, values: list[str]) -> list[str]:
+        return list(dict.fromkeys(resolve_name("industry", v) for v in values))
+
+    @field_validator("profile_languages")
+    @classmethod
+    def _languages(cls, values: list[str]) -> list[str]:
+        codes = [v.strip().lower() for v in values]
+        bad = [c for c in codes if not _LANGUAGE.fullmatch(c)]
+        if bad:
+            raise ValueError(f"{bad}: give two-letter language codes such as en, de, fr")
+        return list(dict.fromkeys(codes))
+
+    def is_empty(self) -> bool:
+        return self == PlainLeadFilters()
+
+    def wire(self) -> PeopleSearchFilters | None:
+        """The request's `filters` (None when only keywords are given)."""
+        filters = PeopleSearchFilters(
+            first_name=self.first_name,
+            last_name=self.last_name,
+            company=self.company,
+            school=self.school,
+            title=self.title,
+            current_company_ids=self.current_company_ids or None,
+            past_company_ids=self.past_company_ids or None,
+            location_id=self.location,
+            connection_degree=[DEGREE_CODES[d] for d in self.connection_degree] or None,  # type: ignore[misc]
+            industry=self.industries or None,
+            profile_language=self.profile_languages or None,
+            service_categories=self.service_categories or None,
+            open_to_work=True if self.open_to_work else None,
+        )
+        return filters if filters.model_dump(exclude_none=True) else None
+
+
+class PlainAccountFilters(BaseModel):
+    """Filters of a plain LinkedIn company search (any account; no Sales Navigator budget)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    keywords: str | None = Field(default=None, max_length=500, description="Free-text keywords")
+    location: Text | None = Field(
+        default=None, description="HQ place: a listed region name (Germany, United States...) or a geo id from lookup_geo"
+    )
+    industries: list[str] = Field(default_factory=list, max_length=20, description="Industry names or ids")
+    headcount: list[str] = Field(
+        default_factory=list,
+        max_length=9,
+        description="Employee ranges: Self-employed, 1-10, 11-50, 51-200, 201-500, 501-1000, 1001-5000, 5001-10000, "
+        "10001+ (or letters A-I)",
+    )
+
+    @field_validator("keywords", "location")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return _clean(value)
+
+    @field_validator("location")
+    @classmethod
+    def _geo(cls, value: str | None) -> str | None:
+        return None if value is None else resolve_name("region", value)
+
+    @field_validator("industries")
+    @classmethod
+    def _industries(cls, values: list[str]) -> list[str]:
+        return list(dict.fromkeys(resolve_name("industry", v) for v in values))
+
+    @field_validator("headcount")
+    @classmethod
+    def _headcount(cls, values: list[str]) -> list[str]:
+        return list(dict.fromkeys(resolve_name("headcount", v) for v in values))
+
+    def is_empty(self) -> bool:
+        return self == PlainAccountFilters()
+
+    def wire(self) -> CompanySearchFilters | None:
+        filters = CompanySearchFilters(
+            location_id=self.location,
+            industry=self.industries or None,
+            company_size=self.headcount or None,  # type: ignore[arg-type]
+        )
+        return filters if filters.model_dump(exclude_none=True) else None
+
+
+PlainFilters = PlainLeadFilters | PlainAccountFilters
+
+
+def plain_request(filters: PlainFilters) -> dict[str, Any]:
+    """What a plain search sends besides paging: `keywords` and the wire `filters` (camelCase, no nulls)."""
+    wire = filters.wire()
+    body: dict[str, Any] = {"keywords": filters.keywords or ""}
+    if wire is not None:
+        body["filters"] = wire.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return body
+
+
+def plain_key(kind: SearchKind, filters: PlainFilters) -> str:
+    """A plain search's identity (the budget's query key); equal filters give one key, whatever their order."""
+    request = plain_request(filters)
+    for value in request.get("filters", {}).values():
+        if isinstance(value, list):
+            value.sort()
+    return f"{kind}|linkedin:" + json.dumps(request, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def request_from_key(query_key: str) -> dict[str, Any] | None:
+    """The plain request a plain search's key holds (None: not a plain search's key)."""
+    _, _, rest = query_key.partition("|")
+    if not rest.startswith("linkedin:"):
+        return None
+    return json.loads(rest.removeprefix("linkedin:"))
+
+
+# ----------------------------------------------------------------------------- Sales Navigator -> plain
+
+
+def _included(values: Any) -> tuple[list[Any], bool]:
+    """The included values, and whether any value was excluded (plain search cannot exclude)."""
+    kept = [v for v in values if v.selection_type == "INCLUDED"]
+    return kept, len(kept) != len(values)
+
+
+def plain_from_query(query: SearchQuery) -> PlainFilters:
+    """The plain search that runs this Sales Navigator query, or OperationError naming what it cannot express."""
+    if query.kind == "people":
+        return _plain_people(query)
+    return _plain_companies(query)
+
+
+def _refuse(kind: SearchKind, problems: list[str]) -> OperationError:
+    noun = "people" if kind == "people" else "company"
+    return OperationError(
+        f"A plain LinkedIn {noun} search (the one accounts without a Sales Navigator seat get) cannot express: "
+        f"{'; '.join(problems)}. Drop those filters, or use plain_filters, or run it on an account with a seat "
+        "(engine=sales_navigator)."
+    )
+
+
+def _ids_of(values: list[Any]) -> list[str]:
+    return [v.id for v in values if v.id]
+
+
+def _plain_people(query: SearchQuery) -> PlainLeadFilters:
+    data: dict[str, Any] = {"keywords": query.keywords}
+    problems: list[str] = []
+    for f in query.filters:
+        values, excluded = _included(f.values)
+        if excluded:
+            problems.append(f"excluded {f.type.lower()} values")
+        texts = [v.text for v in values if v.text and not v.id]
+        if f.type == "CURRENT_TITLE":
+            if any(not v.text for v in values):
+                problems.append("current titles by id (give them as text)")
+            data["title"] = " OR ".join(v.text for v in values if v.text) or None
+        elif f.type == "CURRENT_COMPANY":
+            ids = [v.id for v in values if v.id]
+            data["current_company_ids"] = ids
+            if len(texts) > 1 or (texts and ids):
+                problems.append("several current companies by name (give their ids)")
+            elif texts:
+                data["company"] = texts[0]
+        elif f.type == "PAST_COMPANY":
+            if texts:
+                problems.append("past companies by name (give their ids)")
+            data["past_company_ids"] = _ids_of(values)
+        elif f.type == "REGION":
+            if len(values) > 1:
+                problems.append("more than one region (plain search takes one location)")
+            data["location"] = values[0].id if values else None
+        elif f.type == "INDUSTRY":
+            data["industries"] = _ids_of(values)
+        elif f.type == "RELATIONSHIP":
+            names = {"F": "1st", "S": "2nd", "O": "3rd+"}
+            data["connection_degree"] = [names[v.id] for v in values if v.id in names]
+        elif f.type == "PROFILE_LANGUAGE":
+            data["profile_languages"] = [v.id or v.text for v in values]
+        elif f.type in ("FIRST_NAME", "LAST_NAME", "SCHOOL") and len(values) == 1:
+            data[f.type.lower()] = values[0].text or values[0].id
+        else:
+            problems.append(_filter_name(f.type))
+    if problems:
+        raise _refuse("people", sorted(set(problems)))
+    try:
+        return PlainLeadFilters.model_validate(data)
+    except ValueError as exc:
+        raise OperationError(f"This search cannot run as a plain LinkedIn search: {exc}") from None
+
+
+def _plain_companies(query: SearchQuery) -> PlainAccountFilters:
+    data: dict[str, Any] = {"keywords": query.keywords}
+    problems: list[str] = []
+    for f in query.filters:
+        values, excluded = _included(f.values)
+        if excluded:
+            problems.append(f"excluded {f.type.lower()} values")
+        if f.type == "COMPANY_HEADCOUNT":
+            data["headcount"] = _ids_of(values)
+        elif f.type == "INDUSTRY":
+            data["industries"] = _ids_of(values)
+        elif f.type in ("COMPANY_HEADQUARTERS", "REGION"):
+            if len(values) > 1:
+                problems.append("more than one headquarters location (plain search takes one)")
+            data["location"] = values[0].id if values else None
+        else:
+            problems.append(_filter_name(f.type))
+    if problems:
+        raise _refuse("company", sorted(set(problems)))
+    try:
+        return PlainAccountFilters.model_validate(data)
+    except ValueError as exc:
+        raise OperationError(f"This search cannot run as a plain LinkedIn search: {exc}") from None
+
+
+_FILTER_NAMES = {
+    "SENIORITY_LEVEL": "seniority",
+    "FUNCTION": "function",
+    "COMPANY_HEADCOUNT": "company headcount",
+    "ANNUAL_REVENUE": "revenue",
+    "YEARS_IN_CURRENT_POSITION": "years in role",
+    "YEARS_AT_CURRENT_COMPANY": "years at company",
+    "YEARS_OF_EXPERIENCE": "years of experience",
+    "PAST_TITLE": "past titles",
+    "COMPANY_TYPE": "company type",
+    "COMPANY_HEADQUARTERS": "company headquarters",
+    "RECENTLY_CHANGED_JOBS": "changed jobs recently",
+    "POSTED_ON_LINKEDIN": "posted on LinkedIn",
+}
+
+
+def _filter_name(filter_type: str) -> str:
+    return _FILTER_NAMES.get(filter_type, filter_type.lower().replace("_", " "))
