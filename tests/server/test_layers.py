@@ -27,9 +27,8 @@ ALLOWED: dict[str, set[str]] = {
     "operations": {"guardrails", "store", "upstream", *LEAVES},
     # Tools reach persistence only through operations.
     "tools": {"operations", "guardrails", "upstream", *LEAVES},
-    "prompts": {"tools", "operations", *LEAVES},
     "views": set(),
-    "server": {"tools", "prompts", "operations", "guardrails", "store", "upstream", "sandbox", "views", *LEAVES},
+    "server": {"tools", "operations", "guardrails", "store", "upstream", "sandbox", "views", *LEAVES},
     "cli": {"server", "tools", "operations", "guardrails", "store", "upstream", "sandbox", *LEAVES},
     "__main__": {"cli"},
     "__init__": set(),
@@ -40,7 +39,6 @@ FRAMEWORKS_ALLOWED: dict[str, set[str]] = {
     "upstream": {"httpx2"},
     "sandbox": {"httpx2", "starlette", "uvicorn"},
     "tools": {"mcp", "mcp_types"},
-    "prompts": {"mcp", "mcp_types"},
     "server": FRAMEWORKS,
     "cli": FRAMEWORKS,
 }
