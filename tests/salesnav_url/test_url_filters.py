@@ -240,4 +240,9 @@ def test_json_schema_is_valid_and_every_field_is_described_briefly(model) -> Non
 
 def test_json_schema_accepts_what_the_models_dump() -> None:
     lead = LeadFilters(regions=["Germany", NamedId(id="90009496", name="Greater Boston")], company_revenue={"max": 50})
-    jsonschema.validate(lead.model_dump(mode="json"), LeadFilters.model_json_schema())
+    jsonschema.validate(lead.model_dump(mode="json"), LeadFilters.model_json_schema(mode="serialization"))
+    # The published input schema asks for names or ids as strings; the dumped {id, name} form is still accepted.
+    assert LeadFilters.model_validate(lead.model_dump(mode="json")) == lead
+    regions = LeadFilters.model_json_schema()["properties"]["regions"]
+    assert regions["items"] == {"type": "string"}
+    jsonschema.validate({"regions": ["Germany", "90009496"]}, LeadFilters.model_json_schema())

@@ -12,9 +12,9 @@ Decisions no public source fixes (DEFINE):
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator, model_validator
 
 from .errors import SalesNavUrlError
 from .model import SEARCH_NOUN, FilterValue, SearchQuery, UrlFilter
@@ -143,7 +143,9 @@ class _FilterSet(BaseModel):
 
 
 _Names = list[str]
-_Items = list[Item]
+# A name, an id, or {id, name} (what a parsed URL carries). Published as a string: that is what a model
+# should send, and it keeps the schema small; the object form stays accepted and is what results show.
+_Items = list[Annotated[Item, WithJsonSchema({"type": "string"}, mode="validation")]]
 
 
 def _field(description: str) -> Any:
