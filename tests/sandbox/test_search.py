@@ -243,8 +243,8 @@ async def test_wrong_or_foreign_urls_are_refused(sb: Sandbox) -> None:
 async def test_search_rate_limits_per_minute_and_day(make_sandbox: Callable[..., Any]) -> None:
     async with make_sandbox(search_per_minute=3, search_per_day=5) as sb:
         for _ in range(3):
-            assert (await sb.search_people(keywords="cto", count=1)).status_code == 200
-        limited = await sb.search_people(keywords="cto", count=1)
+            assert (await sb.search_people(keywords="chief", count=1)).status_code == 200
+        limited = await sb.search_people(keywords="chief", count=1)
         assert limited.status_code == 429
         body = limited.json()
         assert body["success"] is False and body["error"].startswith("Rate limit exceeded for search. Resets at ")
@@ -255,16 +255,16 @@ async def test_search_rate_limits_per_minute_and_day(make_sandbox: Callable[...,
         other = await sb.search_people(keywords="cto", count=1, accountId=SECOND_SALES_NAV_ACCOUNT_ID)
         assert other.status_code == 200, "limits are per account"
         sb.clock.advance(61)
-        assert (await sb.search_people(keywords="cto", count=1)).status_code == 200
+        assert (await sb.search_people(keywords="chief", count=1)).status_code == 200
         assert (await sb.search_companies(keywords="bank", count=1)).status_code == 200
-        daily = await sb.search_people(keywords="cto", count=1)
+        daily = await sb.search_people(keywords="chief", count=1)
         assert daily.status_code == 429 and daily.headers["X-RateLimit-Limit"] == "5"
         midnight = sb.clock.now().replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
         assert int(daily.headers["X-RateLimit-Reset"]) == int(midnight.timestamp())
         state = (await sb.raw.get("/_sandbox/state")).json()
         assert state["searchCalls"][DEFAULT_ACCOUNT_ID]["today"] == 5
         sb.clock.advance(timedelta(days=1))
-        assert (await sb.search_people(keywords="cto", count=1)).status_code == 200
+        assert (await sb.search_people(keywords="chief", count=1)).status_code == 200
 
 
 async def test_geo_lookup(sb: Sandbox) -> None:
@@ -278,3 +278,21 @@ async def test_geo_lookup(sb: Sandbox) -> None:
     assert missing.status_code == 404 and missing.json()["success"] is False
     empty = await sb.cs.post("/search/geo", json={})
     assert empty.status_code == 400 and empty.json()["error"]["issues"][0]["message"] == "Required"
+
+
+async def test_a_lead_renamed_by_the_control_route_shows_under_that_name_until_a_reset(sb: Sandbox) -> None:
+    """`POST /_sandbox/rename` gives one person a name (markup included, as data) in searches and profiles."""
+    first = (await sb.search_people(keywords="chief", count=1)).json()["people"][0]
+    name = {"firstName": "<script>alert(1)</script>", "lastName": "O'Neil & <b>Co</b>"}
+    answer = await sb.raw.post("/_sandbox/rename", json={"profileId": first["profileId"], **name})
+    assert answer.status_code == 200, answer.text
+    again = (await sb.search_people(keywords="chief", count=1)).json()["people"][0]
+    assert (again["profileId"], again["firstName"], again["lastName"]) == (first["profileId"], *name.values())
+    profile = (await sb.cs.get("/profile", params={"profileId": first["profileId"]})).json()
+    assert (profile["profile"]["firstName"], profile["profile"]["lastName"]) == tuple(name.values())
+    assert (await sb.raw.post("/_sandbox/rename", json={"profileId": "nobody", **name})).status_code == 404
+    empty = {"profileId": first["profileId"], "firstName": " ", "lastName": ""}
+    assert (await sb.raw.post("/_sandbox/rename", json=empty)).status_code == 400
+    await sb.raw.post("/_sandbox/reset")
+    reset = (await sb.search_people(keywords="chief", count=1)).json()["people"][0]
+    assert (reset["firstName"], reset["lastName"]) == (first["firstName"], first["lastName"])

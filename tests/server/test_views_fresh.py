@@ -12,6 +12,8 @@ import hashlib
 import re
 from pathlib import Path
 
+from salesnav_mcp.tools import TOOLSETS
+
 REPO = Path(__file__).resolve().parents[2]
 VIEWS = REPO / "views"
 BUILT = REPO / "src" / "salesnav_mcp" / "views"
@@ -54,3 +56,12 @@ def test_the_digest_covers_exactly_the_sources(tmp_path: Path) -> None:
     assert source_digest(tmp_path) == manual.hexdigest()
     (tmp_path / "src" / "b" / "c.ts").write_bytes(b"y2")
     assert source_digest(tmp_path) != manual.hexdigest()
+
+
+def test_every_view_a_tool_is_bound_to_is_built_and_every_built_view_is_bound() -> None:
+    """A `ui=` naming a view that was never built would fail only when a client reads it; a built view no tool
+    names would ship for nothing."""
+    bound = {spec.ui for toolset in TOOLSETS.values() for spec in toolset.tools if spec.ui}
+    assert bound == {f"ui://salesnav/{path.name}" for path in BUILT.glob("*.html")}
+    for uri in bound:  # each has a tool the model calls, besides the view's own app-only tools
+        assert any(spec.ui == uri and not spec.app_only for ts in TOOLSETS.values() for spec in ts.tools), uri

@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,14 +89,21 @@ def _wait_listening(running: Running) -> None:
     raise RuntimeError(f"server not listening on port {running.port} after {STARTUP_TIMEOUT}s:\n{running.stderr()}")
 
 
+Launcher = Callable[..., list[str]]  # the CLI's arguments -> the command line that runs them
+
+
 @contextmanager
-def listening(args: Sequence[str], workdir: Path, env: dict[str, str], port: int) -> Iterator[Running]:
+def listening(
+    args: Sequence[str], workdir: Path, env: dict[str, str], port: int, launcher: Launcher = cli
+) -> Iterator[Running]:
     """Start a CLI command that listens on `port` (127.0.0.1) and yield once it accepts connections."""
     workdir.mkdir(parents=True, exist_ok=True)
     stdout_path = workdir / f"stdout-{port}.log"
     stderr_path = workdir / f"stderr-{port}.log"
     with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
-        process = subprocess.Popen(cli(*args), stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env, cwd=workdir)
+        process = subprocess.Popen(
+            launcher(*args), stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env, cwd=workdir
+        )
     running = Running(process, port, stdout_path, stderr_path)
     try:
         _wait_listening(running)
@@ -106,16 +113,17 @@ def listening(args: Sequence[str], workdir: Path, env: dict[str, str], port: int
 
 
 @contextmanager
-def mcp_http_server(workdir: Path, env: dict[str, str], *extra: str) -> Iterator[Running]:
+def mcp_http_server(workdir: Path, env: dict[str, str], *extra: str, launcher: Launcher = cli) -> Iterator[Running]:
     port = free_port()
-    with listening(["serve", "--http", "--host", LOOPBACK, "--port", str(port), *extra], workdir, env, port) as running:
+    args = ["serve", "--http", "--host", LOOPBACK, "--port", str(port), *extra]
+    with listening(args, workdir, env, port, launcher) as running:
         yield running
 
 
 @contextmanager
-def sandbox_server(workdir: Path, env: dict[str, str]) -> Iterator[Running]:
+def sandbox_server(workdir: Path, env: dict[str, str], *, launcher: Launcher = cli) -> Iterator[Running]:
     port = free_port()
-    with listening(["sandbox", "--host", LOOPBACK, "--port", str(port)], workdir, env, port) as running:
+    with listening(["sandbox", "--host", LOOPBACK, "--port", str(port)], workdir, env, port, launcher) as running:
         yield running
 
 

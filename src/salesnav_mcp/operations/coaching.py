@@ -15,6 +15,32 @@ from salesnav_mcp.operations.ssi_history import SsiHistoryOut, focus_pillar, loa
 from salesnav_mcp.upstream.errors import UpstreamError
 
 COACHING_DAYS = 90
+# Starting points per pillar: the coaching prompt has the model adapt them to the rep's numbers and market;
+# the SSI dashboard shows those of the weakest pillar as its hint.
+WEEKLY_ACTIONS: dict[str, tuple[str, ...]] = {
+    "PROFESSIONAL_BRAND": (
+        "publish one post a week on a problem your buyers have, with your own point of view",
+        "tighten the headline and About section to say who you help and with what result",
+        "ask one happy customer or colleague a week for a recommendation",
+    ),
+    "FIND_RIGHT_PEOPLE": (
+        "save 10-15 new leads a week from one or two focused Sales Navigator searches (use Spotlights such as "
+        "'changed jobs' or 'posted recently'; repeating an identical search within 24 hours costs no budget)",
+        "save the accounts those leads work at so account alerts start flowing",
+        "view the profiles of saved leads before reaching out",
+    ),
+    "INSIGHT_ENGAGEMENT": (
+        "leave 3 thoughtful comments a day on posts by leads and customers (a sentence of substance, not 'great post')",
+        "share one industry article a week with your own takeaway",
+        "act on lead and account alerts within a day (a comment or a short note)",
+    ),
+    "STRONG_RELATIONSHIP": (
+        "send 10-15 personalised connection requests a week to decision makers, including senior levels",
+        "answer every message within 24 hours",
+        "follow up with new connections within a week with something useful to them (drafts only; the rep "
+        "confirms every send)",
+    ),
+}
 _ACCOUNT_ID = re.compile(r"^[0-9a-fA-F]{24}$")
 
 

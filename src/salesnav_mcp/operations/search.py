@@ -454,6 +454,51 @@ async def stored_page(svc: Services, search_id: str, offset: int, limit: int) ->
     return StoredPage(search=page.search, query=stored_query(page.search), offset=offset, items=page.items)
 
 
+# What the results view filters and sorts by, per kind (the columns it shows).
+VIEW_COLUMNS: dict[SearchKind, tuple[str, ...]] = {
+    "people": ("name", "title", "company", "location", "degree"),
+    "company": ("name", "industry", "location", "followers"),
+}
+SortColumn = Literal["name", "title", "company", "location", "degree", "industry", "followers"]
+
+
+@dataclass(frozen=True)
+class ViewRows:
+    page: StoredPage  # every stored result
+    matched: int  # results the filter kept
+    offset: int
+    items: list[dict[str, Any]]  # the rows of this page, filtered and sorted
+
+
+def _sort_key(column: str) -> Any:
+    def key(item: dict[str, Any]) -> Any:
+        value = item[column]
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else str(value).casefold()
+
+    return key
+
+
+def view_rows(
+    page: StoredPage, *, offset: int, limit: int, text: str = "", sort: str | None = None, descending: bool = False
+) -> ViewRows:
+    """One page of a stored search as the results view shows it: the results whose shown columns contain `text`
+    (any case), sorted by a shown column (stored order otherwise); pure, no upstream call."""
+    columns = VIEW_COLUMNS[page.kind]
+    needle = text.strip().casefold()
+    items = [
+        item
+        for item in page.items
+        if not needle or any(needle in str(item.get(c) or "").casefold() for c in columns)
+    ]
+    if sort is not None:
+        if sort not in columns:
+            raise OperationError(f"sort: a {page.kind} search sorts by {', '.join(columns)}, not {sort!r}.")
+        present = [i for i in items if i.get(sort) not in (None, "")]
+        missing = [i for i in items if i.get(sort) in (None, "")]
+        items = sorted(present, key=_sort_key(sort), reverse=descending) + missing
+    return ViewRows(page=page, matched=len(items), offset=offset, items=items[offset : offset + limit])
+
+
 # ----------------------------------------------------------------------------- a stored search as CSV
 
 LEAD_COLUMNS = tuple(LeadOut.model_fields)

@@ -127,11 +127,12 @@ def _count_search(world: SandboxWorld, account: Account) -> None:
 
 def person_json(lead: Lead, world: SandboxWorld, account: Account) -> dict[str, Any]:
     company = world.population.companies_by_id[lead.company_id]
+    shown = world.as_shown(lead)  # its name as a test may have set it
     return {
         "profileId": lead.profile_id,
         "profileUrn": lead.profile_urn,
-        "firstName": lead.first_name,
-        "lastName": lead.last_name,
+        "firstName": shown.first_name,
+        "lastName": shown.last_name,
         "headline": lead.headline,
         "profilePicture": lead.picture,
         "location": lead.location,

@@ -7,6 +7,8 @@ POST /_sandbox/reset   forget everything: fresh world (same seed) and the config
 POST /_sandbox/clock   {"advanceSeconds": n}: move a manual sandbox clock forward (409 on the wall clock)
 POST /_sandbox/reply   {"profileId", "accountId"?, "text"?}: that person replies now (their pending reply if any)
 POST /_sandbox/accept  {"profileId", "accountId"?}: that person accepts the pending invitation now
+POST /_sandbox/rename  {"profileId", "firstName", "lastName"}: that person shows under this name from now on
+                       (searches, profiles; a reset forgets it), e.g. a name carrying markup for a rendering test
 GET  /_sandbox/webhooks  the message.received events recorded so far: [{"headers", "body"}]
 
 State-reading and acting routes first let due replies and acceptances happen.
@@ -118,6 +120,19 @@ async def accept(request: Request) -> Response:
     return JSONResponse(invitation.json())
 
 
+async def rename(request: Request) -> Response:
+    world = request.app.state.world
+    body = await _object(request)
+    lead = world.population.lead(str(body.get("profileId") or ""))
+    first, last = body.get("firstName"), body.get("lastName")
+    if lead is None:
+        raise HTTPException(404, "Unknown profileId")
+    if not isinstance(first, str) or not isinstance(last, str) or not (first + last).strip():
+        raise HTTPException(400, "firstName and lastName must be strings, not both empty")
+    world.renamed[lead.profile_id] = (first, last)
+    return JSONResponse({"profileId": lead.profile_id, "firstName": first, "lastName": last})
+
+
 async def webhooks(request: Request) -> Response:
     world = request.app.state.world
     world.settle()
@@ -132,5 +147,6 @@ ROUTES = routes({
     "POST /clock": advance_clock,
     "POST /reply": reply,
     "POST /accept": accept,
+    "POST /rename": rename,
     "GET /webhooks": webhooks,
 })

@@ -195,6 +195,7 @@ def captured_variant(world: SandboxWorld, lead: Lead) -> bool:
 
 def profile_body(world: SandboxWorld, account: Account, lead: Lead, includes: dict[str, bool]) -> dict[str, Any]:
     """`profile` plus the lists, placed inside it or beside it as the lead's variant says."""
+    shown = world.as_shown(lead)  # its name as a test may have set it; the person stays `lead`
     network = world.network
     connected = network.is_connected(account.id, lead)
     degree = network.degree(account.id, lead)
@@ -202,8 +203,8 @@ def profile_body(world: SandboxWorld, account: Account, lead: Lead, includes: di
     location, geo_location = _geo(world, lead)
     connections = 30 + int(2_500 * unit(world.seed, "connections", lead.profile_id))
     profile: dict[str, Any] = {
-        "firstName": lead.first_name,
-        "lastName": lead.last_name,
+        "firstName": shown.first_name,
+        "lastName": shown.last_name,
         "headline": lead.headline,
         "publicIdentifier": lead.profile_id,
         "entityUrn": lead.profile_urn,

@@ -236,12 +236,18 @@ class SandboxWorld:
         self.pending_replies: list[PendingReply] = []
         self.webhook_events: list[dict[str, Any]] = []  # message.received: {"headers": {...}, "body": raw JSON}
         self.in_flight: Counter[str] = Counter()  # ConnectSafely requests being served, per account id
+        self.renamed: dict[str, tuple[str, str]] = {}  # profile id -> (first, last): names given by a test
 
     def settle(self) -> None:
         """Let time act: accept due invitations and deliver due replies (before any request reads or writes)."""
         from .replies import deliver_due
 
         deliver_due(self)
+
+    def as_shown(self, lead: Lead) -> Lead:
+        """The lead as upstream shows it now: under the name a test gave it (`POST /_sandbox/rename`), if any."""
+        name = self.renamed.get(lead.profile_id)
+        return lead._replace(first_name=name[0], last_name=name[1]) if name else lead
 
     def token(self, n: int = 16) -> str:
         """A fresh id, deterministic for the seed and the order of calls."""

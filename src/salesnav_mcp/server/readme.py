@@ -18,9 +18,13 @@ README = Path(__file__).resolve().parents[3] / "README.md"
 
 
 def tools_table(toolsets: Iterable[Toolset]) -> str:
+    """One row per toolset; the tools only its MCP Apps views call (never offered to a model) are named apart."""
     rows = ["| toolset | what it covers | tools |", "| --- | --- | --- |"]
     for toolset in toolsets:
-        names = ", ".join(f"`{spec.name}`" for spec in toolset.tools)
+        names = ", ".join(f"`{spec.name}`" for spec in toolset.tools if not spec.app_only)
+        views_only = ", ".join(f"`{spec.name}`" for spec in toolset.tools if spec.app_only)
+        if views_only:
+            names += f"; for its views only: {views_only}"
         rows.append(f"| {toolset.name} | {toolset.description} | {names} |")
     return "\n".join(rows)
 

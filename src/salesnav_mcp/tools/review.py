@@ -17,9 +17,9 @@ from pydantic import BaseModel, Field
 
 from salesnav_mcp.operations import approvals
 from salesnav_mcp.operations.results import Result
+from salesnav_mcp.tools.apps import REVIEW_VIEW
 from salesnav_mcp.tools.runtime import reply, services, tool
 
-REVIEW_VIEW = "ui://salesnav/review.html"
 ApprovalId = Annotated[str, Field(pattern=r"^ap_[0-9a-f]{16}$", description="A request for approval (ap_...).")]
 
 

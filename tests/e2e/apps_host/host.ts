@@ -2,8 +2,10 @@
 // It connects to the MCP server over streamable HTTP (declaring the Apps extension, or not), calls a tool as the
 // model would, reads the tool's `_meta.ui.resourceUri` view, renders it in a sandboxed iframe (opaque origin, a
 // CSP built from the resource's declared domains: none), and speaks the MCP Apps postMessage protocol with it
-// through the SDK's AppBridge: host context (theme), tool input and result, and the view's tool calls, which it
-// proxies to the server. The test drives it through `window.salesnavHost` (Playwright's page.evaluate).
+// through the SDK's AppBridge: host context (theme, width), tool input and result, and the view's tool calls, which
+// it proxies to the server. It records what a view asks of the host itself: messages for the conversation
+// (ui/message), files to save (ui/download-file) and links to open. The test drives it through
+// `window.salesnavHost` (Playwright's page.evaluate).
 import { Client, StreamableHTTPClientTransport, type CallToolResult, type Tool } from "@modelcontextprotocol/client";
 import {
   AppBridge,
@@ -29,6 +31,10 @@ let tools = new Map<string, Tool>();
 let bridge: AppBridge | null = null;
 let context: McpUiHostContext = {};
 const viewCalls: { name: string; arguments: unknown }[] = [];
+const messages: unknown[] = []; // ui/message: what a view handed to the conversation
+const downloads: unknown[] = []; // ui/download-file: what a view asked to save
+const links: string[] = []; // ui/open-link
+let width = 720;
 const statusEl = document.getElementById("host-status")!;
 const frameEl = document.getElementById("frame")!;
 
@@ -95,18 +101,31 @@ async function show(name: string, args: Record<string, unknown>, theme: McpUiThe
   await bridge?.teardownResource({}).catch(() => undefined);
   frameEl.replaceChildren();
   const iframe = document.createElement("iframe");
-  iframe.title = "Review card";
+  iframe.title = "MCP App view";
   iframe.setAttribute("sandbox", "allow-scripts"); // an opaque origin: no cookies, storage or host DOM
   frameEl.append(iframe);
 
   applyTheme(theme);
   context = { theme, displayMode: "inline", availableDisplayModes: ["inline"], platform: "web", locale: "en-US",
-    containerDimensions: { maxWidth: 720 }, toolInfo: { tool: tool! } };
-  bridge = new AppBridge(null, HOST, { serverTools: {}, logging: {} }, { hostContext: context });
+    containerDimensions: { maxWidth: width }, toolInfo: { tool: tool! } };
+  const capabilities = { serverTools: {}, logging: {}, message: { text: {} }, downloadFile: {}, openLinks: {} };
+  bridge = new AppBridge(null, HOST, capabilities, { hostContext: context });
   // The view's tool calls go to the server through this host, which sees (and could refuse) each one.
   bridge.oncalltool = async (params) => {
     viewCalls.push({ name: params.name, arguments: params.arguments });
     return (await connected().callTool(params)) as CallToolResult;
+  };
+  bridge.onmessage = async (params) => {
+    messages.push(params);
+    return {};
+  };
+  bridge.ondownloadfile = async (params) => {
+    downloads.push(params);
+    return {};
+  };
+  bridge.onopenlink = async (params) => {
+    links.push(params.url);
+    return {};
   };
   bridge.addEventListener("sizechange", ({ height }) => {
     if (height !== undefined) iframe.style.height = `${Math.ceil(height) + 2}px`;
@@ -119,6 +138,14 @@ async function show(name: string, args: Record<string, unknown>, theme: McpUiThe
   await bridge.sendToolResult(result);
   statusEl.textContent = `Test host: showing ${uri} for ${name}.`;
   return result;
+}
+
+/** The width of the chat column the view sits in (the iframe's width), told to the view as well. */
+function setWidth(pixels: number): void {
+  width = pixels;
+  frameEl.style.width = `${pixels}px`;
+  context = { ...context, containerDimensions: { maxWidth: pixels } };
+  bridge?.setHostContext(context);
 }
 
 function setTheme(theme: McpUiTheme): void {
@@ -138,5 +165,9 @@ window.salesnavHost = {
   call,
   show,
   setTheme,
+  setWidth,
   viewCalls: () => viewCalls.map((c) => ({ ...c })),
+  messages: () => structuredClone(messages),
+  downloads: () => structuredClone(downloads),
+  links: () => [...links],
 };

@@ -12,6 +12,7 @@ from salesnav_mcp.operations.insights import PILLAR_NAMES
 from salesnav_mcp.operations.overview import AccountOverview, account_overviews
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.ssi_history import DEFAULT_DAYS, MAX_DAYS
+from salesnav_mcp.tools.apps import OVERVIEW_VIEW
 from salesnav_mcp.tools.runtime import reply, services, tool
 
 
@@ -53,7 +54,7 @@ def overview_line(o: AccountOverview, days: int) -> str:
     return " | ".join(parts)
 
 
-@tool(title="Account overview", read_only=True)
+@tool(title="Account overview", read_only=True, ui=OVERVIEW_VIEW)
 async def get_account_overview(
     ctx: Context,
     account_id: Annotated[

@@ -10,38 +10,12 @@ from __future__ import annotations
 
 from mcp.server.mcpserver import Context
 
-from salesnav_mcp.operations.coaching import coaching_brief
+from salesnav_mcp.operations.coaching import WEEKLY_ACTIONS, coaching_brief
 from salesnav_mcp.operations.insights import PILLAR_NAMES
 from salesnav_mcp.operations.ssi_history import SsiHistoryOut
 from salesnav_mcp.tools.insights.ssi import rank_detail
 from salesnav_mcp.tools.params import PromptAccountId
 from salesnav_mcp.tools.runtime import prompt, services
-
-# Starting points per pillar; the model adapts them to the rep's numbers and market.
-WEEKLY_ACTIONS: dict[str, tuple[str, ...]] = {
-    "PROFESSIONAL_BRAND": (
-        "publish one post a week on a problem your buyers have, with your own point of view",
-        "tighten the headline and About section to say who you help and with what result",
-        "ask one happy customer or colleague a week for a recommendation",
-    ),
-    "FIND_RIGHT_PEOPLE": (
-        "save 10-15 new leads a week from one or two focused Sales Navigator searches (use Spotlights such as "
-        "'changed jobs' or 'posted recently'; repeating an identical search within 24 hours costs no budget)",
-        "save the accounts those leads work at so account alerts start flowing",
-        "view the profiles of saved leads before reaching out",
-    ),
-    "INSIGHT_ENGAGEMENT": (
-        "leave 3 thoughtful comments a day on posts by leads and customers (a sentence of substance, not 'great post')",
-        "share one industry article a week with your own takeaway",
-        "act on lead and account alerts within a day (a comment or a short note)",
-    ),
-    "STRONG_RELATIONSHIP": (
-        "send 10-15 personalised connection requests a week to decision makers, including senior levels",
-        "answer every message within 24 hours",
-        "follow up with new connections within a week with something useful to them (drafts only; the rep "
-        "confirms every send)",
-    ),
-}
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:

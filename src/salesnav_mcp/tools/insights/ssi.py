@@ -14,6 +14,7 @@ from pydantic import Field
 
 from salesnav_mcp.operations.insights import PILLAR_NAMES, GroupRankOut, SsiOut, read_ssi
 from salesnav_mcp.operations.ssi_history import DEFAULT_DAYS, MAX_DAYS, RankTrend, SsiHistoryOut, load_ssi_history
+from salesnav_mcp.tools.apps import SSI_VIEW
 from salesnav_mcp.tools.params import AccountId
 from salesnav_mcp.tools.runtime import reply, services, tool
 
@@ -36,7 +37,7 @@ def ssi_summary(out: SsiOut) -> str:
     return f"SSI {overall}/100 ({pillars}). Weakest: {weakest}.{' ' + ranks + '.' if ranks else ''}"
 
 
-@tool(title="Social Selling Index", read_only=True)
+@tool(title="Social Selling Index", read_only=True, ui=SSI_VIEW)
 async def get_ssi(ctx: Context, account_id: AccountId = None) -> Annotated[CallToolResult, SsiOut]:
     """Read the Social Selling Index (0-100) with its four pillars (0-25 each), the weakest pillar, and the
     rank in industry and network. Needs a Sales Navigator seat."""
@@ -98,7 +99,7 @@ def history_summary(out: SsiHistoryOut) -> str:
 Days = Annotated[int, Field(description="Length of the period in days, ending today (UTC).", ge=1, le=MAX_DAYS)]
 
 
-@tool(title="SSI history and trend", read_only=True)
+@tool(title="SSI history and trend", read_only=True, ui=SSI_VIEW)
 async def get_ssi_history(
     ctx: Context,
     account_id: AccountId = None,

@@ -13,8 +13,8 @@ from salesnav_mcp.operations import do_not_contact as dnc
 from salesnav_mcp.operations.approvals import request_dnc_removal
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.services import Services
+from salesnav_mcp.tools.apps import REVIEW_VIEW
 from salesnav_mcp.tools.elicit import NOT_NEEDED, can_elicit, outcome_value
-from salesnav_mcp.tools.review import REVIEW_VIEW
 from salesnav_mcp.tools.runtime import reply, resolver, services, tool
 from salesnav_mcp.tools.surfaces import await_decision, no_surface_reason, surface_for, where_to_approve
 

@@ -14,11 +14,11 @@ from salesnav_mcp.operations.approvals import request_send
 from salesnav_mcp.operations.outreach import ChannelChoice
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.services import Services
+from salesnav_mcp.tools.apps import REVIEW_VIEW
 from salesnav_mcp.tools.elicit import no_dialog_reason
 from salesnav_mcp.tools.messaging.attachments import AttachmentIn
 from salesnav_mcp.tools.messaging.reading import clip
 from salesnav_mcp.tools.params import AccountId
-from salesnav_mcp.tools.review import REVIEW_VIEW
 from salesnav_mcp.tools.runtime import reply, services, tool
 from salesnav_mcp.tools.surfaces import surface_for
 

@@ -15,8 +15,8 @@ from salesnav_mcp.operations.outreach import send_review
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.sending import send_draft
 from salesnav_mcp.operations.services import Services
+from salesnav_mcp.tools.apps import REVIEW_VIEW
 from salesnav_mcp.tools.elicit import NO_ELICITATION, can_elicit, outcome_value
-from salesnav_mcp.tools.review import REVIEW_VIEW
 from salesnav_mcp.tools.runtime import reply, resolver, services, tool
 from salesnav_mcp.tools.surfaces import await_decisions, no_surface_reason, surface_for, where_to_approve
 

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from salesnav_mcp.operations.partner import analytics
 from salesnav_mcp.operations.partner.analytics import ANALYTICS, DEFAULT_RANGE_DAYS, ExportType
+from salesnav_mcp.tools.apps import EXPORT_VIEW
 from salesnav_mcp.tools.partner.job_replies import ExportJobOut, JobId, MaxWait, job_reply
 from salesnav_mcp.tools.runtime import services, tool
 
@@ -37,7 +38,7 @@ StartDate = Annotated[
 EndDate = Annotated[date | None, Field(description="Last day (UTC, YYYY-MM-DD), inclusive. Default: today.")]
 
 
-@tool(title="Run an analytics export", read_only=False, destructive=False, idempotent=False)
+@tool(title="Run an analytics export", read_only=False, destructive=False, idempotent=False, ui=EXPORT_VIEW)
 async def run_analytics_export(
     ctx: Context,
     export_type: TypeParam,
@@ -73,7 +74,7 @@ async def start_analytics_export(
     return job_reply(svc, ANALYTICS, view)
 
 
-@tool(title="Check an analytics export", read_only=True)
+@tool(title="Check an analytics export", read_only=True, ui=EXPORT_VIEW)
 async def get_analytics_export(
     ctx: Context, job_id: JobId, contract: ContractParam = None
 ) -> Annotated[CallToolResult, ExportJobOut]:

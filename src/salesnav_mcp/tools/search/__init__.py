@@ -15,6 +15,7 @@ from salesnav_mcp.tools.search.resources import (
     search_results_csv,
 )
 from salesnav_mcp.tools.search.searches import get_search_page, search_accounts, search_leads
+from salesnav_mcp.tools.search.view import search_csv, search_rows
 
 toolset = Toolset(
     "search",
@@ -30,6 +31,8 @@ toolset = Toolset(
         build_search_url_tool,
         lookup_geo,
         get_search_budget,
+        search_rows,
+        search_csv,
     ],
     resources=[budget, account_budget, search_results, search_results_csv, filter_values],
     prompts=[prospecting, account_research],

@@ -42,6 +42,7 @@ from salesnav_mcp.salesnav_url import (
     parse_search_url,
     validate_search_url,
 )
+from salesnav_mcp.tools.apps import SEARCH_VIEW
 from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, no_dialog_reason, outcome_value
 from salesnav_mcp.tools.params import AccountId
 from salesnav_mcp.tools.runtime import reply, services, tool
@@ -331,7 +332,7 @@ Engine = Annotated[
 ]
 
 
-@tool(title="Search leads", read_only=False, destructive=False, idempotent=True)
+@tool(title="Search leads", read_only=False, destructive=False, idempotent=True, ui=SEARCH_VIEW)
 async def search_leads(
     ctx: Context,
     gate: SpendGate,
@@ -362,7 +363,7 @@ async def search_leads(
     )
 
 
-@tool(title="Search accounts", read_only=False, destructive=False, idempotent=True)
+@tool(title="Search accounts", read_only=False, destructive=False, idempotent=True, ui=SEARCH_VIEW)
 async def search_accounts(
     ctx: Context,
     gate: SpendGate,
@@ -394,7 +395,7 @@ async def search_accounts(
     )
 
 
-@tool(title="Next page of a search", read_only=True, open_world=False)
+@tool(title="Next page of a search", read_only=True, open_world=False, ui=SEARCH_VIEW)
 async def get_search_page(
     ctx: Context,
     cursor: Annotated[str, Field(description="next_cursor from a search result.", min_length=4, max_length=200)],
