@@ -1,10 +1,13 @@
 // Build every view (src/<view>/index.html) into one self-contained HTML file in the Python package
-// (src/salesnav_mcp/views/<view>.html): every script and style inlined, nothing loaded from a network.
+// (src/salesnav_mcp/views/<view>.html.gz): every script and style inlined, nothing loaded from a network.
 // Each file starts with the digest of the sources it was built from, so a test can tell a stale build.
+// Shipped gzipped: each bundle carries the same MCP Apps SDK runtime (~230 KB), and a build output is
+// not text anyone reviews; the server decompresses a view when it is registered.
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
+import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { build } from "vite";
 import { viteSingleFile } from "vite-plugin-singlefile";
@@ -46,8 +49,9 @@ for (const view of views) {
       build: { outDir: out, emptyOutDir: true, minify: true },
     });
     const html = readFileSync(join(out, "index.html"), "utf8");
-    writeFileSync(join(target, `${view}.html`), `<!-- salesnav-mcp view, sources sha256:${digest} -->\n${html}`);
-    console.log(`built ${view}.html`);
+    const page = `<!-- salesnav-mcp view, sources sha256:${digest} -->\n${html}`;
+    writeFileSync(join(target, `${view}.html.gz`), gzipSync(page, { level: 9 }));
+    console.log(`built ${view}.html.gz`);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 """The views shipped in the package are built from the sources in views/ as they are now (`make views`).
 
-Each built file starts with `<!-- salesnav-mcp view, sources sha256:<digest> -->`, the digest views/build.mjs
+Each built file (gzipped) starts with `<!-- salesnav-mcp view, sources sha256:<digest> -->`, the digest views/build.mjs
 computes (`sourceDigest`): sha256 over package.json, package-lock.json, build.mjs and every file under src/,
 each as its "/"-separated path relative to views/, a NUL, its bytes, a NUL, in path order. Recomputed here
 without Node, so a change to a view's source that was not rebuilt fails the fast tests.
@@ -8,6 +8,7 @@ without Node, so a change to a view's source that was not rebuilt fails the fast
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 from pathlib import Path
@@ -33,10 +34,10 @@ def source_digest(root: Path = VIEWS) -> str:
 def test_every_view_is_built_from_the_current_sources() -> None:
     views = sorted(p.name for p in (VIEWS / "src").iterdir() if p.is_dir() and p.name != "shared")
     assert views, "no view sources under views/src"
-    assert sorted(p.stem for p in BUILT.glob("*.html")) == views, "a view without its built file, or the reverse"
+    assert sorted(p.name.removesuffix(".html.gz") for p in BUILT.glob("*.html.gz")) == views, "a view without its built file, or the reverse"
     expected = source_digest()
     for view in views:
-        head = (BUILT / f"{view}.html").read_text(encoding="utf-8")[:200]
+        head = gzip.decompress((BUILT / f"{view}.html.gz").read_bytes())[:200].decode("utf-8")
         found = HEADER.match(head)
         assert found, f"{view}.html has no sources digest: rebuild it with `make views`"
         assert found.group(1) == expected, f"{view}.html is stale (built from other sources): run `make views`"
@@ -62,6 +63,6 @@ def test_every_view_a_tool_is_bound_to_is_built_and_every_built_view_is_bound() 
     """A `ui=` naming a view that was never built would fail only when a client reads it; a built view no tool
     names would ship for nothing."""
     bound = {spec.ui for toolset in TOOLSETS.values() for spec in toolset.tools if spec.ui}
-    assert bound == {f"ui://salesnav/{path.name}" for path in BUILT.glob("*.html")}
+    assert bound == {f"ui://salesnav/{path.name.removesuffix('.gz')}" for path in BUILT.glob("*.html.gz")}
     for uri in bound:  # each has a tool the model calls, besides the view's own app-only tools
         assert any(spec.ui == uri and not spec.app_only for ts in TOOLSETS.values() for spec in ts.tools), uri

@@ -1,7 +1,7 @@
 """MCP Apps: the server's views as `ui://` resources, offered only to clients that negotiated the extension.
 
 The views are single HTML files built from `views/` and shipped in the package
-(`salesnav_mcp/views/*.html`), every script and style inlined, so a host renders them with no
+(`salesnav_mcp/views/*.html.gz`, gzipped), every script and style inlined, so a host renders them with no
 network access (their CSP declares no domains). A client that did not negotiate Apps sees exactly
 the tools it always saw: no `_meta.ui`, no app-only tools (and a call to one is refused as an
 unknown tool), no `ui://` resources in the list.
@@ -9,6 +9,7 @@ unknown tool), no `ui://` resources in the list.
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable, Iterable
 from importlib import resources
 from typing import Any
@@ -25,7 +26,7 @@ VIEW_PACKAGE = "salesnav_mcp.views"
 def view_html(uri: str) -> str:
     """The built HTML of a `ui://salesnav/<name>.html` view, from the package."""
     name = uri.rsplit("/", 1)[-1]
-    return resources.files(VIEW_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    return gzip.decompress(resources.files(VIEW_PACKAGE).joinpath(f"{name}.gz").read_bytes()).decode("utf-8")
 
 
 def apps_extension(specs: Iterable[ToolSpec]) -> Apps | None:

@@ -1,1 +1,1 @@
-"""The MCP Apps views, built from views/ into self-contained HTML files (`make views`); see server/apps.py."""
+"""The MCP Apps views, built from views/ into self-contained HTML files, gzipped (`make views`); see server/apps.py."""
