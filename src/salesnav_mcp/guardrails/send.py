@@ -283,38 +283,16 @@ class SendCoordinator(Guardrail):
     ) -> SendResult:
         try:
             answer = await send_fn(draft)
-        except anyio.get_cancelled_exc_class():
-            await self._finish(
-                draft,
-                attempt_id,
-                "unknown",
-                actor,
-                warnings,
-                error="the send was cancelled after it started; it may or may not have gone out",
-            )
-            raise
         except SendFailure as exc:
             outcome = "failed" if exc.proven_not_sent else "unknown"
             return await self._finish(draft, attempt_id, outcome, actor, warnings, error=exc.message)
-        except Exception as exc:
-            logger.exception("send of draft %s raised unexpectedly", draft.id)
-            return await self._finish(
-                draft,
-                attempt_id,
-                "unknown",
-                actor,
-                warnings,
-                error=f"the send raised {type(exc).__name__}; it may or may not have gone out",
-            )
-        except BaseException:
-            await self._finish(
-                draft,
-                attempt_id,
-                "unknown",
-                actor,
-                warnings,
-                error="the send was interrupted; it may or may not have gone out",
-            )
+        except BaseException as exc:
+            # Whatever stopped the call after it started, the message may have gone out: "unknown".
+            if isinstance(exc, Exception):
+                logger.exception("send of draft %s raised unexpectedly", draft.id)
+            finished = await self._finish(draft, attempt_id, "unknown", actor, warnings, error=_interrupted(exc))
+            if isinstance(exc, Exception):
+                return finished
             raise
         result = dict(answer) if isinstance(answer, Mapping) else {"result": answer}
         return await self._finish(draft, attempt_id, "sent", actor, warnings, result=result)
@@ -393,3 +371,14 @@ def _state_reason(draft: Draft) -> str:
             "with resolve_unknown(draft_id, 'sent' or 'not_sent')."
         )
     return f"Draft {draft.id} is {draft.state} and cannot be sent."
+
+
+def _interrupted(exc: BaseException) -> str:
+    """Why a send that started has no known outcome."""
+    if isinstance(exc, anyio.get_cancelled_exc_class()):
+        why = "the send was cancelled after it started"
+    elif isinstance(exc, Exception):
+        why = f"the send raised {type(exc).__name__}"
+    else:
+        why = "the send was interrupted"
+    return f"{why}; it may or may not have gone out"
