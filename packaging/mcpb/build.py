@@ -62,7 +62,8 @@ def _dependencies(metadata: Any) -> list[str]:
 
 
 def _tools(package_root: Path) -> list[dict[str, str]]:
-    """Every tool the bundled package registers, as the registry declares them."""
+    """Every tool the bundled package offers a model, as the registry declares them (a view's own app-only
+    tools are not: a host never shows them to the model)."""
     sys.path.insert(0, str(package_root))
     from salesnav_mcp.tools import TOOLSETS
 
@@ -70,6 +71,7 @@ def _tools(package_root: Path) -> list[dict[str, str]]:
         {"name": spec.name, "description": spec.description.strip().splitlines()[0]}
         for toolset in TOOLSETS.values()
         for spec in toolset.tools
+        if not spec.app_only
     ]
 
 

@@ -147,7 +147,10 @@ def test_the_manifest_asks_for_both_keys_as_optional_secrets(bundle: Path) -> No
         assert option["sensitive"] is True and option["required"] is False
         assert option["default"] == ""  # substituted as empty, which means sandbox
         assert "sandbox" in option["description"]
-    assert [tool["name"] for tool in manifest["tools"]] == [spec.name for ts in TOOLSETS.values() for spec in ts.tools]
+    offered = [spec.name for ts in TOOLSETS.values() for spec in ts.tools if not spec.app_only]
+    assert [tool["name"] for tool in manifest["tools"]] == offered
+    app_only = {spec.name for ts in TOOLSETS.values() for spec in ts.tools if spec.app_only}
+    assert app_only and not app_only & {tool["name"] for tool in manifest["tools"]}  # views' own, never listed
     assert '"mcp<3,>=2.3"' in pyproject and "psycopg" not in pyproject and "build-system" not in pyproject
 
 
