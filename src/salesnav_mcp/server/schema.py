@@ -2,9 +2,12 @@
 
 Every tool's input and output schema lands in the model's context on `tools/list`, so
 pydantic's verbosity costs real tokens: auto-generated titles and `default: null`. These are
-dropped without changing what a schema accepts. Output schemas also lose their descriptions and
-`additionalProperties: false`: they describe results the server itself produces, while the model
-learns a tool from its description and input schema.
+dropped without changing what a schema accepts. Output schemas are published as the result's
+top-level shape: each field with its type, required fields named, and a nested object or list of
+objects as `object`/`array` without its inner fields (no descriptions, no closed-object flag).
+They describe results the server itself produces, so a client can type and check the fields it
+reads, while the model learns a tool from its description and input schema; the inner shapes
+would repeat large models across tools (every search tool carries the lead and company rows).
 
 Portability decides the rest, for both input and output schemas:
 - no `$ref`/`$defs`: strict-mode clients (the OpenAI Agents SDK) cannot convert a reference
@@ -33,8 +36,31 @@ def input_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def output_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """A tool's published output schema, from the SDK's output model schema."""
-    return compact_schema(inline_refs(schema), output=True)
+    """A tool's published output schema, from the SDK's output model schema: its top-level shape."""
+    return top_level_shape(compact_schema(inline_refs(schema), output=True))
+
+
+def top_level_shape(schema: dict[str, Any]) -> dict[str, Any]:
+    """An object schema whose properties keep their types and whose nested objects keep only `type: object`.
+
+    It accepts everything the full schema accepts (it only drops constraints below the first level).
+    """
+    out = {key: value for key, value in schema.items() if key != "properties"}
+    if isinstance(schema.get("properties"), dict):
+        out["properties"] = {name: _shallow(sub) for name, sub in schema["properties"].items()}
+    return out
+
+
+def _shallow(schema: dict[str, Any]) -> dict[str, Any]:
+    if any(key in schema for key in _SCHEMA_LISTS):
+        return {key: [_shallow(sub) for sub in value] if key in _SCHEMA_LISTS else value for key, value in schema.items()}
+    if schema.get("type") == "object":
+        return {"type": "object"}
+    if schema.get("type") == "array":
+        items = schema.get("items")
+        scalar = isinstance(items, dict) and items.get("type") not in (None, "object", "array") and len(items) == 1
+        return {"type": "array", "items": items} if scalar else {"type": "array"}
+    return schema
 
 
 def compact_schema(schema: dict[str, Any], *, output: bool = False) -> dict[str, Any]:

@@ -194,14 +194,17 @@ class ToolSpec:
         return {"ui": ui}
 
     @property
-    def annotations(self) -> ToolAnnotations:
-        return ToolAnnotations(
-            title=self.title,
-            read_only_hint=self.read_only,
-            destructive_hint=None if self.read_only else self.destructive,
-            idempotent_hint=self.idempotent,
-            open_world_hint=self.open_world,
+    def annotations(self) -> ToolAnnotations | None:
+        """The hints that differ from the spec's defaults (read-only false, destructive true, idempotent false,
+        open world true); destructive and idempotent only for a tool that is not read-only, where they mean
+        something. The title is the tool's own `title`, not repeated here. None: every hint is the default."""
+        hints = ToolAnnotations(
+            read_only_hint=True if self.read_only else None,
+            destructive_hint=False if not self.read_only and not self.destructive else None,
+            idempotent_hint=True if not self.read_only and self.idempotent else None,
+            open_world_hint=False if not self.open_world else None,
         )
+        return hints if hints.model_dump(exclude_none=True) else None
 
 
 def tool(
