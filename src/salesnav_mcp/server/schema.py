@@ -18,6 +18,10 @@ Portability decides the rest, for both input and output schemas:
   function declarations) reject; the MCP Inspector's `--strict` check warns about it;
 - every input object is closed (`additionalProperties: false`): the server refuses unknown keys
   (`server.arguments`), and strict mode refuses open objects.
+
+Input schemas leave out the size limits of strings and lists (`minLength`, `maxLength`, `minItems`,
+`maxItems`): they guard the server against oversized input rather than guide the model, and the server
+still enforces each one, answering a value past it with the field, the limit and what to do.
 """
 
 from __future__ import annotations
@@ -30,9 +34,18 @@ _SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
 _SCHEMA_VALUES = ("items", "additionalProperties", "not")
 
 
+_SIZE_LIMITS = frozenset({"minLength", "maxLength", "minItems", "maxItems"})
+
+
 def input_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """A tool's published input schema, from the SDK's argument model schema."""
-    return _closed(compact_schema(inline_refs(schema)))
+    return _closed(_without_size_limits(compact_schema(inline_refs(schema))))
+
+
+def _without_size_limits(schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: _map_subschemas(key, value, _without_size_limits) for key, value in schema.items() if key not in _SIZE_LIMITS
+    }
 
 
 def output_schema(schema: dict[str, Any]) -> dict[str, Any]:

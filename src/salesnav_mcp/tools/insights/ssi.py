@@ -96,7 +96,7 @@ def history_summary(out: SsiHistoryOut) -> str:
     return "\n".join(lines)
 
 
-Days = Annotated[int, Field(description="Length of the period in days, ending today (UTC).", ge=1, le=MAX_DAYS)]
+Days = Annotated[int, Field(description="Days up to today (UTC).", ge=1, le=MAX_DAYS)]
 
 
 @tool(title="SSI history and trend", read_only=True, ui=SSI_VIEW)
@@ -105,13 +105,11 @@ async def get_ssi_history(
     account_id: AccountId = None,
     days: Days = DEFAULT_DAYS,
     refresh: Annotated[
-        bool, Field(description="Read today's SSI first so today is in the series (one upstream call).")
+        bool, Field(description="Read today's SSI first (one upstream call).")
     ] = True,
 ) -> Annotated[CallToolResult, SsiHistoryOut]:
-    """SSI trend over the last `days` days: overall and pillar scores with their change, strongest/weakest
-    and most improved/declined pillar, rank movement in industry and network (top N %: smaller is better). Reads
-    today's SSI first unless refresh=false; every read is kept, one per account and UTC day. No seat: a note, not an
-    error. Full series in structured content."""
+    """How the SSI and its pillars moved over the last `days` days, from the readings kept one per day; full
+    series in structured content."""
     svc = services(ctx)
     out = await load_ssi_history(svc, await svc.account_id(account_id), days=days, refresh=refresh)
     return reply(history_summary(out), out)

@@ -62,7 +62,7 @@ def _line(e: dnc.ShownEntry) -> str:
 Recipient = Annotated[
     str,
     Field(
-        description="The person: public id (jane-doe-1a2b), urn:li:fsd_profile: URN, or linkedin.com/in/ profile URL.",
+        description="Public id, profile URN or linkedin.com/in/ URL.",
         min_length=3,
         max_length=200,
     ),
@@ -71,8 +71,7 @@ ScopeAccount = Annotated[
     str | None,
     Field(
         default=None,
-        description="The account the entry holds for (24 hex characters). Omit for every account of the "
-        "organisation, which only users granted every account may change.",
+        description="The one account it holds for; omit for every account.",
         pattern=r"^\s*[0-9a-fA-F]{24}\s*$",
     ),
 ]
@@ -93,12 +92,11 @@ async def add_do_not_contact(
     ctx: Context,
     recipient: Recipient,
     reason: Annotated[
-        str | None, Field(description="Why, one line, e.g. 'asked not to be contacted'.", max_length=300)
+        str | None, Field(description="Why, one line.", max_length=300)
     ] = None,
     account_id: ScopeAccount = None,
 ) -> Annotated[CallToolResult, DncOut]:
-    """Put someone on the do-not-contact list: every later draft or send to them is refused, whichever id
-    form names them. Holds for every account unless account_id names one."""
+    """Put someone on the do-not-contact list: every later draft or send to them is refused."""
     svc = services(ctx)
     entry = await dnc.add(svc, recipient, reason=reason, account_id=account_id)
     entries = await dnc.listed(svc)
@@ -137,9 +135,8 @@ async def remove_do_not_contact(
     approval: Annotated[ElicitationResult[RemoveApproval], Resolve(_dnc_removal_gate)],
     account_id: ScopeAccount = None,
 ) -> Annotated[CallToolResult, DncOut]:
-    """Take someone off the do-not-contact list (for every account, or the one account_id names), after the
-    user approves it seeing the person and the entry (in the client's dialog, the review card or the approval
-    page; this call waits for the decision)."""
+    """Take someone off the do-not-contact list once the user approves it (dialog, review card or approval page;
+    this call waits)."""
     svc = services(ctx)
     if removal.review is None:
         where = "every account" if account_id is None else f"account {account_id.strip()}"

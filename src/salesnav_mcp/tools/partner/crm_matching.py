@@ -49,12 +49,11 @@ def _line(m: MatchOut) -> str:
 @tool(title="Match a CRM record to LinkedIn", read_only=True)
 async def match_crm_record(
     ctx: Context,
-    instance_id: Annotated[str, Field(min_length=1, max_length=200, description="The CRM instance id.")],
-    partner: Annotated[str, Field(min_length=1, max_length=100, description="The CRM, e.g. SALESFORCE.")],
-    record_id: Annotated[str, Field(min_length=1, max_length=200, description="The record's id in the CRM.")],
+    instance_id: Annotated[str, Field(min_length=1, max_length=200)],
+    partner: Annotated[str, Field(min_length=1, max_length=100, description="e.g. SALESFORCE")],
+    record_id: Annotated[str, Field(min_length=1, max_length=200)],
 ) -> Annotated[CallToolResult, MatchOneOut]:
-    """Find the Sales Navigator profile LinkedIn matched to one CRM record (contact or lead). Only
-    high-confidence matches are returned; otherwise the status is not_matched."""
+    """The Sales Navigator profile LinkedIn matched to one CRM record (high-confidence matches only)."""
     svc = services(ctx)
     match = await match_record(svc, CrmRecord(instance_id=instance_id, partner=partner, record_id=record_id))
     out = MatchOneOut(match=match, sandbox=svc.snap.sandbox)
@@ -66,12 +65,11 @@ async def match_crm_records(
     ctx: Context,
     records: Annotated[
         list[CrmRecord],
-        Field(min_length=1, max_length=MAX_RECORDS, description=f"CRM records to match (1-{MAX_RECORDS:,})."),
+        Field(min_length=1, max_length=MAX_RECORDS),
     ],
 ) -> Annotated[CallToolResult, MatchManyOut]:
-    """Find the Sales Navigator profiles LinkedIn matched to many CRM records at once (looked up in batches
-    of 100, with progress). Every answer is keyed back to its CRM record: matched, not_matched or error.
-    Answers for more than 200 records are stored as a CSV resource."""
+    """Match many CRM records to Sales Navigator profiles in batches, each answer keyed to its record; over 200
+    answers are stored as CSV."""
     svc = services(ctx)
     run = await match_records(svc, records, ctx.report_progress)
     stored = run.stored
