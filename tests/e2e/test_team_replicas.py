@@ -291,7 +291,7 @@ async def test_three_users_see_only_their_own_exports_and_reasons_and_every_refu
     a, b, _ = team.replicas
     before = max((e.id for e in await audit_of(team)), default=0)
     async with client_of(a, "carol") as carol:
-        run = await carol.call_tool("run_analytics_export", {"export_type": "seat", "max_wait_seconds": 60})
+        run = await carol.call_tool("export_analytics", {"export_type": "seat", "max_wait_seconds": 60})
         assert not run.is_error, run.content
         export_id = run.structured_content["export_id"]
         added = await carol.call_tool(
@@ -310,7 +310,7 @@ async def test_three_users_see_only_their_own_exports_and_reasons_and_every_refu
         with pytest.raises(Exception, match="no access to stored export"):
             await bob.read_resource(f"salesnav://exports/{export_id}")
         refusals += 1
-        contract = await bob.call_tool("run_analytics_export", {"export_type": "seat", "contract": "12345"})
+        contract = await bob.call_tool("export_analytics", {"export_type": "seat", "contract": "12345"})
         assert contract.is_error and "no access to Sales Navigator contract" in contract.content[0].text
         refusals += 1
     async with client_of(b, "bob") as bob:

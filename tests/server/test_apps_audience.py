@@ -41,8 +41,7 @@ BOUND = {
     "get_ssi": SSI_VIEW,
     "get_ssi_history": SSI_VIEW,
     "get_account_overview": OVERVIEW_VIEW,
-    "run_analytics_export": EXPORT_VIEW,
-    "get_analytics_export": EXPORT_VIEW,
+    "export_analytics": EXPORT_VIEW,
 }
 # The tools only a view calls, with arguments that pass validation.
 APP_ONLY = {
