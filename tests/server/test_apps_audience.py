@@ -34,7 +34,7 @@ EXPORT_VIEW = "ui://salesnav/export.html"
 BOUND = {
     "draft_message": REVIEW_VIEW,
     "review_drafts": REVIEW_VIEW,
-    "remove_do_not_contact": REVIEW_VIEW,
+    "update_do_not_contact": REVIEW_VIEW,
     "search_leads": SEARCH_VIEW,
     "search_accounts": SEARCH_VIEW,
     "get_search_page": SEARCH_VIEW,

@@ -353,7 +353,7 @@ class FollowUpsOut(Result):
 
 
 class PersonalText(BaseModel):
-    """The exact follow-up text for one silent message."""
+    # The exact follow-up text for one silent message.
 
     draft_id: str = Field(min_length=3, max_length=64)
     text: str = Field(min_length=1, max_length=8000)

@@ -3,11 +3,12 @@
 Every tool's input and output schema lands in the model's context on `tools/list`, so
 pydantic's verbosity costs real tokens: auto-generated titles and `default: null`. These are
 dropped without changing what a schema accepts. Output schemas are published as the result's
-top-level shape: each field with its type, required fields named, and a nested object or list of
-objects as `object`/`array` without its inner fields (no descriptions, no closed-object flag).
-They describe results the server itself produces, so a client can type and check the fields it
-reads, while the model learns a tool from its description and input schema; the inner shapes
-would repeat large models across tools (every search tool carries the lead and company rows).
+top-level shape: each field with its type, and a nested object or list of objects as
+`object`/`array` without its inner fields (no descriptions, no `required` list, no closed-object
+flag). They describe results the server itself produces, every field always present, so a client
+can type and check the fields it reads, while the model learns a tool from its description and
+input schema; the inner shapes would repeat large models across tools (every search tool carries
+the lead and company rows), and each level a client validates costs it time on every call.
 
 Portability decides the rest, for both input and output schemas:
 - no `$ref`/`$defs`: strict-mode clients (the OpenAI Agents SDK) cannot convert a reference
@@ -56,9 +57,10 @@ def output_schema(schema: dict[str, Any]) -> dict[str, Any]:
 def top_level_shape(schema: dict[str, Any]) -> dict[str, Any]:
     """An object schema whose properties keep their types and whose nested objects keep only `type: object`.
 
-    It accepts everything the full schema accepts (it only drops constraints below the first level).
+    It accepts everything the full schema accepts (it only drops constraints: `required` and everything below
+    the first level).
     """
-    out = {key: value for key, value in schema.items() if key != "properties"}
+    out = {key: value for key, value in schema.items() if key not in ("properties", "required")}
     if isinstance(schema.get("properties"), dict):
         out["properties"] = {name: _shallow(sub) for name, sub in schema["properties"].items()}
     return out

@@ -10,7 +10,9 @@ from pydantic import Field, WithJsonSchema
 # with what the form is and where ids come from.
 AccountId = Annotated[
     str | None,
-    WithJsonSchema({"type": "string", "description": "From list_accounts; omit for the default account."}),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "From list_accounts; omit for the default."}
+    ),
     Field(default=None, pattern=r"^\s*[0-9a-fA-F]{24}\s*$"),
 ]
 

@@ -182,6 +182,7 @@ class ToolSpec:
     open_world: bool
     ui: str | None = None  # the ui:// view (MCP Apps) a client that negotiated Apps renders its results in
     app_only: bool = False  # called by that view only: never offered to the model, never to other clients
+    output_schema: bool = True  # publish the result's shape (False: the text states the whole outcome)
 
     @property
     def meta(self) -> dict[str, Any] | None:
@@ -217,10 +218,13 @@ def tool(
     name: str | None = None,
     ui: str | None = None,
     app_only: bool = False,
+    output_schema: bool = True,
 ) -> Callable[[F], ToolSpec]:
     """Declare a tool. The handler's docstring is the description the model reads.
 
     `ui` binds it to an MCP Apps view; `app_only` tools are called by that view alone (`ui` required).
+    `output_schema=False` publishes no output schema: for a tool that changes something and whose text
+    reply states the whole outcome (its structured content is still returned).
     """
     if app_only and ui is None:
         raise ValueError("an app-only tool needs the view that calls it (ui=...)")
@@ -240,6 +244,7 @@ def tool(
             open_world=open_world,
             ui=ui,
             app_only=app_only,
+            output_schema=output_schema,
         )
 
     return declare

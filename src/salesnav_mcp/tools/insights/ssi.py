@@ -39,8 +39,7 @@ def ssi_summary(out: SsiOut) -> str:
 
 @tool(title="Social Selling Index", read_only=True, ui=SSI_VIEW)
 async def get_ssi(ctx: Context, account_id: AccountId = None) -> Annotated[CallToolResult, SsiOut]:
-    """Read the Social Selling Index (0-100) with its four pillars (0-25 each), the weakest pillar, and the
-    rank in industry and network. Needs a Sales Navigator seat."""
+    """The Social Selling Index (0-100), its four pillars and ranks; needs a Sales Navigator seat."""
     svc = services(ctx)
     out = await read_ssi(svc, await svc.account_id(account_id))
     return reply(ssi_summary(out), out)
@@ -108,8 +107,7 @@ async def get_ssi_history(
         bool, Field(description="Read today's SSI first (one upstream call).")
     ] = True,
 ) -> Annotated[CallToolResult, SsiHistoryOut]:
-    """How the SSI and its pillars moved over the last `days` days, from the readings kept one per day; full
-    series in structured content."""
+    """How the SSI and its pillars moved over the last `days` days, from readings kept one per day."""
     svc = services(ctx)
     out = await load_ssi_history(svc, await svc.account_id(account_id), days=days, refresh=refresh)
     return reply(history_summary(out), out)

@@ -118,7 +118,7 @@ async def draft_message(
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, DraftOut]:
     """Store a message draft and report every policy finding (do-not-contact, duplicate, daily cap, InMail
-    credits, length). Sends nothing: send it with send_message."""
+    credits, length). Sends nothing."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     result = await outreach.create_draft(

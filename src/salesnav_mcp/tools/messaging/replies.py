@@ -33,8 +33,7 @@ async def check_replies(
     ] = "auto",
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, RepliesOut]:
-    """Who replied since a time, with their latest message; records each reply and marks the drafts it answers.
-    Use before following up."""
+    """Who replied since a time, with their latest message (each reply recorded once). Use before following up."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     now = svc.clock.now()
@@ -76,8 +75,8 @@ async def draft_follow_ups(
     ] = 1,
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, FollowUpsOut]:
-    """Draft follow-ups (never sends) in the thread for people who did not answer within `after_days` days,
-    skipping anyone who replied or is on the do-not-contact list."""
+    """Draft follow-ups (never sends) in the thread for people who did not answer within `after_days` days and
+    are not on the do-not-contact list."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     out = await replies.draft_follow_ups(

@@ -104,8 +104,7 @@ async def review_drafts(
     drafts: Annotated[list[Draft], Resolve(_reviewed_drafts)],
     answer: Annotated[ElicitationResult[BatchApproval], Resolve(_batch_gate)],
 ) -> Annotated[CallToolResult, ReviewOut]:
-    """Put several drafts before the user at once (dialog, review card or approval page) and send each one they
-    approve, once, paced."""
+    """Put several drafts before the user at once and send each one they approve, once, paced."""
     svc = services(ctx)
     surface = surface_for(ctx, svc.guardrails.confirmer.mode)
     done = [_reviewed(d, "already_sent") for d in drafts if d.state == "sent"]

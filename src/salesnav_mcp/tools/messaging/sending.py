@@ -138,8 +138,8 @@ async def send_message(
         str | None, Field(description="With the token: the draft's text.", max_length=8000)
     ] = None,
 ) -> Annotated[CallToolResult, SendOut]:
-    """Send a stored draft once, after the user approves exactly what goes out (dialog, review card or approval
-    page; this call waits). Only when the user asked to send."""
+    """Send a stored draft once, after the user approves exactly what goes out (this call waits). Only when the
+    user asked to send."""
     svc = services(ctx)
     mode = svc.guardrails.confirmer.mode
     surface = surface_for(ctx, mode)
@@ -183,14 +183,19 @@ async def _resolution_gate(ctx: Context, draft_id: str) -> Any:
     return Elicit((await send_review(svc, draft)).render("Check LinkedIn: did this message go out?"), UnknownResolution)
 
 
-@tool(title="Record the outcome of an unknown send", read_only=False, destructive=False, open_world=False)
+@tool(
+    title="Record the outcome of an unknown send",
+    read_only=False,
+    destructive=False,
+    open_world=False,
+    output_schema=False,
+)
 async def resolve_unknown_send(
     ctx: Context,
     draft_id: Annotated[str, Field(min_length=3, max_length=64)],
     answer: Annotated[ElicitationResult[UnknownResolution], Resolve(_resolution_gate)],
 ) -> Annotated[CallToolResult, DraftOut]:
-    """After a send with an unknown outcome, ask the user whether it reached LinkedIn and record the answer
-    (needs a client dialog)."""
+    """After a send with an unknown outcome, ask the user whether it reached LinkedIn and record the answer."""
     svc = services(ctx)
     decision = outcome_value(answer)
     if decision == NO_ELICITATION:

@@ -20,22 +20,22 @@ ContractParam = Annotated[
     str | None,
     Field(
         default=None,
-        description="Contract URN or number (list_contracts); omit for the only one with reporting access.",
+        description="From list_contracts; omit for the one with reporting access.",
         pattern=r"^\s*(urn:li:salesContract:)?[A-Za-z0-9_-]{1,64}\s*$",
     ),
 ]
 
 TypeParam = Annotated[
     ExportType,
-    Field(description="seat (holders, status, SSI), activity (searches, views, messages...) or activity_outcome."),
+    Field(description="seat: holders and SSI; activity: searches, views, messages..."),
 ]
 
 StartDate = Annotated[
     date | None,
-    Field(description=f"First day (UTC), inclusive; default {DEFAULT_RANGE_DAYS} days up to end_date."),
+    Field(description=f"UTC; default {DEFAULT_RANGE_DAYS} days to end_date."),
 ]
 
-EndDate = Annotated[date | None, Field(description="Last day (UTC), inclusive; default today.")]
+EndDate = Annotated[date | None, Field(description="Inclusive; default today.")]
 
 
 @tool(title="Analytics export", read_only=False, destructive=False, idempotent=False, ui=EXPORT_VIEW)
@@ -49,8 +49,8 @@ async def export_analytics(
     max_wait_seconds: MaxWait = 600,
     job_id: JobId | None = None,
 ) -> Annotated[CallToolResult, ExportJobOut]:
-    """Export Sales Navigator analytics (up to 90 days; needs a contract with reporting access) as a stored CSV
-    with a summary. Pass job_id instead to check a job started earlier."""
+    """Export Sales Navigator analytics (up to 90 days) as a stored CSV with a summary; job_id checks a job
+    started earlier."""
     svc = services(ctx)
     if job_id is not None:
         if export_type is not None or start_date is not None or end_date is not None:

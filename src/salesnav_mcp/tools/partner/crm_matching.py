@@ -53,7 +53,7 @@ async def match_crm_record(
     partner: Annotated[str, Field(min_length=1, max_length=100, description="e.g. SALESFORCE")],
     record_id: Annotated[str, Field(min_length=1, max_length=200)],
 ) -> Annotated[CallToolResult, MatchOneOut]:
-    """The Sales Navigator profile LinkedIn matched to one CRM record (high-confidence matches only)."""
+    """The Sales Navigator profile LinkedIn matched to one CRM record, if confident."""
     svc = services(ctx)
     match = await match_record(svc, CrmRecord(instance_id=instance_id, partner=partner, record_id=record_id))
     out = MatchOneOut(match=match, sandbox=svc.snap.sandbox)
@@ -68,8 +68,7 @@ async def match_crm_records(
         Field(min_length=1, max_length=MAX_RECORDS),
     ],
 ) -> Annotated[CallToolResult, MatchManyOut]:
-    """Match many CRM records to Sales Navigator profiles in batches, each answer keyed to its record; over 200
-    answers are stored as CSV."""
+    """Match many CRM records to Sales Navigator profiles in batches; over 200 answers are stored as CSV."""
     svc = services(ctx)
     run = await match_records(svc, records, ctx.report_progress)
     stored = run.stored

@@ -19,15 +19,14 @@ CrmInstance = Annotated[
     str | None,
     Field(
         max_length=200,
-        description="CRM instance id (e.g. sf-instance-001) or URN; for a job_id only if not started here.",
+        description="Id (sf-instance-001) or URN.",
     ),
 ]
 
 Since = Annotated[
     date | None,
     Field(
-        description="Records changed since this day (UTC); for incremental runs the last export's "
-        f"next_export_start_at. Default {DEFAULT_SINCE_DAYS} days ago."
+        description=f"Records changed since (UTC; default {DEFAULT_SINCE_DAYS} days ago); next runs: next_export_start_at."
     ),
 ]
 
@@ -41,8 +40,8 @@ async def export_crm_validation(
     max_wait_seconds: MaxWait = 600,
     job_id: JobId | None = None,
 ) -> Annotated[CallToolResult, ExportJobOut]:
-    """Check CRM records against LinkedIn (VALID, NOT_FOUND, CHANGED_JOB, DUPLICATE): a stored CSV with counts by
-    status. Pass job_id instead to check a job started earlier."""
+    """Validate CRM records against LinkedIn (VALID, NOT_FOUND, CHANGED_JOB, DUPLICATE) as a stored CSV; job_id
+    checks a job started earlier."""
     svc = services(ctx)
     if job_id is not None:
         if since is not None:

@@ -55,8 +55,7 @@ async def list_exports(
     kind: Annotated[ExportKind | None, Field()] = None,
     limit: Annotated[int, Field(ge=1, le=100)] = 20,
 ) -> Annotated[CallToolResult, ExportsOut]:
-    """The export files this server stored (analytics, CRM, searches), newest first, with each one's resource
-    URI."""
+    """The export files this server stored, newest first, with each one's resource URI."""
     svc = services(ctx)
     stored = [e for e in await visible_exports(svc) if kind is None or e.kind == kind]
     out = ExportsOut(exports=[stored_out(e) for e in stored[:limit]], total=len(stored), sandbox=svc.snap.sandbox)

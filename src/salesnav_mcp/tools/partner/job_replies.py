@@ -15,11 +15,11 @@ from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools.runtime import reply_with_file
 
-MaxWait = Annotated[int, Field(ge=10, le=3600, description="Seconds to wait before returning the job still running.")]
+MaxWait = Annotated[int, Field(ge=10, le=3600, description="Then return the job still running.")]
 
-Wait = Annotated[bool, Field(description="false: start the job and return its job_id at once.")]
+Wait = Annotated[bool, Field(description="false: return the job_id at once.")]
 
-JobId = Annotated[int, Field(ge=1, description="A job started earlier: check it (and fetch its file once done).")]
+JobId = Annotated[int, Field(ge=1, description="Check this job instead.")]
 
 
 class ExportJobOut(Result):

@@ -34,8 +34,8 @@ async def research_lead(
     ] = False,
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, LeadResearchOut]:
-    """A person's profile (experience, education, skills) and a summary to cite in a draft. Counts against the
-    account's 120 profiles a day; repeats within 6 h are free."""
+    """A person's profile (experience, education, skills) and a summary to cite in a draft; 120 new profiles a
+    day per account."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     out = await research.research_lead(svc, account, person, refresh=refresh)

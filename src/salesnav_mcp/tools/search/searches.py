@@ -166,7 +166,7 @@ async def _spend_gate(
 SpendGate = Annotated[ElicitationResult[SpendSearch], Resolve(_spend_gate)]
 
 ConfirmSpend = Annotated[
-    bool, Field(description="Client confirmation mode only: true once the user agreed to spend past the warning.")
+    bool, Field(description="Client confirmation mode: the user agreed to spend.")
 ]
 
 
@@ -319,8 +319,7 @@ Engine = Annotated[
 ]
 
 FILTERS_HELP = (
-    "Sales Navigator filters (or plain_filters, or url). Names or ids; each field's values: resource "
-    "salesnav://filters/{field}."
+    "Sales Navigator filters (or plain_filters, or url): names or ids, listed in salesnav://filters/{field}."
 )
 
 
@@ -337,8 +336,8 @@ async def search_leads(
     account_id: AccountId = None,
     confirm_spend: ConfirmSpend = False,
 ) -> Annotated[CallToolResult, SearchOut]:
-    """Find people (e.g. VPs of Sales at 201-500 person fintechs in Germany). A Sales Navigator search spends one
-    of the monthly budget per distinct query (repeats within 24 h free); plain LinkedIn search spends none."""
+    """Find people, e.g. VPs of Sales at 201-500 person fintechs in Germany. A Sales Navigator search spends one
+    of the monthly budget per new query; plain LinkedIn search spends none."""
     query, plain = search_input("people", filters, plain_filters, url)
     return await search_and_reply(
         ctx, "people", query, plain, engine, account_id, max_results, page_size, gate, confirm_spend
@@ -358,8 +357,7 @@ async def search_accounts(
     account_id: AccountId = None,
     confirm_spend: ConfirmSpend = False,
 ) -> Annotated[CallToolResult, SearchOut]:
-    """Find companies by headcount, revenue, industry and HQ location. Spends the search budget as search_leads
-    does."""
+    """Find companies by headcount, revenue, industry or HQ; spends the search budget as search_leads does."""
     query, plain = search_input("company", filters, plain_filters, url)
     return await search_and_reply(
         ctx, "company", query, plain, engine, account_id, max_results, page_size, gate, confirm_spend
