@@ -531,7 +531,6 @@ async def test_tool_annotations_are_honest(mcp_client: Client) -> None:
         assert hints.idempotent_hint is None and hints.open_world_hint is None
     for name in (
         "list_contracts",
-        "match_crm_record",
         "match_crm_records",
         "get_profile_embed_url",
         "list_exports",

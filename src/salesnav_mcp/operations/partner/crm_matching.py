@@ -58,11 +58,6 @@ def _matched(record: CrmRecord, found: ProfileAssociation) -> MatchOut:
     )
 
 
-async def match_record(svc: Services, record: CrmRecord) -> MatchOut:
-    found = await svc.snap.get_profile_association(record.key())
-    return _matched(record, found) if found is not None else MatchOut(**record.model_dump(), status="not_matched")
-
-
 @dataclass(frozen=True)
 class MatchRun:
     records: int  # distinct records looked up

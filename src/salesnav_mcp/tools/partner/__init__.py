@@ -3,7 +3,7 @@ CRM profile matching, embedded profiles) and the export files this server stores
 
 from salesnav_mcp.tools.partner.analytics import export_analytics
 from salesnav_mcp.tools.partner.contracts import list_contracts
-from salesnav_mcp.tools.partner.crm_matching import match_crm_record, match_crm_records
+from salesnav_mcp.tools.partner.crm_matching import match_crm_records
 from salesnav_mcp.tools.partner.crm_validation import export_crm_validation
 from salesnav_mcp.tools.partner.embed import get_profile_embed_url
 from salesnav_mcp.tools.partner.exports import list_exports
@@ -18,7 +18,6 @@ toolset = Toolset(
         list_contracts,
         export_analytics,
         export_crm_validation,
-        match_crm_record,
         match_crm_records,
         get_profile_embed_url,
         list_exports,
