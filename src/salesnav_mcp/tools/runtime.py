@@ -182,7 +182,7 @@ class ToolSpec:
     open_world: bool
     ui: str | None = None  # the ui:// view (MCP Apps) a client that negotiated Apps renders its results in
     app_only: bool = False  # called by that view only: never offered to the model, never to other clients
-    output_schema: bool = True  # publish the result's shape (False: the text states the whole outcome)
+    output_schema: bool = True  # publish the result's top-level shape (see `tool`)
 
     @property
     def meta(self) -> dict[str, Any] | None:
@@ -223,8 +223,9 @@ def tool(
     """Declare a tool. The handler's docstring is the description the model reads.
 
     `ui` binds it to an MCP Apps view; `app_only` tools are called by that view alone (`ui` required).
-    `output_schema=False` publishes no output schema: for a tool that changes something and whose text
-    reply states the whole outcome (its structured content is still returned).
+    `output_schema=False` publishes no output schema (its structured content is still returned): for a tool
+    that changes something and whose text reply states the whole outcome, or whose result is reading matter
+    for the model (a profile) with little a top-level shape could type.
     """
     if app_only and ui is None:
         raise ValueError("an app-only tool needs the view that calls it (ui=...)")

@@ -69,7 +69,7 @@ async def get_account_overview(
     ),
 ) -> Annotated[CallToolResult, OverviewOut]:
     """Where a rep stands in one call: seat, SSI trend, InMail credits, search budget, today's new conversations
-    against the cap, reply rate, drafts waiting, unknown sends."""
+    against the cap, reply rate, waiting drafts."""
     svc = services(ctx)
     overviews = await account_overviews(svc, account_id.strip() if account_id else None, days=days)
     out = OverviewOut(days=days, accounts=overviews, sandbox=svc.connectsafely.sandbox)

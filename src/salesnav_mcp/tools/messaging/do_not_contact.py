@@ -121,8 +121,7 @@ async def update_do_not_contact(
     reason: Annotated[str | None, Field(description="Why (add), one line.", max_length=300)] = None,
     account_id: ScopeAccount = None,
 ) -> Annotated[CallToolResult, DncOut]:
-    """Add someone to the do-not-contact list (every later draft or send to them is refused), or remove them once
-    the user approves it (this call waits)."""
+    """Add someone to the do-not-contact list, or remove them once the user approves it (this call waits)."""
     svc = services(ctx)
     if action == "add":
         entry = await dnc.add(svc, recipient, reason=reason, account_id=account_id)

@@ -8,7 +8,7 @@ from typing import Annotated
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from salesnav_mcp.operations.partner import analytics
 from salesnav_mcp.operations.partner.analytics import ANALYTICS, DEFAULT_RANGE_DAYS, ExportType
@@ -18,11 +18,13 @@ from salesnav_mcp.tools.runtime import services, tool
 
 ContractParam = Annotated[
     str | None,
-    Field(
-        default=None,
-        description="From list_contracts; omit for the one with reporting access.",
-        pattern=r"^\s*(urn:li:salesContract:)?[A-Za-z0-9_-]{1,64}\s*$",
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string"}, {"type": "null"}],
+            "description": "From list_contracts; omit for the one with reporting access.",
+        }
     ),
+    Field(default=None, pattern=r"^\s*(urn:li:salesContract:)?[A-Za-z0-9_-]{1,64}\s*$"),
 ]
 
 TypeParam = Annotated[

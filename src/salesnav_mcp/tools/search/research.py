@@ -18,7 +18,7 @@ from salesnav_mcp.tools.params import AccountId
 from salesnav_mcp.tools.runtime import reply, services, tool
 
 
-@tool(title="Research a lead", read_only=False, destructive=False, idempotent=True)
+@tool(title="Research a lead", read_only=False, destructive=False, idempotent=True, output_schema=False)
 async def research_lead(
     ctx: Context,
     person: Annotated[
@@ -51,7 +51,7 @@ async def research_lead(
     return reply("\n".join(lines), out)
 
 
-@tool(title="Research a company", read_only=True)
+@tool(title="Research a company", read_only=True, output_schema=False)
 async def research_company(
     ctx: Context,
     company: Annotated[

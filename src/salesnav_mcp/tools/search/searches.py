@@ -321,6 +321,7 @@ Engine = Annotated[
 FILTERS_HELP = (
     "Sales Navigator filters (or plain_filters, or url): names or ids, listed in salesnav://filters/{field}."
 )
+ACCOUNT_FILTERS_HELP = "Filters (or url): names or ids, listed in salesnav://filters/{field}."
 
 
 @tool(title="Search leads", read_only=False, destructive=False, idempotent=True, ui=SEARCH_VIEW)
@@ -348,8 +349,10 @@ async def search_leads(
 async def search_accounts(
     ctx: Context,
     gate: SpendGate,
-    filters: Annotated[AccountSearchFilters | None, Field(description=FILTERS_HELP)] = None,
-    plain_filters: PlainAccountFilters | None = None,
+    filters: Annotated[AccountSearchFilters | None, Field(description=ACCOUNT_FILTERS_HELP)] = None,
+    # Accepted but not published: every plain company filter has its Sales Navigator counterpart in `filters`,
+    # which an account without a seat (or engine=linkedin) runs as a plain search.
+    plain_filters: SkipJsonSchema[PlainAccountFilters | None] = None,
     url: Annotated[str | None, Field(description="Or a pasted Sales Navigator search URL.")] = None,
     engine: Engine = "auto",
     max_results: MaxResults = 25,
