@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bench.context import GOAL_TOOL_BYTES
 from bench.harness import Figure, Section
 
 
@@ -110,43 +109,56 @@ def overhead(s: Section) -> str:
     return text
 
 
+# Why a tool publishes no output schema (every other tool publishes its result's top-level shape).
+NO_OUTPUT_SCHEMA = {
+    "update_do_not_contact": "a change whose text reply states the whole outcome",
+    "resolve_unknown_send": "a change whose text reply states the whole outcome",
+    "research_lead": "a profile the model reads; its substance is nested lists a top-level shape cannot type",
+    "research_company": "a profile the model reads; its substance is nested lists a top-level shape cannot type",
+}
+
+
 def context(s: Section) -> str:
-    per_tool, per_lead = _find(s, "bytes per tool"), _find(s, "text content bytes per lead")
-    whole = _find(s, "tools/list answer")
-    variants = s.data.get("variants", {})
+    model, wire = _find(s, "what the model reads"), _find(s, "tools/list answer on the wire, client without")
+    apps, per_lead = _find(s, "tools/list answer on the wire, client with MCP"), _find(s, "text content bytes per lead")
+    if not (model and wire and per_lead):
+        return "**Context cost**: see the table."
     text = (
-        f"**Context cost**: {per_tool.value:,.0f} B per tool on average ({_verdict(per_tool)}); the whole "
-        f"`tools/list` answer is {whole.value:,.0f} B (~{whole.value / 4 / 1000:.0f}k tokens). Text per lead in a "
-        f"25-lead search: {per_lead.value:.0f} B ({_verdict(per_lead)})."
-        if per_tool and per_lead and whole
-        else "**Context cost**: see the table."
+        f"**Context cost**: the model reads {model.value:,.0f} B of the tool surface ({_verdict(model)}); "
+        f"`tools/list` is {wire.value:,.0f} B on the wire for a client without MCP Apps ({_verdict(wire)})"
+        + (f", {apps.value:,.0f} B with it" if apps else "")
+        + f". Text per lead in a 25-lead search: {per_lead.value:.0f} B ({_verdict(per_lead)})."
     )
     rows = s.data.get("rows", [])
-    if variants and rows:
-        total = sum(r["total"] for r in rows)
-        share = sum(r["output"] for r in rows) / total
+    if rows:
+        largest = rows[:3]
         text += (
-            f" Output schemas are {share:.0%} of the bytes. Computed on this run's `tools/list`: "
-            + "; ".join(f"{name}: {value:,.0f} B per tool" for name, value in variants.items())
-            + "."
+            " What the model reads is mostly input schemas; the largest: "
+            + ", ".join(f"`{r['name']}` {r['model']:,} B" for r in largest)
+            + " (the lead filters: 25 fields, exclusions included; their vocabularies are served by the "
+            "`salesnav://filters/{field}` resource and its completions instead of being listed in the schema)."
         )
-        without_output = list(variants.values())[-1]
-        if without_output <= GOAL_TOOL_BYTES:
-            text += " Not publishing output schemas would meet the goal by itself."
-        else:
-            largest = sorted(rows, key=lambda r: -r["input"])[:3]
-            text += (
-                " Even without output schemas the average stays above 1 KB; the largest input schemas: "
-                + ", ".join(f"`{r['name']}` {r['input']:,} B" for r in largest)
-                + " (the two search tools carry the lead and account filter models), so leaner input schemas "
-                "would be needed as well."
-            )
-        text += (
-            " Output schemas are published with their definitions inlined (no `$ref`). Whether to publish them at "
-            "all is a product decision (clients differ in whether the model sees them, and they let clients check "
-            "results), so it is reported here as an option. The `annotations.title` repeating `title` (from "
-            "`ToolSpec.annotations`) is kept for clients older than 2025-06-18, which read only the annotation."
-        )
+    without = s.data.get("without_output_schema", [])
+    published = len(rows) - len(without)
+    text += (
+        f" Output schemas: {published} tools publish their result's top-level shape (each field and its type, "
+        "nullable fields as `anyOf` with null; nested objects and lists as bare `object`/`array`; no descriptions, "
+        "no `required`): enough for a client to type and check the fields it reads, "
+        "and far cheaper for the clients that validate every result against it; the nested shapes were exact copies "
+        "between tools (the three search tools, the draft tools, the export tools)."
+    )
+    if without:
+        text += " Published without one: " + "; ".join(
+            f"`{name}` ({NO_OUTPUT_SCHEMA.get(name, 'see its declaration')})" for name in without
+        ) + " (their structured content is still returned)."
+    variant = s.data.get("variants", {}).get("no output schemas at all")
+    if variant:
+        text += f" Publishing no output schema at all would make the tool list {variant:,} B."
+    text += (
+        " Annotations carry only the hints that differ from the spec's defaults, and no `title` (the tool's own "
+        "`title` says it; only clients older than 2025-06-18 read the annotation's). Input schemas leave out string "
+        "and list size limits, which the server still enforces with a message naming the limit."
+    )
     return text
 
 

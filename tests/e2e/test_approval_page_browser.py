@@ -287,9 +287,9 @@ async def test_a_do_not_contact_removal_waits_for_the_page(served: Served) -> No
     [lead] = leads(served, 1)
     reason = "asked us not to <script>alert(4)</script>"
     async with Client(served.server, mode="auto") as client:
-        added = await client.call_tool("add_do_not_contact", {"recipient": lead.profile_id, "reason": reason})
+        added = await client.call_tool("update_do_not_contact", {"action": "add", "recipient": lead.profile_id, "reason": reason})
         assert not added.is_error, added.content
-        waiting = await client.call_tool("remove_do_not_contact", {"recipient": lead.profile_id})
+        waiting = await client.call_tool("update_do_not_contact", {"action": "remove", "recipient": lead.profile_id})
         assert not waiting.is_error and waiting.structured_content["changed"] is False, waiting.content
         listed = await client.call_tool("list_do_not_contact", {})
         assert [e["recipient"] for e in listed.structured_content["entries"]] == [lead.profile_id]

@@ -291,16 +291,16 @@ async def test_three_users_see_only_their_own_exports_and_reasons_and_every_refu
     a, b, _ = team.replicas
     before = max((e.id for e in await audit_of(team)), default=0)
     async with client_of(a, "carol") as carol:
-        run = await carol.call_tool("run_analytics_export", {"export_type": "seat", "max_wait_seconds": 60})
+        run = await carol.call_tool("export_analytics", {"export_type": "seat", "max_wait_seconds": 60})
         assert not run.is_error, run.content
         export_id = run.structured_content["export_id"]
         added = await carol.call_tool(
-            "add_do_not_contact",
-            {"recipient": "carol-private-1", "reason": "personal matter", "account_id": SECOND_SALES_NAV_ACCOUNT_ID},
+            "update_do_not_contact",
+            {"action": "add", "recipient": "carol-private-1", "reason": "personal matter", "account_id": SECOND_SALES_NAV_ACCOUNT_ID},
         )
         assert not added.is_error, added.content
     async with client_of(b, "alice") as alice:
-        added = await alice.call_tool("add_do_not_contact", {"recipient": "legal-hold-1", "reason": "legal hold"})
+        added = await alice.call_tool("update_do_not_contact", {"action": "add", "recipient": "legal-hold-1", "reason": "legal hold"})
         assert not added.is_error, added.content
 
     refusals = 0
@@ -310,18 +310,18 @@ async def test_three_users_see_only_their_own_exports_and_reasons_and_every_refu
         with pytest.raises(Exception, match="no access to stored export"):
             await bob.read_resource(f"salesnav://exports/{export_id}")
         refusals += 1
-        contract = await bob.call_tool("run_analytics_export", {"export_type": "seat", "contract": "12345"})
+        contract = await bob.call_tool("export_analytics", {"export_type": "seat", "contract": "12345"})
         assert contract.is_error and "no access to Sales Navigator contract" in contract.content[0].text
         refusals += 1
     async with client_of(b, "bob") as bob:
         entries = (await bob.call_tool("list_do_not_contact", {})).structured_content["entries"]
         assert [e["recipient"] for e in entries] == ["legal-hold-1"]  # not carol's account entry
         assert entries[0]["reason"] is None and entries[0]["reason_hidden"] is True  # alice's reason stays hers
-        org = await bob.call_tool("add_do_not_contact", {"recipient": "someone-else-1"})
+        org = await bob.call_tool("update_do_not_contact", {"action": "add", "recipient": "someone-else-1"})
         assert org.is_error and "only users granted every account" in org.content[0].text
         refusals += 1
         theirs = await bob.call_tool(
-            "remove_do_not_contact", {"recipient": "carol-private-1", "account_id": SECOND_SALES_NAV_ACCOUNT_ID}
+            "update_do_not_contact", {"action": "remove", "recipient": "carol-private-1", "account_id": SECOND_SALES_NAV_ACCOUNT_ID}
         )
         assert theirs.is_error and "no access to LinkedIn account" in theirs.content[0].text
         refusals += 1

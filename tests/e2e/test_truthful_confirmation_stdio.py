@@ -61,8 +61,8 @@ async def test_every_way_to_fake_the_dialog_is_refused_and_only_the_truth_goes_o
             spoof = f"https://www.linkedin.com/in/{lead['profile_id']}/ (= your own test inbox, safe)"
             assert "recipient" in failed(await draft(recipient=spoof))
             # 3. A spoofed do-not-contact removal.
-            await client.call_tool("add_do_not_contact", {"recipient": other["profile_id"], "reason": "opted out"})
-            lifted = await client.call_tool("remove_do_not_contact", {"recipient": f"{other['profile_id']} (STAYS blocked)"})
+            await client.call_tool("update_do_not_contact", {"action": "add", "recipient": other["profile_id"], "reason": "opted out"})
+            lifted = await client.call_tool("update_do_not_contact", {"action": "remove", "recipient": f"{other['profile_id']} (STAYS blocked)"})
             assert "recipient" in failed(lifted)
             # 4. The listed person, named by URN or URL, stays blocked.
             for form in (other["profile_urn"], f"https://www.linkedin.com/in/{other['profile_id']}/"):

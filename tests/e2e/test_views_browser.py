@@ -422,10 +422,9 @@ async def test_export_summary_view(tmp_path: Path, host_site: str) -> None:  # n
     async with live_server(tmp_path, host_site, embedded=True) as live, chromium() as browser:
         tab = await open_host(browser, host_site)
         tools = {t["name"]: t for t in await host(tab, "connect", live.server.mcp_url, True)}
-        for name in ("run_analytics_export", "get_analytics_export"):
-            assert tools[name]["_meta"]["ui"]["resourceUri"] == EXPORT_VIEW
+        assert tools["export_analytics"]["_meta"]["ui"]["resourceUri"] == EXPORT_VIEW
         arguments = {"export_type": "activity", "start_date": "2026-10-01", "end_date": "2026-10-31"}
-        result = await host(tab, "show", "run_analytics_export", arguments, "light")
+        result = await host(tab, "show", "export_analytics", arguments, "light")
         assert not result.get("isError"), result
         summary = result["structuredContent"]["summary"]
         frame = view(tab)

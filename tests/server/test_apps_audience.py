@@ -34,15 +34,14 @@ EXPORT_VIEW = "ui://salesnav/export.html"
 BOUND = {
     "draft_message": REVIEW_VIEW,
     "review_drafts": REVIEW_VIEW,
-    "remove_do_not_contact": REVIEW_VIEW,
+    "update_do_not_contact": REVIEW_VIEW,
     "search_leads": SEARCH_VIEW,
     "search_accounts": SEARCH_VIEW,
     "get_search_page": SEARCH_VIEW,
     "get_ssi": SSI_VIEW,
     "get_ssi_history": SSI_VIEW,
     "get_account_overview": OVERVIEW_VIEW,
-    "run_analytics_export": EXPORT_VIEW,
-    "get_analytics_export": EXPORT_VIEW,
+    "export_analytics": EXPORT_VIEW,
 }
 # The tools only a view calls, with arguments that pass validation.
 APP_ONLY = {

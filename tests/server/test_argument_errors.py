@@ -140,7 +140,8 @@ def cases_at(tool: str, root: dict[str, Any], base: Any, path: list[str | int], 
 async def test_every_tool_answers_every_bad_input_in_a_few_plain_lines(mcp_client: Client) -> None:
     tools = (await mcp_client.list_tools()).tools
     cases = [case for tool in tools for case in cases_at(tool.name, tool.input_schema, valid(tool.input_schema), [], tool.input_schema)]
-    assert len(cases) > 500 and {case.tool for case in cases} == {tool.name for tool in tools}
+    # Size limits are not published (the next test covers them), so they add no cases here.
+    assert len(cases) > 400 and {case.tool for case in cases} == {tool.name for tool in tools}
     failures: list[str] = []
     for case in cases:
         result = await mcp_client.call_tool(case.tool, case.arguments)
@@ -157,3 +158,17 @@ async def test_every_tool_answers_every_bad_input_in_a_few_plain_lines(mcp_clien
         if any(problems):
             failures.append(f"{case.tool} {json.dumps(case.arguments)[:200]}: {'; '.join(p for p in problems if p)}\n{text}")
     assert not failures, f"{len(failures)} of {len(cases)} bad inputs answered badly:\n\n" + "\n\n".join(failures[:10])
+
+
+async def test_limits_left_out_of_the_schemas_are_still_enforced_in_plain_lines(mcp_client: Client) -> None:
+    """String and list size limits and the account id's form are enforced by the server, not published."""
+    for tool, arguments, field, needle in [
+        ("draft_message", {"recipient": "jane-doe-1a2b", "text": "x" * 8001}, "text", "8000"),
+        ("draft_message", {"recipient": "jd", "text": "hi"}, "recipient", "3"),
+        ("review_drafts", {"draft_ids": []}, "draft_ids", "1"),
+        ("get_ssi", {"account_id": "not-an-account"}, "account_id", "[0-9a-fA-F]{24}"),
+    ]:
+        result = await mcp_client.call_tool(tool, arguments)
+        text = result.content[0].text
+        assert result.is_error and field in text and needle in text and len(text) < 600, (tool, text)
+        assert not any(b in text for b in BOILERPLATE), text

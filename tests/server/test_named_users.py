@@ -180,7 +180,7 @@ async def test_the_audit_trail_names_who_did_what(services: Services, connect: C
         )
         assert sent.structured_content["outcome"] == "sent"
     async with connect("ops") as ops:
-        added = await ops.call_tool("add_do_not_contact", {"recipient": "jane-doe-1a2b", "reason": "asked"})
+        added = await ops.call_tool("update_do_not_contact", {"action": "add", "recipient": "jane-doe-1a2b", "reason": "asked"})
         assert not added.is_error, added.content
     actors = {(e.kind, e.actor) for e in await services.guardrails.audit.entries()}
     for kind in (

@@ -64,3 +64,13 @@ async def test_filter_vocabularies_with_completion(mcp_client: Client) -> None:
     assert result.completion.values == ["seniority"]
     seniority = json.loads((await mcp_client.read_resource("salesnav://filters/seniority")).contents[0].text)
     assert {"id": "300", "name": "Vice President"} in seniority
+
+
+async def test_filter_vocabularies_answer_for_every_field_that_takes_one(mcp_client: Client) -> None:
+    """The search tools' schemas point to salesnav://filters/{field}: exclusions and differently named fields too."""
+    async def read(field: str) -> list[dict[str, str]]:
+        return json.loads((await mcp_client.read_resource(f"salesnav://filters/{field}")).contents[0].text)
+
+    assert await read("exclude_seniority") == await read("seniority")
+    assert await read("headcount") == await read("company_headcount")
+    assert await read("years_of_experience") == await read("years")

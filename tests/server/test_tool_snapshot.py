@@ -18,6 +18,8 @@ from mcp import Client
 from mcp.client.extension import advertise
 from mcp.server.mcpserver import MCPServer
 
+from salesnav_mcp.tools import TOOLSETS
+
 pytestmark = pytest.mark.anyio
 
 SNAPSHOTS = Path(__file__).parent / "__toolsnaps__"
@@ -68,11 +70,21 @@ async def test_tool_contracts_match_their_snapshots(mcp_client: Client) -> None:
 
 
 async def test_every_tool_declares_schemas_and_annotations(mcp_client: Client) -> None:
+    """Annotations carry only the hints that differ from the spec's defaults; with the defaults filled in they
+    say what each tool declares. A description is a sentence or two. Every tool publishes an output schema
+    unless it declares otherwise."""
+    specs = {spec.name: spec for toolset in TOOLSETS.values() for spec in toolset.tools}
     for tool in (await mcp_client.list_tools()).tools:
-        assert tool.output_schema, tool.name
-        assert tool.description and len(tool.description) < 400, tool.name
-        hints = tool.annotations
-        assert hints is not None and hints.read_only_hint is not None and hints.open_world_hint is not None, tool.name
-        if not hints.read_only_hint:
-            assert hints.destructive_hint is not None, tool.name
+        spec = specs[tool.name]
+        assert bool(tool.output_schema) is spec.output_schema, tool.name  # see bench/RESULTS.md, Context cost
+        assert tool.description and len(tool.description) < 250, tool.name
+        hints = tool.annotations.model_dump(exclude_none=True) if tool.annotations else {}
+        assert "title" not in hints, tool.name
+        effective = {"read_only_hint": False, "destructive_hint": True, "idempotent_hint": False, "open_world_hint": True}
+        effective |= hints
+        assert effective["read_only_hint"] is spec.read_only, tool.name
+        assert effective["open_world_hint"] is spec.open_world, tool.name
+        if not spec.read_only:
+            assert effective["destructive_hint"] is spec.destructive, tool.name
+            assert effective["idempotent_hint"] is spec.idempotent, tool.name
         assert tool.name.replace("_", "").isalnum() and tool.name.islower(), tool.name

@@ -89,12 +89,12 @@ async def attack(client: Client, *, account_id: str, word: str, text: str, round
     assert not drafted.is_error and drafted.structured_content["sendable"], drafted.content
     assert drafted.structured_content.get("confirmation_token") is None
     draft_id = me.draft_id = drafted.structured_content["draft_id"]
-    await me.call("add_do_not_contact", {"recipient": blocked, "reason": "asked us not to", "account_id": account_id})
+    await me.call("update_do_not_contact", {"action": "add", "recipient": blocked, "reason": "asked us not to", "account_id": account_id})
 
     for round_ in range(rounds):
         await me.call("send_message", {"draft_id": draft_id}, understood=True)
         await me.call("review_drafts", {"draft_ids": [draft_id]}, understood=True)
-        await me.call("remove_do_not_contact", {"recipient": blocked, "account_id": account_id}, understood=True)
+        await me.call("update_do_not_contact", {"action": "remove", "recipient": blocked, "account_id": account_id}, understood=True)
         more = {"filters": {"keywords": f"{word} round{round_}"}, "max_results": 5, "account_id": account_id}
         await me.call("search_leads", more, understood=True)
         await me.call("search_leads", {**more, "confirm_spend": True}, understood=True)

@@ -110,7 +110,7 @@ async def test_do_not_contact_blocks_drafts_and_needs_the_human_to_lift(
     lead = a_lead(services)
     async with connect(server) as client:
         added = await client.call_tool(
-            "add_do_not_contact", {"recipient": lead.profile_id, "reason": "asked us not to"}
+            "update_do_not_contact", {"action": "add", "recipient": lead.profile_id, "reason": "asked us not to"}
         )
         assert not added.is_error
         draft = await make_draft(client, lead.profile_id)
@@ -129,12 +129,12 @@ async def test_do_not_contact_blocks_drafts_and_needs_the_human_to_lift(
         )
         assert sent.is_error
         # Without a dialog the removal waits for the user in the approval page; nothing changes meanwhile.
-        lift = await client.call_tool("remove_do_not_contact", {"recipient": lead.profile_id})
+        lift = await client.call_tool("update_do_not_contact", {"action": "remove", "recipient": lead.profile_id})
         assert not lift.is_error and lift.structured_content["changed"] is False, lift.content
         assert lift.structured_content["approval_id"] and "approval page" in lift.content[0].text
         assert len(lift.structured_content["entries"]) == 1
     async with connect(server, elicitation_callback=ScriptedHuman("accept")) as client:
-        lifted = await client.call_tool("remove_do_not_contact", {"recipient": lead.profile_id})
+        lifted = await client.call_tool("update_do_not_contact", {"action": "remove", "recipient": lead.profile_id})
         assert not lifted.is_error and lifted.structured_content["changed"] is True
         listing = await client.call_tool("list_do_not_contact", {})
         assert listing.structured_content["entries"] == []

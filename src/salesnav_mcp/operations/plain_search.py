@@ -53,32 +53,26 @@ def _clean(value: str | None) -> str | None:
 
 
 class PlainLeadFilters(BaseModel):
-    """Filters of a plain LinkedIn people search (any account; no Sales Navigator budget)."""
+    """Plain LinkedIn people search (any account, no budget)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    keywords: str | None = Field(default=None, max_length=500, description="Free-text keywords")
+    keywords: str | None = Field(default=None, max_length=500)
     first_name: Text | None = None
     last_name: Text | None = None
-    company: Text | None = Field(default=None, description="Current company name (free text)")
+    company: Text | None = Field(default=None, description="Current company name")
     school: Text | None = None
-    title: Text | None = Field(default=None, description='Current job title; alternatives as "CTO OR VP Engineering"')
+    title: Text | None = Field(default=None, description='Current title; alternatives as "CTO OR VP Engineering"')
     current_company_ids: list[str] = Field(
-        default_factory=list, max_length=20, description="Current companies: numeric ids or urn:li:organization:N"
+        default_factory=list, max_length=20, description="Numeric ids or urn:li:organization:N"
     )
-    past_company_ids: list[str] = Field(
-        default_factory=list, max_length=20, description="Past companies: numeric ids or urn:li:organization:N"
-    )
-    location: Text | None = Field(
-        default=None, description="One place: a listed region name (Germany, United States...) or a geo id from lookup_geo"
-    )
-    connection_degree: list[DegreeName] = Field(default_factory=list, description="1st, 2nd, 3rd+")
-    industries: list[str] = Field(default_factory=list, max_length=20, description="Industry names or ids")
-    profile_languages: list[str] = Field(
-        default_factory=list, max_length=10, description="Profile language codes, e.g. en, de"
-    )
-    service_categories: list[Text] = Field(default_factory=list, max_length=10, description="Services offered")
-    open_to_work: bool = Field(default=False, description="Only people open to work")
+    past_company_ids: list[str] = Field(default_factory=list, max_length=20)
+    location: Text | None = Field(default=None, description="One region name or geo id")
+    connection_degree: list[DegreeName] = Field(default_factory=list)
+    industries: list[str] = Field(default_factory=list, max_length=20)
+    profile_languages: list[str] = Field(default_factory=list, max_length=10, description="e.g. en, de")
+    service_categories: list[Text] = Field(default_factory=list, max_length=10)
+    open_to_work: bool = False
 
     @field_validator("keywords", "first_name", "last_name", "company", "school", "title", "location")
     @classmethod
@@ -133,21 +127,14 @@ class PlainLeadFilters(BaseModel):
 
 
 class PlainAccountFilters(BaseModel):
-    """Filters of a plain LinkedIn company search (any account; no Sales Navigator budget)."""
+    """Plain LinkedIn company search (any account, no budget)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    keywords: str | None = Field(default=None, max_length=500, description="Free-text keywords")
-    location: Text | None = Field(
-        default=None, description="HQ place: a listed region name (Germany, United States...) or a geo id from lookup_geo"
-    )
-    industries: list[str] = Field(default_factory=list, max_length=20, description="Industry names or ids")
-    headcount: list[str] = Field(
-        default_factory=list,
-        max_length=9,
-        description="Employee ranges: Self-employed, 1-10, 11-50, 51-200, 201-500, 501-1000, 1001-5000, 5001-10000, "
-        "10001+ (or letters A-I)",
-    )
+    keywords: str | None = Field(default=None, max_length=500)
+    location: Text | None = Field(default=None, description="HQ: one region name or geo id")
+    industries: list[str] = Field(default_factory=list, max_length=20)
+    headcount: list[str] = Field(default_factory=list, max_length=9, description="e.g. 51-200, 10001+")
 
     @field_validator("keywords", "location")
     @classmethod

@@ -353,9 +353,9 @@ class FollowUpsOut(Result):
 
 
 class PersonalText(BaseModel):
-    """The exact follow-up text for one silent message."""
+    # The exact follow-up text for one silent message.
 
-    draft_id: str = Field(description="original_draft_id of a message due for a follow-up", min_length=3, max_length=64)
+    draft_id: str = Field(min_length=3, max_length=64)
     text: str = Field(min_length=1, max_length=8000)
 
 

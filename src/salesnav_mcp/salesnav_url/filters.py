@@ -28,7 +28,7 @@ class _FilterSet(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    keywords: str | None = Field(default=None, description="Free-text keywords")
+    keywords: str | None = None
 
     search_kind: ClassVar[Literal["people", "company"]]
     list_specs: ClassVar[tuple[ListSpec, ...]]
@@ -148,7 +148,7 @@ _Names = list[str]
 _Items = list[Annotated[Item, WithJsonSchema({"type": "string"}, mode="validation")]]
 
 
-def _field(description: str) -> Any:
+def _field(description: str | None = None) -> Any:
     return Field(default_factory=list, description=description)
 
 
@@ -177,34 +177,30 @@ class LeadFilters(_FilterSet):
     )
     revenue_field: ClassVar[str] = "company_revenue"
 
-    current_titles: _Items = _field("Current job titles (free text)")
-    exclude_current_titles: _Items = _field("Current job titles to exclude")
-    past_titles: _Items = _field("Past job titles (free text)")
-    exclude_past_titles: _Items = _field("Past job titles to exclude")
-    seniority: _Names = _field("Seniority names or ids, e.g. VP, Director, CXO, Senior, Owner / Partner")
-    exclude_seniority: _Names = _field("Seniority levels to exclude")
-    function: _Names = _field("Job functions, e.g. Sales, Engineering, Marketing, IT")
-    exclude_function: _Names = _field("Job functions to exclude")
-    company_headcount: _Names = _field(
-        "Employee ranges: Self-employed, 1-10, 11-50, 51-200, 201-500, 501-1000, 1001-5000, 5001-10000, 10001+ (or letters A-I)"
-    )
-    company_revenue: RevenueRange | None = Field(default=None, description="Company annual revenue, millions USD")
-    regions: _Items = _field(
-        "Lead locations: a listed name (United States, Germany, Europe...) or a numeric geo id from the geo lookup"
-    )
-    exclude_regions: _Items = _field("Locations to exclude")
-    industries: _Items = _field("Industry names (e.g. Software Development, Financial Services) or ids")
-    exclude_industries: _Items = _field("Industries to exclude")
-    years_in_role: _Names = _field("Years in current role: <1, 1-2, 3-5, 6-10, 10+")
-    years_at_company: _Names = _field("Years at current company: <1, 1-2, 3-5, 6-10, 10+")
-    years_of_experience: _Names = _field("Total years of experience: <1, 1-2, 3-5, 6-10, 10+")
-    connection_degree: _Names = _field("Connection degree: 1st, 2nd, 3rd+")
-    current_companies: _Items = _field("Current companies: urn:li:organization:N, a numeric id, or a name as free text")
-    exclude_current_companies: _Items = _field("Current companies to exclude")
-    past_companies: _Items = _field("Past companies: urn:li:organization:N, a numeric id, or a name as free text")
-    exclude_past_companies: _Items = _field("Past companies to exclude")
-    changed_jobs_recently: bool = Field(default=False, description="Only leads who changed jobs in the last 90 days")
-    posted_on_linkedin: bool = Field(default=False, description="Only leads who posted on LinkedIn in the last 30 days")
+    current_titles: _Items = _field("Free text")
+    exclude_current_titles: _Items = _field()
+    past_titles: _Items = _field()
+    exclude_past_titles: _Items = _field()
+    seniority: _Names = _field("e.g. VP, Director, CXO")
+    exclude_seniority: _Names = _field()
+    function: _Names = _field("e.g. Sales, Engineering")
+    exclude_function: _Names = _field()
+    company_headcount: _Names = _field("e.g. 51-200, 10001+")
+    company_revenue: RevenueRange | None = None
+    regions: _Items = _field("e.g. Germany, Europe, or a geo id (lookup_geo)")
+    exclude_regions: _Items = _field()
+    industries: _Items = _field("e.g. Software Development")
+    exclude_industries: _Items = _field()
+    years_in_role: _Names = _field("<1, 1-2, 3-5, 6-10, 10+")
+    years_at_company: _Names = _field()
+    years_of_experience: _Names = _field()
+    connection_degree: _Names = _field("1st, 2nd, 3rd+")
+    current_companies: _Items = _field("Names, ids or urn:li:organization:N")
+    exclude_current_companies: _Items = _field()
+    past_companies: _Items = _field()
+    exclude_past_companies: _Items = _field()
+    changed_jobs_recently: bool = Field(default=False, description="In the last 90 days")
+    posted_on_linkedin: bool = Field(default=False, description="In the last 30 days")
     other_filters: list[UrlFilter] = _field("Other raw URL filters, kept as they are")
 
 
@@ -220,17 +216,11 @@ class AccountFilters(_FilterSet):
     )
     revenue_field: ClassVar[str] = "revenue"
 
-    headcount: _Names = _field(
-        "Employee ranges: Self-employed, 1-10, 11-50, 51-200, 201-500, 501-1000, 1001-5000, 5001-10000, 10001+ (or letters A-I)"
-    )
-    revenue: RevenueRange | None = Field(default=None, description="Annual revenue, millions USD")
-    industries: _Items = _field("Industry names (e.g. Software Development, Financial Services) or ids")
-    exclude_industries: _Items = _field("Industries to exclude")
-    regions: _Items = _field(
-        "HQ locations: a listed name (United States, Germany, Europe...) or a numeric geo id from the geo lookup"
-    )
-    exclude_regions: _Items = _field("HQ locations to exclude")
-    company_type: _Names = _field(
-        "Public Company, Privately Held, Non Profit, Educational Institution, Government Agency, Self Employed"
-    )
+    headcount: _Names = _field("e.g. 51-200, 10001+")
+    revenue: RevenueRange | None = None
+    industries: _Items = _field("e.g. Software Development")
+    exclude_industries: _Items = _field()
+    regions: _Items = _field("HQ: e.g. Germany, Europe, or a geo id (lookup_geo)")
+    exclude_regions: _Items = _field()
+    company_type: _Names = _field("e.g. Public Company, Privately Held")
     other_filters: list[UrlFilter] = _field("Other raw URL filters, kept as they are")

@@ -32,12 +32,12 @@ class NamedId(BaseModel, frozen=True):
 
 
 class RevenueRange(BaseModel):
-    """Annual revenue in millions of USD."""
+    """Annual revenue, millions USD."""
 
     model_config = ConfigDict(extra="forbid")
 
-    min: float | None = Field(default=None, ge=0, allow_inf_nan=False, description="Millions USD, e.g. 1, 10, 100")
-    max: float | None = Field(default=None, ge=0, allow_inf_nan=False, description="Millions USD; 1001 means 1B+")
+    min: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    max: float | None = Field(default=None, ge=0, allow_inf_nan=False, description="1001 means 1B+")
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:

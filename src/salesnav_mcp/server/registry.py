@@ -65,6 +65,7 @@ def build_tools(specs: Iterable[ToolSpec]) -> list[Tool]:
         tool.fn_metadata = ArgumentsAsSent.model_construct(**dict(tool.fn_metadata))
         tool.parameters = input_schema(tool.parameters)
         if tool.fn_metadata.output_schema is not None:
-            tool.fn_metadata.output_schema = output_schema(tool.fn_metadata.output_schema)
+            published = output_schema(tool.fn_metadata.output_schema) if spec.output_schema else None
+            tool.fn_metadata.output_schema = published
         tools.append(tool)
     return tools

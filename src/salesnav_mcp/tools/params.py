@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
+# Published short (nearly every tool takes it): the 24-hex form is still checked, and a wrong value is answered
+# with what the form is and where ids come from.
 AccountId = Annotated[
     str | None,
-    Field(
-        default=None,
-        description="LinkedIn account id (24 hex characters, from list_accounts). Omit to use the default account.",
-        pattern=r"^\s*[0-9a-fA-F]{24}\s*$",
+    WithJsonSchema(
+        {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "From list_accounts; omit for the default."}
     ),
+    Field(default=None, pattern=r"^\s*[0-9a-fA-F]{24}\s*$"),
 ]
 
 PromptAccountId = Annotated[

@@ -1,6 +1,6 @@
 """The review card: the MCP Apps view where a human approves what waits (sends, do-not-contact removals).
 
-Tools bound to it (`draft_message`, `review_drafts`, `remove_do_not_contact`) name their requests for
+Tools bound to it (`draft_message`, `review_drafts`, `update_do_not_contact`) name their requests for
 approval in their results; the card shows those requests exactly as the store keeps them (a fixed
 layout, every value as text) and calls the app-only tools below on the human's click. App-only
 tools are listed, and accepted, only for clients that negotiated MCP Apps, whose hosts never offer

@@ -182,6 +182,7 @@ class ToolSpec:
     open_world: bool
     ui: str | None = None  # the ui:// view (MCP Apps) a client that negotiated Apps renders its results in
     app_only: bool = False  # called by that view only: never offered to the model, never to other clients
+    output_schema: bool = True  # publish the result's top-level shape (see `tool`)
 
     @property
     def meta(self) -> dict[str, Any] | None:
@@ -194,14 +195,17 @@ class ToolSpec:
         return {"ui": ui}
 
     @property
-    def annotations(self) -> ToolAnnotations:
-        return ToolAnnotations(
-            title=self.title,
-            read_only_hint=self.read_only,
-            destructive_hint=None if self.read_only else self.destructive,
-            idempotent_hint=self.idempotent,
-            open_world_hint=self.open_world,
+    def annotations(self) -> ToolAnnotations | None:
+        """The hints that differ from the spec's defaults (read-only false, destructive true, idempotent false,
+        open world true); destructive and idempotent only for a tool that is not read-only, where they mean
+        something. The title is the tool's own `title`, not repeated here. None: every hint is the default."""
+        hints = ToolAnnotations(
+            read_only_hint=True if self.read_only else None,
+            destructive_hint=False if not self.read_only and not self.destructive else None,
+            idempotent_hint=True if not self.read_only and self.idempotent else None,
+            open_world_hint=False if not self.open_world else None,
         )
+        return hints if hints.model_dump(exclude_none=True) else None
 
 
 def tool(
@@ -214,10 +218,14 @@ def tool(
     name: str | None = None,
     ui: str | None = None,
     app_only: bool = False,
+    output_schema: bool = True,
 ) -> Callable[[F], ToolSpec]:
     """Declare a tool. The handler's docstring is the description the model reads.
 
     `ui` binds it to an MCP Apps view; `app_only` tools are called by that view alone (`ui` required).
+    `output_schema=False` publishes no output schema (its structured content is still returned): for a tool
+    that changes something and whose text reply states the whole outcome, or whose result is reading matter
+    for the model (a profile) with little a top-level shape could type.
     """
     if app_only and ui is None:
         raise ValueError("an app-only tool needs the view that calls it (ui=...)")
@@ -237,6 +245,7 @@ def tool(
             open_world=open_world,
             ui=ui,
             app_only=app_only,
+            output_schema=output_schema,
         )
 
     return declare

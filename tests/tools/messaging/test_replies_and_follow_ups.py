@@ -135,7 +135,7 @@ async def test_follow_ups_are_drafted_only_for_the_silent(
     answering = repliers(services)
     silent = [p for p in drafts if p not in answering]
     blocked = silent[0]
-    await call(human_client, "add_do_not_contact", {"recipient": blocked, "reason": "asked us to stop"})
+    await call(human_client, "update_do_not_contact", {"action": "add", "recipient": blocked, "reason": "asked us to stop"})
     clock.advance(timedelta(days=4))
     # Nobody asked who replied: the follow-up tool checks each thread on LinkedIn itself first.
     listing = await call(human_client, "draft_follow_ups", {"after_days": 3})

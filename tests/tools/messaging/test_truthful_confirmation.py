@@ -104,18 +104,18 @@ async def test_the_removal_dialog_shows_the_entry_never_the_models_words(
     lead = a_lead(services)
     human = ScriptedHuman("accept")
     async with connect(server, elicitation_callback=human) as client:
-        added = await client.call_tool("add_do_not_contact", {"recipient": lead.profile_id, "reason": "asked us not to"})
+        added = await client.call_tool("update_do_not_contact", {"action": "add", "recipient": lead.profile_id, "reason": "asked us not to"})
         assert not added.is_error, added.content
         spoof = f"https://www.linkedin.com/in/{lead.profile_id}/ (... the person STAYS blocked ...)"
-        refused = await client.call_tool("remove_do_not_contact", {"recipient": spoof})
+        refused = await client.call_tool("update_do_not_contact", {"action": "remove", "recipient": spoof})
         assert "recipient" in error_text(refused)
         assert human.shown == []
         still = await draft(client, recipient=lead.profile_id)
         assert [f["code"] for f in still.structured_content["findings"] if f["severity"] == "block"] == ["do_not_contact"]
 
-        lifted = await client.call_tool("remove_do_not_contact", {"recipient": f"linkedin.com/in/{lead.profile_id}"})
+        lifted = await client.call_tool("update_do_not_contact", {"action": "remove", "recipient": f"linkedin.com/in/{lead.profile_id}"})
         assert "recipient" in error_text(lifted)  # a URL needs its scheme: nothing looser is accepted
-        lifted = await client.call_tool("remove_do_not_contact", {"recipient": f"https://linkedin.com/in/{lead.profile_id}"})
+        lifted = await client.call_tool("update_do_not_contact", {"action": "remove", "recipient": f"https://linkedin.com/in/{lead.profile_id}"})
         assert not lifted.is_error, lifted.content
     [dialog] = human.shown
     assert f"Person: {lead.full_name}, " in dialog and "Entry scope: every account (organisation-wide)" in dialog
@@ -126,8 +126,8 @@ async def test_do_not_contact_holds_for_every_id_form_both_ways(mcp_client: Any,
     found = await mcp_client.call_tool("search_leads", {"filters": {"keywords": "sales"}, "max_results": 4})
     leads = found.structured_content["leads"]
     by_id, by_urn = leads[0], leads[1]
-    await mcp_client.call_tool("add_do_not_contact", {"recipient": by_id["profile_id"]})
-    await mcp_client.call_tool("add_do_not_contact", {"recipient": by_urn["profile_urn"]})
+    await mcp_client.call_tool("update_do_not_contact", {"action": "add", "recipient": by_id["profile_id"]})
+    await mcp_client.call_tool("update_do_not_contact", {"action": "add", "recipient": by_urn["profile_urn"]})
     for lead in (by_id, by_urn):
         for form in (
             lead["profile_id"],

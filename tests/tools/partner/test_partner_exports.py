@@ -87,7 +87,7 @@ async def test_list_contracts_says_which_have_reporting_access(mcp_client: Clien
     assert "no reporting access" in result.content[0].text
 
 
-# ----------------------------------------------------------------------------- run_analytics_export
+# ----------------------------------------------------------------------------- export_analytics
 
 
 async def test_activity_export_runs_to_a_stored_summarised_file(
@@ -100,7 +100,7 @@ async def test_activity_export_runs_to_a_stored_summarised_file(
 
     result = await call(
         mcp_client,
-        "run_analytics_export",
+        "export_analytics",
         {"export_type": "activity", "start_date": "2026-10-01", "end_date": "2026-10-31"},
         progress_callback=on_progress,
     )
@@ -144,14 +144,14 @@ async def test_activity_export_runs_to_a_stored_summarised_file(
 
 
 async def test_seat_and_outcome_exports_summaries(mcp_client: Client, services: Services) -> None:
-    seat = (await call(mcp_client, "run_analytics_export", {"export_type": "seat"})).structured_content
+    seat = (await call(mcp_client, "export_analytics", {"export_type": "seat"})).structured_content
     seat_rows = rows_of((await mcp_client.read_resource(seat["resource_uri"])).contents[0].text)
     assert seat["summary"]["by_status"] == dict(Counter(r["seatStatus"] for r in seat_rows))
     scores = [float(r["ssi"]) for r in seat_rows]
     assert seat["summary"]["ssi_average"] == round(sum(scores) / len(scores), 1)
     assert seat["export_type"] == "seat" and seat["export_id"].startswith("seat-")
 
-    outcome = (await call(mcp_client, "run_analytics_export", {"export_type": "activity_outcome"})).structured_content
+    outcome = (await call(mcp_client, "export_analytics", {"export_type": "activity_outcome"})).structured_content
     outcome_rows = rows_of((await mcp_client.read_resource(outcome["resource_uri"])).contents[0].text)
     assert outcome["summary"]["by_outcome"] == dict(Counter(r["outcome"] for r in outcome_rows))
     assert set(outcome["summary"]["by_activity_type"]) <= {"INMAIL_SENT", "MESSAGE_SENT"}
@@ -175,9 +175,9 @@ BAD_REQUESTS = [
 
 async def test_bad_export_requests_are_refused_before_any_job(mcp_client: Client, services: Services) -> None:
     for arguments, needle in BAD_REQUESTS:
-        for tool in ("run_analytics_export", "start_analytics_export"):
-            result = await mcp_client.call_tool(tool, {"export_type": "activity", **arguments})
-            assert result.is_error, (tool, arguments)
+        for wait in (True, False):
+            result = await mcp_client.call_tool("export_analytics", {"export_type": "activity", "wait": wait, **arguments})
+            assert result.is_error, (wait, arguments)
             assert needle in result.content[0].text
     assert jobs_upstream(services) == []
 
@@ -185,8 +185,8 @@ async def test_bad_export_requests_are_refused_before_any_job(mcp_client: Client
 async def test_ninety_days_inclusive_is_accepted(mcp_client: Client, services: Services) -> None:
     result = await call(
         mcp_client,
-        "start_analytics_export",
-        {"export_type": "seat", "start_date": "2026-08-01", "end_date": "2026-10-29"},
+        "export_analytics",
+        {"wait": False, "export_type": "seat", "start_date": "2026-08-01", "end_date": "2026-10-29"},
     )
     (job,) = jobs_upstream(services)
     assert job.end_at - job.start_at == 90 * 24 * 3600 * 1000
@@ -196,7 +196,7 @@ async def test_ninety_days_inclusive_is_accepted(mcp_client: Client, services: S
 @pytest.mark.parametrize("sandbox_config", [["FAILED_DUE_TO_DATA_DELAY"]], indirect=True)
 async def test_failed_job_is_an_error_naming_the_cause(mcp_client: Client, services: Services) -> None:
     result = await mcp_client.call_tool(
-        "run_analytics_export", {"export_type": "activity", "start_date": "2026-10-01", "end_date": "2026-10-15"}
+        "export_analytics", {"export_type": "activity", "start_date": "2026-10-01", "end_date": "2026-10-15"}
     )
     assert result.is_error
     text = result.content[0].text
@@ -205,8 +205,8 @@ async def test_failed_job_is_an_error_naming_the_cause(mcp_client: Client, servi
     assert "FAILED_DUE_TO_DATA_DELAY" in text and "not ready yet" in text
     record = await store(services).get_job("analytics", job.id, sandbox=True)
     assert record is not None and record.status == "FAILED_DUE_TO_DATA_DELAY" and record.polling == "done"
-    # get_analytics_export reports the same failure.
-    again = await mcp_client.call_tool("get_analytics_export", {"job_id": job.id})
+    # export_analytics reports the same failure.
+    again = await mcp_client.call_tool("export_analytics", {"job_id": job.id})
     assert again.is_error and "FAILED_DUE_TO_DATA_DELAY" in again.content[0].text
 
 
@@ -214,11 +214,11 @@ async def test_failed_job_is_an_error_naming_the_cause(mcp_client: Client, servi
     "sandbox_config", [[FaultRule(route="GET /v2/salesAnalyticsExportJobs/*", kind="500")]], indirect=True
 )
 async def test_upstream_failure_while_polling_names_the_job_to_follow(mcp_client: Client, services: Services) -> None:
-    result = await mcp_client.call_tool("run_analytics_export", {"export_type": "seat"})
+    result = await mcp_client.call_tool("export_analytics", {"export_type": "seat"})
     assert result.is_error
     (job,) = jobs_upstream(services)
     text = result.content[0].text
-    assert "HTTP 500" in text and f"get_analytics_export(job_id={job.id})" in text
+    assert "HTTP 500" in text and f"export_analytics(job_id={job.id})" in text
     assert job.status == "ENQUEUED"  # the job itself is untouched
 
 
@@ -226,17 +226,17 @@ async def test_upstream_failure_while_polling_names_the_job_to_follow(mcp_client
 
 
 async def test_start_then_get_until_completed_then_served_from_store(mcp_client: Client, services: Services) -> None:
-    started = (await call(mcp_client, "start_analytics_export", {"export_type": "activity"})).structured_content
+    started = (await call(mcp_client, "export_analytics", {"wait": False, "export_type": "activity"})).structured_content
     job_id = started["job_id"]
     assert started["status"] == "ENQUEUED" and started["finished"] is False and started["resource_uri"] is None
-    first = (await call(mcp_client, "get_analytics_export", {"job_id": job_id})).structured_content
+    first = (await call(mcp_client, "export_analytics", {"job_id": job_id})).structured_content
     assert first["status"] == "PROCESSING" and first["finished"] is False
-    done = await call(mcp_client, "get_analytics_export", {"job_id": job_id})
+    done = await call(mcp_client, "export_analytics", {"job_id": job_id})
     data = done.structured_content
     assert data["status"] == "COMPLETED" and data["finished"] is True and data["summary"]["rows"] > 0
     (job,) = jobs_upstream(services)
     gets = job.gets
-    again = (await call(mcp_client, "get_analytics_export", {"job_id": job_id})).structured_content
+    again = (await call(mcp_client, "export_analytics", {"job_id": job_id})).structured_content
     assert again["export_id"] == data["export_id"] and "stored file" in again["note"]
     assert job.gets == gets  # no upstream call
 
@@ -247,19 +247,19 @@ async def test_get_of_a_job_started_elsewhere_needs_its_contract(
     job = await services.snap.create_analytics_export(
         "exportSeatData", contract=ENTERPRISE, start_at=clock.now() - timedelta(days=7), end_at=clock.now()
     )
-    refused = await mcp_client.call_tool("get_analytics_export", {"job_id": job.id})
+    refused = await mcp_client.call_tool("export_analytics", {"job_id": job.id})
     assert refused.is_error and "contract" in refused.content[0].text
-    await call(mcp_client, "get_analytics_export", {"job_id": job.id, "contract": "12345"})
-    done = (await call(mcp_client, "get_analytics_export", {"job_id": job.id, "contract": "12345"})).structured_content
+    await call(mcp_client, "export_analytics", {"job_id": job.id, "contract": "12345"})
+    done = (await call(mcp_client, "export_analytics", {"job_id": job.id, "contract": "12345"})).structured_content
     assert done["finished"] is True and done["export_type"] == "seat"  # recognised from the file's columns
 
 
 async def test_start_refuses_while_a_job_of_the_same_kind_runs(mcp_client: Client, services: Services) -> None:
-    first = (await call(mcp_client, "start_analytics_export", {"export_type": "activity"})).structured_content
-    refused = await mcp_client.call_tool("start_analytics_export", {"export_type": "activity"})
+    first = (await call(mcp_client, "export_analytics", {"wait": False, "export_type": "activity"})).structured_content
+    refused = await mcp_client.call_tool("export_analytics", {"wait": False, "export_type": "activity"})
     assert refused.is_error
     assert str(first["job_id"]) in refused.content[0].text and "one activity export" in refused.content[0].text
-    other_kind = await call(mcp_client, "start_analytics_export", {"export_type": "seat"})
+    other_kind = await call(mcp_client, "export_analytics", {"wait": False, "export_type": "seat"})
     assert other_kind.structured_content["job_id"] != first["job_id"]
     assert len(jobs_upstream(services)) == 2
 
@@ -270,7 +270,7 @@ async def test_job_started_outside_this_server_is_reported_as_such(
     await services.snap.create_analytics_export(
         "exportActivityData", contract=ENTERPRISE, start_at=clock.now() - timedelta(days=3), end_at=clock.now()
     )
-    refused = await mcp_client.call_tool("run_analytics_export", {"export_type": "activity"})
+    refused = await mcp_client.call_tool("export_analytics", {"export_type": "activity"})
     assert refused.is_error
     assert "not started from this server" in refused.content[0].text
     assert len(jobs_upstream(services)) == 1
@@ -284,26 +284,26 @@ async def test_records_of_jobs_unknown_upstream_do_not_block(
         created_at=clock.now(), updated_at=clock.now(), sandbox=True,
     )  # fmt: skip
     await store(services).save_job(ghost)  # e.g. left by an earlier sandbox run sharing the data directory
-    started = await call(mcp_client, "start_analytics_export", {"export_type": "activity"})
+    started = await call(mcp_client, "export_analytics", {"wait": False, "export_type": "activity"})
     assert started.structured_content["job_id"] != 5
     forgotten = await store(services).get_job("analytics", 5, sandbox=True)
     assert forgotten is not None and forgotten.status == "UNKNOWN"
 
 
 async def test_run_queues_behind_a_running_job_of_the_same_kind(mcp_client: Client, services: Services) -> None:
-    first = (await call(mcp_client, "start_analytics_export", {"export_type": "activity"})).structured_content
+    first = (await call(mcp_client, "export_analytics", {"wait": False, "export_type": "activity"})).structured_content
     progress: list[str] = []
 
     async def on_progress(value: float, total: float | None, message: str | None) -> None:
         progress.append(message or "")
 
-    run = await call(mcp_client, "run_analytics_export", {"export_type": "activity"}, progress_callback=on_progress)
+    run = await call(mcp_client, "export_analytics", {"export_type": "activity"}, progress_callback=on_progress)
     earlier, later = jobs_upstream(services)
     assert earlier.id == first["job_id"] and earlier.status == "COMPLETED"
     assert run.structured_content["job_id"] == later.id != earlier.id
     assert progress[0].startswith(f"Waiting for job {earlier.id}")
     # The earlier job's file is still fetched on request.
-    fetched = (await call(mcp_client, "get_analytics_export", {"job_id": earlier.id})).structured_content
+    fetched = (await call(mcp_client, "export_analytics", {"job_id": earlier.id})).structured_content
     assert fetched["finished"] is True
 
 
@@ -311,7 +311,7 @@ async def test_concurrent_runs_of_one_kind_queue_inside_the_server(mcp_client: C
     results: list[Any] = []
 
     async def run() -> None:
-        results.append(await mcp_client.call_tool("run_analytics_export", {"export_type": "seat"}))
+        results.append(await mcp_client.call_tool("export_analytics", {"export_type": "seat"}))
 
     async with anyio.create_task_group() as tg:
         tg.start_soon(run)
@@ -340,14 +340,14 @@ async def test_still_running_at_the_deadline_returns_the_job_to_follow(
         open_services(settings, clock=SlowClock(), sandbox_config=sandbox_config) as svc,
         Client(build_server(settings, services=svc), mode=mode) as client,
     ):
-        result = await call(client, "run_analytics_export", {"export_type": "seat", "max_wait_seconds": 10})
+        result = await call(client, "export_analytics", {"export_type": "seat", "max_wait_seconds": 10})
         data = result.structured_content
         assert data["finished"] is False and data["status"] == "PROCESSING"
         assert "Still PROCESSING after 10 s" in data["note"]
-        assert f"get_analytics_export(job_id={data['job_id']})" in result.content[0].text
+        assert f"export_analytics(job_id={data['job_id']})" in result.content[0].text
         record = await ExportStore.for_settings(settings).get_job("analytics", data["job_id"], sandbox=True)
         assert record is not None and record.polling == "stopped"
-        done = await call(client, "get_analytics_export", {"job_id": data["job_id"]})
+        done = await call(client, "export_analytics", {"job_id": data["job_id"]})
         assert done.structured_content["finished"] is True
 
 
@@ -364,7 +364,7 @@ async def test_expired_download_link_is_renewed(
         return await original(url, expire_at=expire_at)
 
     monkeypatch.setattr(services.snap, "download_export", late_download)
-    result = await call(mcp_client, "run_analytics_export", {"export_type": "activity"})
+    result = await call(mcp_client, "export_analytics", {"export_type": "activity"})
     (job,) = jobs_upstream(services)
     assert len(attempts) == 2 and attempts[1] is not None and attempts[1] > attempts[0]  # a fresh link
     assert job.gets == 3  # PROCESSING, COMPLETED, and one more for the fresh link
@@ -386,7 +386,7 @@ async def test_expired_link_served_by_upstream_403_is_renewed(
         return await original(url, expire_at=expire_at)
 
     monkeypatch.setattr(services.snap, "download_export", stale_download)
-    result = await call(mcp_client, "run_analytics_export", {"export_type": "seat"})
+    result = await call(mcp_client, "export_analytics", {"export_type": "seat"})
     assert result.structured_content["finished"] is True
     assert len(attempts) == 2 and attempts[0] != attempts[1]
 
@@ -429,7 +429,7 @@ async def test_cancelling_a_run_stops_polling_and_leaves_the_job(
             Client(build_server(settings, services=svc), mode=mode) as client,
         ):
             async with anyio.create_task_group() as tg:
-                tg.start_soon(client.call_tool, "run_analytics_export", {"export_type": "activity"})
+                tg.start_soon(client.call_tool, "export_analytics", {"export_type": "activity"})
                 with anyio.fail_after(5):
                     await clock.blocked.wait()
                 tg.cancel_scope.cancel()
@@ -440,9 +440,9 @@ async def test_cancelling_a_run_stops_polling_and_leaves_the_job(
             assert record is not None and record.polling == "stopped" and record.status == "ENQUEUED"
             assert job.status == "ENQUEUED" and job.gets == 0  # left running upstream, no longer polled
             assert f"Stopped polling activity export job {job.id}" in caplog.text
-            assert f"get_analytics_export(job_id={job.id})" in caplog.text
+            assert f"export_analytics(job_id={job.id})" in caplog.text
             clock.block = False
-            resumed = await call(client, "get_analytics_export", {"job_id": job.id})
+            resumed = await call(client, "export_analytics", {"job_id": job.id})
             assert resumed.structured_content["status"] == "PROCESSING"
     finally:
         logging.getLogger("salesnav_mcp.operations.partner").removeHandler(signal)
@@ -458,7 +458,7 @@ async def test_crm_validation_export_merges_parts_and_summarises(mcp_client: Cli
         progress.append(value)
 
     result = await call(
-        mcp_client, "run_crm_validation_export", {"crm_instance": "sf-instance-001"}, progress_callback=on_progress
+        mcp_client, "export_crm_validation", {"crm_instance": "sf-instance-001"}, progress_callback=on_progress
     )
     data = result.structured_content
     (job,) = world(services).crm_jobs.values()
@@ -477,20 +477,20 @@ async def test_crm_validation_export_merges_parts_and_summarises(mcp_client: Cli
 @pytest.mark.parametrize("sandbox_config", [["FAILED_DUE_TO_INTERNAL_ERROR"]], indirect=True)
 async def test_crm_validation_failure_is_an_error(mcp_client: Client) -> None:
     result = await mcp_client.call_tool(
-        "run_crm_validation_export", {"crm_instance": "urn:li:crmInstance:dyn-eu-1", "since": "2026-10-01"}
+        "export_crm_validation", {"crm_instance": "urn:li:crmInstance:dyn-eu-1", "since": "2026-10-01"}
     )
     assert result.is_error
     assert "FAILED_DUE_TO_INTERNAL_ERROR" in result.content[0].text and "since 2026-10-01" in result.content[0].text
 
 
 async def test_crm_validation_start_and_get(mcp_client: Client, services: Services) -> None:
-    started = (await call(mcp_client, "start_crm_validation_export", {"crm_instance": "acme"})).structured_content
+    started = (await call(mcp_client, "export_crm_validation", {"wait": False, "crm_instance": "acme"})).structured_content
     assert started["status"] == "PROCESSING" and started["source"] == "urn:li:crmInstance:acme"
-    done = (await call(mcp_client, "get_crm_validation_export", {"job_id": started["job_id"]})).structured_content
+    done = (await call(mcp_client, "export_crm_validation", {"job_id": started["job_id"]})).structured_content
     assert done["finished"] is True and done["summary"]["rows"] == 88
-    future = await mcp_client.call_tool("start_crm_validation_export", {"crm_instance": "acme", "since": "2027-01-01"})
+    future = await mcp_client.call_tool("export_crm_validation", {"wait": False, "crm_instance": "acme", "since": "2027-01-01"})
     assert future.is_error and "future" in future.content[0].text
-    unknown = await mcp_client.call_tool("get_crm_validation_export", {"job_id": 5})
+    unknown = await mcp_client.call_tool("export_crm_validation", {"job_id": 5})
     assert unknown.is_error and "crm_instance" in unknown.content[0].text
 
 
@@ -517,7 +517,7 @@ async def test_export_list_resource_with_running_services(settings: Settings, se
     built = build_server(settings, services=services)
     async with Client(built) as client:
         assert json.loads((await client.read_resource("salesnav://exports")).contents[0].text) == []
-        run = await call(client, "run_analytics_export", {"export_type": "seat"})
+        run = await call(client, "export_analytics", {"export_type": "seat"})
         (listed,) = json.loads((await client.read_resource("salesnav://exports")).contents[0].text)
     assert listed["export_id"] == run.structured_content["export_id"] and listed["kind"] == "seat"
     assert listed["resource_uri"] == run.structured_content["resource_uri"]
@@ -525,23 +525,27 @@ async def test_export_list_resource_with_running_services(settings: Settings, se
 
 async def test_tool_annotations_are_honest(mcp_client: Client) -> None:
     tools = {t.name: t for t in (await mcp_client.list_tools()).tools}
-    for name in (
-        "run_analytics_export",
-        "start_analytics_export",
-        "run_crm_validation_export",
-        "start_crm_validation_export",
-    ):
-        hints = tools[name].annotations
-        assert hints.read_only_hint is False and hints.destructive_hint is False
-        assert hints.idempotent_hint is False and hints.open_world_hint is True
+    for name in ("export_analytics", "export_crm_validation"):
+        hints = tools[name].annotations  # the spec's defaults left out: not read-only, not idempotent, open world
+        assert hints.read_only_hint is None and hints.destructive_hint is False
+        assert hints.idempotent_hint is None and hints.open_world_hint is None
     for name in (
         "list_contracts",
-        "get_analytics_export",
-        "get_crm_validation_export",
-        "match_crm_record",
         "match_crm_records",
         "get_profile_embed_url",
         "list_exports",
     ):
         assert tools[name].annotations.read_only_hint is True, name
     assert tools["list_exports"].annotations.open_world_hint is False
+
+
+async def test_one_export_tool_starts_waits_or_checks_and_says_which_input_it_needs(
+    mcp_client: Client, services: Services
+) -> None:
+    for tool, needle in (("export_analytics", "Give export_type"), ("export_crm_validation", "Give crm_instance")):
+        neither = await mcp_client.call_tool(tool, {})
+        assert neither.is_error and needle in neither.content[0].text and "job_id" in neither.content[0].text
+    started = (await call(mcp_client, "export_analytics", {"export_type": "seat", "wait": False})).structured_content
+    both = await mcp_client.call_tool("export_analytics", {"export_type": "seat", "job_id": started["job_id"]})
+    assert both.is_error and "leave export_type" in both.content[0].text
+    assert len(jobs_upstream(services)) == 1  # neither refusal started a job

@@ -71,17 +71,17 @@ def expected_member(services: Services, record_id: str) -> str:
 async def test_match_one_record_hit_and_miss(mcp_client: Client, services: Services) -> None:
     (hit,) = records_where(True, 1)
     (miss,) = records_where(False, 1)
-    found = await mcp_client.call_tool("match_crm_record", hit)
+    found = await mcp_client.call_tool("match_crm_records", {"records": [hit]})
     assert not found.is_error, found.content
-    match = found.structured_content["match"]
+    (match,) = found.structured_content["results"]
     assert {k: match[k] for k in hit} == hit  # keyed back to the caller's record, odd characters intact
     assert match["status"] == "matched" and match["member"] == expected_member(services, hit["record_id"])
     assert match["profile_url"].startswith("https://www.linkedin.com/sales/people/")
-    missing = await mcp_client.call_tool("match_crm_record", miss)
+    missing = await mcp_client.call_tool("match_crm_records", {"records": [miss]})
     assert not missing.is_error
-    assert missing.structured_content["match"]["status"] == "not_matched"
-    assert missing.structured_content["match"]["record_id"] == miss["record_id"]
-    assert "not matched" in missing.content[0].text
+    (answer,) = missing.structured_content["results"]
+    assert answer["status"] == "not_matched" and answer["record_id"] == miss["record_id"]
+    assert "1 not matched" in missing.content[0].text
 
 
 async def test_small_batch_is_answered_inline_in_input_order(mcp_client: Client, services: Services) -> None:
@@ -151,7 +151,7 @@ async def test_batch_that_fails_entirely_is_an_error(mcp_client: Client) -> None
 async def test_match_input_is_checked(mcp_client: Client) -> None:
     empty = await mcp_client.call_tool("match_crm_records", {"records": []})
     assert empty.is_error
-    blank = await mcp_client.call_tool("match_crm_record", {"instance_id": "i", "partner": "p", "record_id": ""})
+    blank = await mcp_client.call_tool("match_crm_records", {"records": [{"instance_id": "i", "partner": "p", "record_id": ""}]})
     assert blank.is_error and "record_id" in blank.content[0].text
 
 

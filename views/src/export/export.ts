@@ -1,4 +1,4 @@
-// The export summary for the analytics export tools (run_analytics_export, get_analytics_export): the rows and
+// The export summary for the analytics export tool (export_analytics): the rows and
 // date span of a stored export and its counts (by activity type, by seat, by outcome, by seat status) as bar
 // charts. Everything comes from the tool result; every value is set as text.
 import { bars, el, num, sandboxBadge, startView, textOf } from "../shared/view";

@@ -119,7 +119,7 @@ ANALYTICS = JobKind(
     finish=_finish,
     steps=4,  # created, processing, completed, stored
     polling={"ENQUEUED": 1, "PROCESSING": 2},
-    get_tool="get_analytics_export",
+    get_tool="export_analytics",
     source_param="contract",
     unknown_type="unknown",
 )

@@ -25,13 +25,13 @@ MatchStatus = Literal["matched", "not_matched", "error"]
 
 
 class CrmRecord(BaseModel):
-    """One CRM record, as the CRM names it."""
+    """A CRM record."""
 
     model_config = ConfigDict(extra="forbid")
 
-    instance_id: str = Field(min_length=1, max_length=200, description="The CRM instance id, e.g. sf-instance-001.")
-    partner: str = Field(min_length=1, max_length=100, description="The CRM, e.g. SALESFORCE or DYNAMICS.")
-    record_id: str = Field(min_length=1, max_length=200, description="The record's id in the CRM.")
+    instance_id: str = Field(min_length=1, max_length=200)
+    partner: str = Field(min_length=1, max_length=100, description="e.g. SALESFORCE")
+    record_id: str = Field(min_length=1, max_length=200)
 
     def key(self) -> ProfileAssociationKey:
         return ProfileAssociationKey(instance_id=self.instance_id, partner=self.partner, record_id=self.record_id)
@@ -56,11 +56,6 @@ def _matched(record: CrmRecord, found: ProfileAssociation) -> MatchOut:
         profile_url=found.profile,
         profile_photo=found.profile_photo,
     )
-
-
-async def match_record(svc: Services, record: CrmRecord) -> MatchOut:
-    found = await svc.snap.get_profile_association(record.key())
-    return _matched(record, found) if found is not None else MatchOut(**record.model_dump(), status="not_matched")
 
 
 @dataclass(frozen=True)

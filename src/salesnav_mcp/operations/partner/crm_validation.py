@@ -76,7 +76,7 @@ CRM_VALIDATION = JobKind(
     finish=_finish,
     steps=3,  # created, completed, stored
     polling={"ENQUEUED": 1, "PROCESSING": 1},
-    get_tool="get_crm_validation_export",
+    get_tool="export_crm_validation",
     source_param="crm_instance",
     unknown_type="crm_validation",
 )

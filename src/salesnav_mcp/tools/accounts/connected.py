@@ -37,7 +37,7 @@ async def list_accounts(
     ctx: Context,
     query: Annotated[str | None, Field(description="Filter by name.", max_length=100)] = None,
 ) -> Annotated[CallToolResult, AccountsOut]:
-    """List the connected LinkedIn accounts (id, name, status). Use an id as account_id in other tools."""
+    """The connected LinkedIn accounts (id, name, status); an id is the account_id of other tools."""
     svc = services(ctx)
     accounts = [a for a in await svc.connectsafely.list_accounts(query) if svc.may_use(a.id)]
     items = [
@@ -64,10 +64,10 @@ async def list_accounts(
 async def get_account_status(
     ctx: Context,
     account_id: Annotated[
-        str, Field(description="LinkedIn account id (from list_accounts).", min_length=1, max_length=64)
+        str, Field(description="From list_accounts.", min_length=1, max_length=64)
     ],
 ) -> Annotated[CallToolResult, AccountStatusOut]:
-    """Check whether a LinkedIn account can be used right now (AVAILABLE, IN_USE or ERROR)."""
+    """Whether a LinkedIn account can be used right now (AVAILABLE, IN_USE or ERROR)."""
     svc = services(ctx)
     status = await svc.connectsafely.get_account_status(svc.require_account(account_id.strip()))
     usable = status.status == "AVAILABLE"

@@ -71,29 +71,24 @@ async def plan_outreach_capacity(
     inbox_recipients: Annotated[
         Recipients,
         Field(
-            description="New conversations in the LinkedIn inbox (usually 1st-degree connections): profile ids, "
-            "URNs or profile URLs. Free, but they count toward the daily cap. Leave out replies in existing threads: "
-            "they are unlimited."
+            description="New inbox conversations (profile ids, URNs or URLs); replies in threads are unlimited."
         ),
     ] = None,
     inmail_recipients: Annotated[
         Recipients,
         Field(
-            description="New Sales Navigator InMail threads: profile ids, URNs or profile URLs. Each needs a seat "
-            "and one InMail credit, and counts toward the daily cap."
+            description="New InMail threads (one credit each)."
         ),
     ] = None,
     account_ids: Annotated[
         list[Annotated[str, Field(pattern=r"^\s*[0-9a-fA-F]{24}\s*$")]] | None,
         Field(
-            description="Accounts to plan for (24-hex ids). Omit for every connected account.", max_length=MAX_ACCOUNTS
+            description="Omit for every connected account.", max_length=MAX_ACCOUNTS
         ),
     ] = None,
 ) -> Annotated[CallToolResult, CapacityOut]:
-    """Before a campaign: per account, how many recipients can get a NEW conversation today and by the end
-    of the UTC month, and what is refused. Sends nothing. Rules: daily cap (inbox + InMail) minus today's sends;
-    InMail needs a seat and 1 credit each, no renewal assumed; do-not-contact, duplicate and unreadable recipients
-    refused; inbox planned before InMail, list order kept."""
+    """Before a campaign: how many of these recipients each account can start a conversation with today and this
+    month, and who is refused. Sends nothing."""
     svc = services(ctx)
     inbox = list(inbox_recipients or [])
     inmail = list(inmail_recipients or [])

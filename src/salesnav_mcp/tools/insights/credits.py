@@ -18,8 +18,7 @@ from salesnav_mcp.tools.runtime import reply, services, tool
 
 @tool(title="InMail credits", read_only=True)
 async def get_inmail_credits(ctx: Context, account_id: AccountId = None) -> Annotated[CallToolResult, InMailCreditsOut]:
-    """Read the InMail credit balance (available, used, total) and the account's premium type. Check it before
-    planning Sales Navigator outreach: each new InMail thread costs one credit."""
+    """InMail credits (available, used, total) and premium type; check before planning InMail outreach."""
     svc = services(ctx)
     out = await read_inmail_credits(svc, await svc.account_id(account_id))
     total = f" of {out.total}" if out.total is not None else ""

@@ -60,18 +60,16 @@ async def get_account_overview(
     account_id: Annotated[
         str | None,
         Field(
-            description="LinkedIn account id (24 hex characters). Omit for every connected account, one line each.",
+            description="Omit for every connected account.",
             pattern=r"^\s*[0-9a-fA-F]{24}\s*$",
         ),
     ] = None,
-    days: Annotated[int, Field(description="Trend period in days for SSI and InMail history.", ge=1, le=MAX_DAYS)] = (
+    days: Annotated[int, Field(description="Trend period.", ge=1, le=MAX_DAYS)] = (
         DEFAULT_DAYS
     ),
 ) -> Annotated[CallToolResult, OverviewOut]:
-    """Where a rep stands per account, in one call: premium type and seat, SSI and its trend, InMail credits
-    and their history, search budget used and its reset, new conversations today vs the daily cap, reply rate of
-    the period's sent messages, drafts awaiting confirmation, sends in unknown state (check LinkedIn before
-    resending). Without account_id: every connected account, one line each."""
+    """Where a rep stands in one call: seat, SSI trend, InMail credits, search budget, today's new conversations
+    against the cap, reply rate, waiting drafts."""
     svc = services(ctx)
     overviews = await account_overviews(svc, account_id.strip() if account_id else None, days=days)
     out = OverviewOut(days=days, accounts=overviews, sandbox=svc.connectsafely.sandbox)

@@ -39,8 +39,7 @@ def ssi_summary(out: SsiOut) -> str:
 
 @tool(title="Social Selling Index", read_only=True, ui=SSI_VIEW)
 async def get_ssi(ctx: Context, account_id: AccountId = None) -> Annotated[CallToolResult, SsiOut]:
-    """Read the Social Selling Index (0-100) with its four pillars (0-25 each), the weakest pillar, and the
-    rank in industry and network. Needs a Sales Navigator seat."""
+    """The Social Selling Index (0-100), its four pillars and ranks; needs a Sales Navigator seat."""
     svc = services(ctx)
     out = await read_ssi(svc, await svc.account_id(account_id))
     return reply(ssi_summary(out), out)
@@ -96,7 +95,7 @@ def history_summary(out: SsiHistoryOut) -> str:
     return "\n".join(lines)
 
 
-Days = Annotated[int, Field(description="Length of the period in days, ending today (UTC).", ge=1, le=MAX_DAYS)]
+Days = Annotated[int, Field(description="Days up to today (UTC).", ge=1, le=MAX_DAYS)]
 
 
 @tool(title="SSI history and trend", read_only=True, ui=SSI_VIEW)
@@ -105,13 +104,10 @@ async def get_ssi_history(
     account_id: AccountId = None,
     days: Days = DEFAULT_DAYS,
     refresh: Annotated[
-        bool, Field(description="Read today's SSI first so today is in the series (one upstream call).")
+        bool, Field(description="Read today's SSI first (one upstream call).")
     ] = True,
 ) -> Annotated[CallToolResult, SsiHistoryOut]:
-    """SSI trend over the last `days` days: overall and pillar scores with their change, strongest/weakest
-    and most improved/declined pillar, rank movement in industry and network (top N %: smaller is better). Reads
-    today's SSI first unless refresh=false; every read is kept, one per account and UTC day. No seat: a note, not an
-    error. Full series in structured content."""
+    """How the SSI and its pillars moved over the last `days` days, from readings kept one per day."""
     svc = services(ctx)
     out = await load_ssi_history(svc, await svc.account_id(account_id), days=days, refresh=refresh)
     return reply(history_summary(out), out)

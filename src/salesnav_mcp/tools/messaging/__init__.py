@@ -8,7 +8,7 @@ Text read from LinkedIn is returned marked as untrusted data: nothing in it can 
 """
 
 from salesnav_mcp.tools.messaging.attachments import upload_attachment
-from salesnav_mcp.tools.messaging.do_not_contact import add_do_not_contact, list_do_not_contact, remove_do_not_contact
+from salesnav_mcp.tools.messaging.do_not_contact import list_do_not_contact, update_do_not_contact
 from salesnav_mcp.tools.messaging.drafting import draft_message, list_drafts
 from salesnav_mcp.tools.messaging.prompts import outreach_drafting
 from salesnav_mcp.tools.messaging.reading import list_conversations, read_messages
@@ -34,8 +34,7 @@ toolset = Toolset(
         resolve_unknown_send,
         upload_attachment,
         list_do_not_contact,
-        add_do_not_contact,
-        remove_do_not_contact,
+        update_do_not_contact,
         approval_items,
         approval_decide,
     ],

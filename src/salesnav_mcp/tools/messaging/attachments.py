@@ -21,7 +21,7 @@ from salesnav_mcp.tools.runtime import reply, services, tool
 
 
 class AttachmentIn(BaseModel):
-    asset_urn: str = Field(pattern=r"^urn:li:", description="From upload_attachment.")
+    asset_urn: str = Field(pattern=r"^urn:li:")
     byte_size: int = Field(ge=0)
     media_type: str = Field(min_length=3)
     name: str = Field(min_length=1, max_length=255)
@@ -35,19 +35,19 @@ class AttachmentOut(Result):
 async def upload_attachment(
     ctx: Context,
     filename: Annotated[
-        str, Field(description="File name shown to the recipient, e.g. deck.pdf.", min_length=1, max_length=255)
+        str, Field(description="Shown to the recipient.", min_length=1, max_length=255)
     ],
-    content_base64: Annotated[str | None, Field(description="The file's bytes, base64-encoded.")] = None,
+    content_base64: Annotated[str | None, Field(description="The bytes, base64.")] = None,
     path: Annotated[
         str | None,
         Field(
-            description="Or a file inside the server's attachments folder (SALESNAV_ATTACHMENTS_DIR).", max_length=1000
+            description="Or a file in the server's attachments folder.", max_length=1000
         ),
     ] = None,
-    media_type: Annotated[str | None, Field(description="MIME type; guessed from the file name when omitted.")] = None,
+    media_type: Annotated[str | None, Field(description="Default: from the file name.")] = None,
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, AttachmentOut]:
-    """Upload a file for a later message; pass the returned attachment to draft_message. Sends nothing."""
+    """Upload a file for a later message; pass the returned attachment to draft_message."""
     svc = services(ctx)
     check_line("filename", filename)  # the name is shown to the human who approves the message
     if (content_base64 is None) == (path is None):

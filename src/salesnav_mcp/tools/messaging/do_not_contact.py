@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context, Elicit, ElicitationResult, Resolve
 from mcp.server.mcpserver.exceptions import ToolError
@@ -62,7 +62,7 @@ def _line(e: dnc.ShownEntry) -> str:
 Recipient = Annotated[
     str,
     Field(
-        description="The person: public id (jane-doe-1a2b), urn:li:fsd_profile: URN, or linkedin.com/in/ profile URL.",
+        description="Public id, profile URN or linkedin.com/in/ URL.",
         min_length=3,
         max_length=200,
     ),
@@ -71,8 +71,7 @@ ScopeAccount = Annotated[
     str | None,
     Field(
         default=None,
-        description="The account the entry holds for (24 hex characters). Omit for every account of the "
-        "organisation, which only users granted every account may change.",
+        description="The one account it holds for; omit for every account.",
         pattern=r"^\s*[0-9a-fA-F]{24}\s*$",
     ),
 ]
@@ -80,30 +79,11 @@ ScopeAccount = Annotated[
 
 @tool(title="Do-not-contact list", read_only=True, open_world=False)
 async def list_do_not_contact(ctx: Context) -> Annotated[CallToolResult, DncOut]:
-    """Show the do-not-contact list (entries of your accounts and organisation-wide ones): people no message
-    may be sent to."""
+    """The do-not-contact list: people no message may be sent to."""
     svc = services(ctx)
     entries = await dnc.listed(svc)
     lines = [f"{len(entries)} on the do-not-contact list."] + [_line(e) for e in entries]
     return reply("\n".join(lines), _dnc_out(svc, entries, False))
-
-
-@tool(title="Add to do-not-contact", read_only=False, destructive=False, idempotent=True, open_world=True)
-async def add_do_not_contact(
-    ctx: Context,
-    recipient: Recipient,
-    reason: Annotated[
-        str | None, Field(description="Why, one line, e.g. 'asked not to be contacted'.", max_length=300)
-    ] = None,
-    account_id: ScopeAccount = None,
-) -> Annotated[CallToolResult, DncOut]:
-    """Put someone on the do-not-contact list: every later draft or send to them is refused, whichever id
-    form names them. Holds for every account unless account_id names one."""
-    svc = services(ctx)
-    entry = await dnc.add(svc, recipient, reason=reason, account_id=account_id)
-    entries = await dnc.listed(svc)
-    where = f" for account {entry.account_id}" if entry.account_id else " for every account"
-    return reply(f"{entry.recipient} is on the do-not-contact list{where}.", _dnc_out(svc, entries, True))
 
 
 class RemoveApproval(BaseModel):
@@ -111,8 +91,10 @@ class RemoveApproval(BaseModel):
 
 
 @resolver
-async def _removal(ctx: Context, recipient: str, account_id: str | None) -> dnc.Removal:
-    """What lifting the entry would change, read from the stored entries."""
+async def _removal(ctx: Context, action: str, recipient: str, account_id: str | None) -> dnc.Removal:
+    """What lifting the entry would change, read from the stored entries (nothing to lift when adding)."""
+    if action != "remove":
+        return dnc.Removal("", [], None)
     return await dnc.plan_removal(services(ctx), recipient, account_id)
 
 
@@ -123,23 +105,29 @@ async def _dnc_removal_gate(ctx: Context, removal: Annotated[dnc.Removal, Resolv
 
 
 @tool(
-    title="Remove from do-not-contact",
+    title="Add to or remove from do-not-contact",
     read_only=False,
     destructive=True,
     idempotent=True,
-    open_world=False,
     ui=REVIEW_VIEW,
+    output_schema=False,
 )
-async def remove_do_not_contact(
+async def update_do_not_contact(
     ctx: Context,
+    action: Literal["add", "remove"],
     recipient: Recipient,
     removal: Annotated[dnc.Removal, Resolve(_removal)],
     approval: Annotated[ElicitationResult[RemoveApproval], Resolve(_dnc_removal_gate)],
+    reason: Annotated[str | None, Field(description="Why (add), one line.", max_length=300)] = None,
     account_id: ScopeAccount = None,
 ) -> Annotated[CallToolResult, DncOut]:
-    """Take someone off the do-not-contact list (for every account, or the one account_id names), after the
-    user approves it seeing the person and the entry (in the client's dialog, the review card or the approval
-    page; this call waits for the decision)."""
+    """Add someone to the do-not-contact list, or remove them once the user approves it (this call waits)."""
+    svc = services(ctx)
+    if action == "add":
+        entry = await dnc.add(svc, recipient, reason=reason, account_id=account_id)
+        entries = await dnc.listed(svc)
+        where = f" for account {entry.account_id}" if entry.account_id else " for every account"
+        return reply(f"{entry.recipient} is on the do-not-contact list{where}.", _dnc_out(svc, entries, True))
     svc = services(ctx)
     if removal.review is None:
         where = "every account" if account_id is None else f"account {account_id.strip()}"

@@ -93,33 +93,32 @@ async def draft_message(
     recipient: Annotated[
         str,
         Field(
-            description="Who it goes to: their public id (jane-doe-1a2b), urn:li:fsd_profile: URN, or "
-            "linkedin.com/in/ profile URL; nothing else.",
+            description="Public id, profile URN or linkedin.com/in/ URL.",
             min_length=3,
             max_length=200,
         ),
     ],
-    text: Annotated[str, Field(description="The exact message text.", min_length=1, max_length=8000)],
-    subject: Annotated[str | None, Field(description="Subject (Sales Navigator InMail only).", max_length=200)] = None,
+    text: Annotated[str, Field(min_length=1, max_length=8000)],
+    subject: Annotated[str | None, Field(description="InMail only.", max_length=200)] = None,
     channel: Annotated[
         ChannelChoice,
         Field(
-            description="auto: reply in an existing thread, else InMail when the account has a Sales Navigator seat."
+            description="auto: the existing thread, else InMail with a seat."
         ),
     ] = "auto",
     conversation_urn: Annotated[
         str | None, Field(description="Reply in this conversation.", pattern=r"^urn:li:")
     ] = None,
     attachments: Annotated[
-        list[AttachmentIn], Field(description="Attachments from upload_attachment.", max_length=10)
+        list[AttachmentIn], Field(max_length=10)
     ] = [],  # noqa: B006
     copy_to_crm: Annotated[
-        bool, Field(description="Also file the message in the CRM (Sales Navigator messages only).")
+        bool, Field(description="Also file it in the CRM (InMail only).")
     ] = False,
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, DraftOut]:
-    """Store a message draft for review. Nothing is sent: returns a preview, the channel, and every policy finding
-    (do-not-contact, duplicate text, daily cap, InMail credits, length). Send it later with send_message."""
+    """Store a message draft and report every policy finding (do-not-contact, duplicate, daily cap, InMail
+    credits, length). Sends nothing."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     result = await outreach.create_draft(
@@ -165,11 +164,11 @@ async def list_drafts(
     ctx: Context,
     account_id: AccountId = None,
     state: Annotated[
-        Literal["draft", "sending", "sent", "failed", "unknown"] | None, Field(description="Only drafts in this state.")
+        Literal["draft", "sending", "sent", "failed", "unknown"] | None, Field()
     ] = None,
     limit: Annotated[int, Field(ge=1, le=100)] = 20,
 ) -> Annotated[CallToolResult, DraftsOut]:
-    """List stored drafts and their state (draft, sending, sent, failed, unknown), newest first."""
+    """Stored drafts and their state, newest first."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     drafts = await svc.guardrails.drafts.list(account_id=account, states=[state] if state else None, limit=limit)

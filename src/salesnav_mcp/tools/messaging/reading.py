@@ -88,16 +88,15 @@ def clip(text: str | None, limit: int = 160) -> str | None:
 async def list_conversations(
     ctx: Context,
     account_id: AccountId = None,
-    count: Annotated[int, Field(ge=1, le=100, description="Conversations per page.")] = 20,
-    cursor: Annotated[str | None, Field(description="next_cursor from the previous page.", max_length=500)] = None,
-    unread_only: Annotated[bool, Field(description="Only conversations with unread messages.")] = False,
+    count: Annotated[int, Field(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Field(description="next_cursor of the previous page.", max_length=500)] = None,
+    unread_only: Annotated[bool, Field()] = False,
     label_id: Annotated[
-        str | None, Field(description="Only conversations with this label (an id from labels).", max_length=200)
+        str | None, Field(description="A label id.", max_length=200)
     ] = None,
-    labeled_only: Annotated[bool, Field(description="Only conversations that carry any label.")] = False,
+    labeled_only: Annotated[bool, Field(description="Only labelled ones.")] = False,
 ) -> Annotated[CallToolResult, ConversationsOut]:
-    """List recent LinkedIn conversations (classic inbox and Sales Navigator threads merged), newest first, with
-    subject and labels; filter by unread or label."""
+    """Recent LinkedIn conversations (inbox and Sales Navigator), newest first; filter by unread or label."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     page = await svc.connectsafely.list_conversations(
@@ -149,22 +148,21 @@ async def read_messages(
     conversation_urn: Annotated[
         str,
         Field(
-            description="From list_conversations, e.g. urn:li:fsd_conversation:... or urn:li:salesNav_thread:...",
+            description="From list_conversations.",
             pattern=r"^urn:li:",
         ),
     ],
     account_id: AccountId = None,
-    count: Annotated[int, Field(ge=1, le=100, description="Messages to read.")] = 20,
+    count: Annotated[int, Field(ge=1, le=100)] = 20,
     cursor: Annotated[
-        str | None, Field(description="older_cursor from the previous call, for older messages.", max_length=500)
+        str | None, Field(description="older_cursor of the previous call.", max_length=500)
     ] = None,
     since: Annotated[
-        datetime | None, Field(description="Only messages sent after this instant (ISO-8601), for polling.")
+        datetime | None, Field(description="Only messages after this instant.")
     ] = None,
-    sync: Annotated[bool, Field(description="Ask upstream to sync the thread from LinkedIn first.")] = False,
+    sync: Annotated[bool, Field(description="Sync the thread from LinkedIn first.")] = False,
 ) -> Annotated[CallToolResult, MessagesOut]:
-    """Read the messages of one conversation (Sales Navigator threads included), newest last, with InMail subject and
-    attachment names; `since` polls for new ones."""
+    """The messages of one conversation, newest last; `since` polls for new ones."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     if since is not None and cursor:

@@ -23,19 +23,17 @@ DEFAULT_SINCE = timedelta(days=7)
 async def check_replies(
     ctx: Context,
     since: Annotated[
-        datetime | None, Field(description="Replies after this instant (ISO-8601); default: the last 7 days.")
+        datetime | None, Field(description="Default: 7 days ago.")
     ] = None,
     method: Annotated[
         Literal["auto", "recent_messages", "threads", "store"],
         Field(
-            description="How to read LinkedIn: auto (recent messages, else each tracked thread), one of those, or "
-            "store (only what was recorded already, e.g. by the webhook; no upstream call)."
+            description="store: only what was recorded already (no upstream call)."
         ),
     ] = "auto",
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, RepliesOut]:
-    """Who replied since a time: reads new messages (or only what is recorded), records each once, marks the sent
-    drafts they answer, and lists the people with their latest message. Use before following up."""
+    """Who replied since a time, with their latest message (each reply recorded once). Use before following up."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     now = svc.clock.now()
@@ -59,28 +57,26 @@ async def check_replies(
 @tool(title="Draft follow-ups", read_only=False, destructive=False, idempotent=True)
 async def draft_follow_ups(
     ctx: Context,
-    after_days: Annotated[int, Field(ge=1, le=90, description="Follow up messages unanswered this many days.")] = 5,
+    after_days: Annotated[int, Field(ge=1, le=90)] = 5,
     text: Annotated[
         str | None,
         Field(
-            description="Follow-up text for everyone due; {first_name} and {name} are filled in. Omit (and texts) "
-            "to only list who is due.",
+            description="Text for everyone due ({first_name}, {name} filled in); omit to only list who is due.",
             min_length=1,
             max_length=8000,
         ),
     ] = None,
     texts: Annotated[
-        list[PersonalText], Field(description="Exact texts for particular messages (original_draft_id).", max_length=50)
+        list[PersonalText], Field(description="Texts per original_draft_id.", max_length=50)
     ] = [],  # noqa: B006
-    limit: Annotated[int, Field(ge=1, le=100, description="Most people handled in one call.")] = 25,
+    limit: Annotated[int, Field(ge=1, le=100)] = 25,
     max_follow_ups: Annotated[
-        int, Field(ge=1, le=3, description="Skip people who already got this many follow-ups to the message.")
+        int, Field(ge=1, le=3, description="Skip who already got this many.")
     ] = 1,
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, FollowUpsOut]:
-    """Follow-up DRAFTS, never sends, in the same thread for people who did not answer a message in `after_days` days,
-    skipping anyone who answered (checked on LinkedIn first) or is on the do-not-contact list; each goes out only
-    via send_message after the user approves it."""
+    """Draft follow-ups (never sends) in the thread for people who did not answer within `after_days` days and
+    are not on the do-not-contact list."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     out = await replies.draft_follow_ups(

@@ -22,7 +22,7 @@ from salesnav_mcp.tools.surfaces import await_decisions, no_surface_reason, surf
 
 DraftIds = Annotated[
     list[Annotated[str, Field(min_length=3, max_length=64)]],
-    Field(min_length=1, max_length=100, description="The drafts to review (from draft_message or list_drafts)."),
+    Field(min_length=1, max_length=100, description="From draft_message or list_drafts."),
 ]
 
 
@@ -104,8 +104,7 @@ async def review_drafts(
     drafts: Annotated[list[Draft], Resolve(_reviewed_drafts)],
     answer: Annotated[ElicitationResult[BatchApproval], Resolve(_batch_gate)],
 ) -> Annotated[CallToolResult, ReviewOut]:
-    """Put several drafts before the user at once (the client's dialog with a checkbox each, the review card or
-    the approval page) and send each one they approve, once, paced; one result per draft."""
+    """Put several drafts before the user at once and send each one they approve, once, paced."""
     svc = services(ctx)
     surface = surface_for(ctx, svc.guardrails.confirmer.mode)
     done = [_reviewed(d, "already_sent") for d in drafts if d.state == "sent"]

@@ -129,18 +129,17 @@ async def send_message(
     approval: Annotated[ElicitationResult[SendApproval], Resolve(_send_gate)],
     confirmation_token: Annotated[
         str | None,
-        Field(description="Client confirmation mode only: the draft's confirmation_token.", max_length=200),
+        Field(description="Client confirmation mode only.", max_length=200),
     ] = None,
     recipient: Annotated[
-        str | None, Field(description="With confirmation_token: the draft's recipient, repeated.", max_length=200)
+        str | None, Field(description="With the token: the draft's recipient.", max_length=200)
     ] = None,
     text: Annotated[
-        str | None, Field(description="With confirmation_token: the draft's exact text, repeated.", max_length=8000)
+        str | None, Field(description="With the token: the draft's text.", max_length=8000)
     ] = None,
 ) -> Annotated[CallToolResult, SendOut]:
-    """Send a stored draft, at most once, after the user approves exactly what goes out (in the client's dialog,
-    the review card or the approval page; this call waits for the decision). Never call it without the user's
-    request to send."""
+    """Send a stored draft once, after the user approves exactly what goes out (this call waits). Only when the
+    user asked to send."""
     svc = services(ctx)
     mode = svc.guardrails.confirmer.mode
     surface = surface_for(ctx, mode)
@@ -184,14 +183,19 @@ async def _resolution_gate(ctx: Context, draft_id: str) -> Any:
     return Elicit((await send_review(svc, draft)).render("Check LinkedIn: did this message go out?"), UnknownResolution)
 
 
-@tool(title="Record the outcome of an unknown send", read_only=False, destructive=False, open_world=False)
+@tool(
+    title="Record the outcome of an unknown send",
+    read_only=False,
+    destructive=False,
+    open_world=False,
+    output_schema=False,
+)
 async def resolve_unknown_send(
     ctx: Context,
     draft_id: Annotated[str, Field(min_length=3, max_length=64)],
     answer: Annotated[ElicitationResult[UnknownResolution], Resolve(_resolution_gate)],
 ) -> Annotated[CallToolResult, DraftOut]:
-    """After a send with an unknown outcome, ask the user whether the message reached LinkedIn and record it
-    (sent, or back to draft so it can be sent again). Needs a client that can show a dialog."""
+    """After a send with an unknown outcome, ask the user whether it reached LinkedIn and record the answer."""
     svc = services(ctx)
     decision = outcome_value(answer)
     if decision == NO_ELICITATION:

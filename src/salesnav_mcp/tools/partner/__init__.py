@@ -1,14 +1,10 @@
 """Partner toolset: the Sales Navigator partner API (contracts, analytics and CRM validation exports,
 CRM profile matching, embedded profiles) and the export files this server stores."""
 
-from salesnav_mcp.tools.partner.analytics import get_analytics_export, run_analytics_export, start_analytics_export
+from salesnav_mcp.tools.partner.analytics import export_analytics
 from salesnav_mcp.tools.partner.contracts import list_contracts
-from salesnav_mcp.tools.partner.crm_matching import match_crm_record, match_crm_records
-from salesnav_mcp.tools.partner.crm_validation import (
-    get_crm_validation_export,
-    run_crm_validation_export,
-    start_crm_validation_export,
-)
+from salesnav_mcp.tools.partner.crm_matching import match_crm_records
+from salesnav_mcp.tools.partner.crm_validation import export_crm_validation
 from salesnav_mcp.tools.partner.embed import get_profile_embed_url
 from salesnav_mcp.tools.partner.exports import list_exports
 from salesnav_mcp.tools.partner.resources import export_file, exports, profile_embed_url
@@ -20,13 +16,8 @@ toolset = Toolset(
     "profile matching (any size, batched), CRM data validation, embedded profiles.",
     tools=[
         list_contracts,
-        run_analytics_export,
-        start_analytics_export,
-        get_analytics_export,
-        run_crm_validation_export,
-        start_crm_validation_export,
-        get_crm_validation_export,
-        match_crm_record,
+        export_analytics,
+        export_crm_validation,
         match_crm_records,
         get_profile_embed_url,
         list_exports,

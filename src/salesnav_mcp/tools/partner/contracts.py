@@ -29,8 +29,7 @@ class ContractsOut(Result):
 
 @tool(title="List Sales Navigator contracts", read_only=True)
 async def list_contracts(ctx: Context) -> Annotated[CallToolResult, ContractsOut]:
-    """List the Sales Navigator contracts the member holds a seat on and say which have reporting access
-    (needed for analytics exports)."""
+    """The Sales Navigator contracts with a seat, and which allow analytics exports."""
     svc = services(ctx)
     contracts = [ContractOut.model_validate(c, from_attributes=True) for c in await granted_contracts(svc)]
     reporting = [c for c in contracts if c.has_reporting_access]

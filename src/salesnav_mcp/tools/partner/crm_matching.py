@@ -1,4 +1,4 @@
-"""CRM profile matching tools: one record, or many in batches with progress."""
+"""CRM profile matching: any number of records, in batches with progress."""
 
 from __future__ import annotations
 
@@ -12,17 +12,12 @@ from salesnav_mcp.operations.partner.crm_matching import (
     INLINE_RESULTS,
     CrmRecord,
     MatchOut,
-    match_record,
     match_records,
 )
 from salesnav_mcp.operations.results import Result
-from salesnav_mcp.tools.runtime import reply, reply_with_file, services, tool
+from salesnav_mcp.tools.runtime import reply_with_file, services, tool
 
 MAX_RECORDS = 10_000  # per call: 100 upstream batches
-
-
-class MatchOneOut(Result):
-    match: MatchOut
 
 
 class MatchManyOut(Result):
@@ -46,32 +41,16 @@ def _line(m: MatchOut) -> str:
     return f"{m.record_id}: {m.status.replace('_', ' ')} ({where})"
 
 
-@tool(title="Match a CRM record to LinkedIn", read_only=True)
-async def match_crm_record(
-    ctx: Context,
-    instance_id: Annotated[str, Field(min_length=1, max_length=200, description="The CRM instance id.")],
-    partner: Annotated[str, Field(min_length=1, max_length=100, description="The CRM, e.g. SALESFORCE.")],
-    record_id: Annotated[str, Field(min_length=1, max_length=200, description="The record's id in the CRM.")],
-) -> Annotated[CallToolResult, MatchOneOut]:
-    """Find the Sales Navigator profile LinkedIn matched to one CRM record (contact or lead). Only
-    high-confidence matches are returned; otherwise the status is not_matched."""
-    svc = services(ctx)
-    match = await match_record(svc, CrmRecord(instance_id=instance_id, partner=partner, record_id=record_id))
-    out = MatchOneOut(match=match, sandbox=svc.snap.sandbox)
-    return reply(_line(match) + (" [sandbox]" if out.sandbox else ""), out)
-
-
 @tool(title="Match CRM records to LinkedIn", read_only=True)
 async def match_crm_records(
     ctx: Context,
     records: Annotated[
         list[CrmRecord],
-        Field(min_length=1, max_length=MAX_RECORDS, description=f"CRM records to match (1-{MAX_RECORDS:,})."),
+        Field(min_length=1, max_length=MAX_RECORDS),
     ],
 ) -> Annotated[CallToolResult, MatchManyOut]:
-    """Find the Sales Navigator profiles LinkedIn matched to many CRM records at once (looked up in batches
-    of 100, with progress). Every answer is keyed back to its CRM record: matched, not_matched or error.
-    Answers for more than 200 records are stored as a CSV resource."""
+    """Match CRM records (one or many) to Sales Navigator profiles, in batches; over 200 answers are stored as
+    CSV."""
     svc = services(ctx)
     run = await match_records(svc, records, ctx.report_progress)
     stored = run.stored

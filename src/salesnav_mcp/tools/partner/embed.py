@@ -39,24 +39,22 @@ class ProfileEmbedOut(Result):
 @tool(title="Embeddable Sales Navigator profile", read_only=True)
 async def get_profile_embed_url(
     ctx: Context,
-    crm_record: Annotated[CrmRecord | None, Field(description="The CRM record the profile belongs to.")] = None,
+    crm_record: Annotated[CrmRecord | None, Field()] = None,
     first_name: Annotated[str | None, Field(max_length=100)] = None,
     last_name: Annotated[str | None, Field(max_length=100)] = None,
     email: Annotated[str | None, Field(max_length=200)] = None,
     company_name: Annotated[str | None, Field(max_length=200)] = None,
     app_client_id: Annotated[
         str | None,
-        Field(max_length=100, description="The LinkedIn app's Client ID (iframe apiKey); default LINKEDIN_CLIENT_ID."),
+        Field(max_length=100, description="Default LINKEDIN_CLIENT_ID."),
     ] = None,
     reveal_token: Annotated[
         bool,
-        Field(description="Put the sales access token (and the URL carrying it) in this result. Only if asked."),
+        Field(description="Put the token in the result; only if asked."),
     ] = False,
 ) -> Annotated[CallToolResult, ProfileEmbedOut]:
-    """Build the URL of LinkedIn's embeddable Sales Navigator profile (Display Services iframe) for a person,
-    identified by CRM record and/or name, email and company. The sales access token that signs the viewer in
-    stays out of the result unless reveal_token is true; the host application reads it from the returned
-    resource instead."""
+    """The URL of LinkedIn's embeddable Sales Navigator profile of a person, by CRM record and/or name, email,
+    company."""
     svc = services(ctx)
     if crm_record is None and not email and not (first_name and last_name):
         raise ToolError("Say whose profile to embed: give crm_record, email, or first_name and last_name.")

@@ -52,11 +52,10 @@ def stored_out(e: StoredExport) -> StoredExportOut:
 @tool(title="List stored export files", read_only=True, open_world=False)
 async def list_exports(
     ctx: Context,
-    kind: Annotated[ExportKind | None, Field(description="Only this kind of export.")] = None,
-    limit: Annotated[int, Field(ge=1, le=100, description="Newest first; how many to list.")] = 20,
+    kind: Annotated[ExportKind | None, Field()] = None,
+    limit: Annotated[int, Field(ge=1, le=100)] = 20,
 ) -> Annotated[CallToolResult, ExportsOut]:
-    """List the export files stored by this server (analytics, CRM validation, CRM match results, searches), newest
-    first, with the resource URI to read each. No upstream call."""
+    """The export files this server stored, newest first, with each one's resource URI."""
     svc = services(ctx)
     stored = [e for e in await visible_exports(svc) if kind is None or e.kind == kind]
     out = ExportsOut(exports=[stored_out(e) for e in stored[:limit]], total=len(stored), sandbox=svc.snap.sandbox)

@@ -15,12 +15,11 @@ from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools.runtime import reply_with_file
 
-MaxWait = Annotated[
-    int,
-    Field(ge=10, le=3600, description="Seconds to keep polling before returning the job as still running."),
-]
+MaxWait = Annotated[int, Field(ge=10, le=3600, description="Then return the job still running.")]
 
-JobId = Annotated[int, Field(ge=1, description="The export job id returned when the job was started.")]
+Wait = Annotated[bool, Field(description="false: return the job_id at once.")]
+
+JobId = Annotated[int, Field(ge=1, description="Check this job instead.")]
 
 
 class ExportJobOut(Result):

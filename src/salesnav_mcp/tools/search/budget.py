@@ -23,8 +23,7 @@ __all__ = ["budget_line", "get_search_budget"]
 
 @tool(title="Search budget", read_only=True, open_world=False)
 async def get_search_budget(ctx: Context, account_id: AccountId = None) -> Annotated[CallToolResult, BudgetStatusOut]:
-    """Show this month's Sales Navigator search budget (unit, used, limit, remaining, reset date) without spending.
-    Plain LinkedIn searches (accounts without a seat) never spend it."""
+    """This month's Sales Navigator search budget of an account: used, limit, reset date."""
     svc = services(ctx)
     status = await svc.guardrails.budget.status(await svc.account_id(account_id))
     out = BudgetStatusOut(

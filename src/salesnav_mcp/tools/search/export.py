@@ -27,11 +27,10 @@ class SearchExportOut(Result):
 async def export_search(
     ctx: Context,
     search_id: Annotated[
-        str, Field(description="search_id from a search result.", pattern=r"^s_[0-9a-f]{16}$")
+        str, Field(pattern=r"^s_[0-9a-f]{16}$")
     ],
 ) -> Annotated[CallToolResult, SearchExportOut]:
-    """Write every stored result of a search (up to 1,000) to a CSV file on the server's machine; no upstream call,
-    no budget. Returns the file's path and resource links."""
+    """Write every stored result of a search to a CSV file on the server's machine (free)."""
     svc = services(ctx)
     stored, page, path = await search.export_search(svc, search_id)
     columns = list(search.LEAD_COLUMNS if page.kind == "people" else search.COMPANY_COLUMNS)

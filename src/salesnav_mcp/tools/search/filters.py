@@ -26,8 +26,7 @@ FiltersText = Annotated[
     WithJsonSchema(
         {
             "anyOf": [{"type": "string"}, {"type": "null"}],
-            "description": "The filters as JSON text, exactly as search_leads (people) or search_accounts (company) "
-            'take them, e.g. {"seniority": ["VP"], "regions": ["Germany"]}.',
+            "description": 'JSON text of search_leads/search_accounts filters, e.g. {"seniority": ["VP"]}.',
         }
     ),
 ]
@@ -48,12 +47,12 @@ class SearchUrlOut(Result):
 async def build_search_url_tool(
     ctx: Context,
     kind: Annotated[
-        Literal["people", "company"], Field(description="people: lead search; company: account search.")
+        Literal["people", "company"], Field(description="people: leads; company: accounts.")
     ] = "people",
     filters: FiltersText = None,
-    url: Annotated[str | None, Field(description="Or a Sales Navigator URL to read back into filters.")] = None,
+    url: Annotated[str | None, Field(description="Or a Sales Navigator URL to read back.")] = None,
 ) -> Annotated[CallToolResult, SearchUrlOut]:
-    """Turn filters into a Sales Navigator search URL, or a URL back into filters. No upstream call, no budget."""
+    """Turn filters into a Sales Navigator search URL, or a URL back into filters (free)."""
     if (filters is None) == (url is None):
         raise ToolError("Give exactly one of 'filters' or 'url'.")
     sandbox = services(ctx).connectsafely.sandbox
@@ -88,10 +87,10 @@ async def build_search_url_tool(
 async def lookup_geo(
     ctx: Context,
     place: Annotated[
-        str, Field(description="Place name, e.g. 'Munich' or 'Greater Boston'.", min_length=2, max_length=100)
+        str, Field(description="e.g. Munich", min_length=2, max_length=100)
     ],
 ) -> Annotated[CallToolResult, GeoOut]:
-    """Find the LinkedIn geo id of a place, for the regions filter when the place is not a listed region."""
+    """The geo id of a place that is not a listed region, for the regions filter."""
     svc = services(ctx)
     geo = await svc.connectsafely.lookup_geo(place.strip())
     return reply(

@@ -18,25 +18,24 @@ from salesnav_mcp.tools.params import AccountId
 from salesnav_mcp.tools.runtime import reply, services, tool
 
 
-@tool(title="Research a lead", read_only=False, destructive=False, idempotent=True)
+@tool(title="Research a lead", read_only=False, destructive=False, idempotent=True, output_schema=False)
 async def research_lead(
     ctx: Context,
     person: Annotated[
         str,
         Field(
-            description="Their public id (profile_id of a search result, e.g. jane-doe-1a2b), linkedin.com/in/ URL, "
-            "or the urn:li:fsd_profile: URN of someone already seen.",
+            description="Public id (profile_id of a search result), linkedin.com/in/ URL or profile URN.",
             min_length=3,
             max_length=200,
         ),
     ],
     refresh: Annotated[
-        bool, Field(description="Read LinkedIn again even if the profile was fetched in the last 6 h.")
+        bool, Field(description="Read LinkedIn again within the 6 h.")
     ] = False,
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, LeadResearchOut]:
-    """Tell me about this lead: profile with experience, education and skills, and a short summary to cite in a
-    draft. A fetch counts against the account's 120 distinct profiles a day (reported); repeats within 6 h are free."""
+    """A person's profile (experience, education, skills) and a summary to cite in a draft; 120 new profiles a
+    day per account."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     out = await research.research_lead(svc, account, person, refresh=refresh)
@@ -52,21 +51,20 @@ async def research_lead(
     return reply("\n".join(lines), out)
 
 
-@tool(title="Research a company", read_only=True)
+@tool(title="Research a company", read_only=True, output_schema=False)
 async def research_company(
     ctx: Context,
     company: Annotated[
         str,
         Field(
-            description="company_id of a search result, urn:li:organization:N, universal name (acme-corp) or "
-            "linkedin.com/company/ URL.",
+            description="company_id, urn:li:organization:N, universal name (acme-corp) or linkedin.com/company/ URL.",
             min_length=1,
             max_length=300,
         ),
     ],
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, CompanyResearchOut]:
-    """What does this company do: description, size, headquarters, specialities, website (no quota, no budget)."""
+    """What a company does: description, size, headquarters, specialities, website (free)."""
     svc = services(ctx)
     out = await research.research_company(svc, await svc.account_id(account_id), company)
     lines = [f"Company {out.company_id or out.universal_name}. {UNTRUSTED_PROFILE_NOTE}", out.summary]

@@ -25,6 +25,20 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "connection_degree": salesnav_ids.RELATIONSHIP,
     "company_type": salesnav_ids.COMPANY_TYPE,
 }
+# Filter fields named otherwise than their vocabulary (an exclude_<field> takes <field>'s values).
+FIELD_VOCABULARY: dict[str, str] = {
+    "headcount": "company_headcount",
+    "years_in_role": "years",
+    "years_at_company": "years",
+    "years_of_experience": "years",
+}
+
+
+def vocabulary_of(field: str) -> str | None:
+    """The vocabulary a search filter field takes its values from, if it has one."""
+    name = field.strip().removeprefix("exclude_")
+    name = FIELD_VOCABULARY.get(name, name)
+    return name if name in VOCABULARIES else None
 
 
 @resource(
@@ -90,8 +104,10 @@ async def search_results_csv(search_id: str, ctx: Context) -> str:
 
 @resource(FILTERS_TEMPLATE, name="filter-values", title="Values a search filter accepts", mime_type=JSON)
 async def filter_values(name: str) -> str:
-    """Names and ids for seniority, function, company_headcount, regions, industries, years,
-    connection_degree, company_type. Regions beyond these: lookup_geo."""
-    if name not in VOCABULARIES:
+    """Names and ids a search filter field takes (seniority, function, company_headcount or headcount, regions,
+    industries, years_*, connection_degree, company_type; exclude_<field> as <field>). Regions beyond these:
+    lookup_geo."""
+    vocabulary = vocabulary_of(name)
+    if vocabulary is None:
         raise ResourceError(f"Unknown filter {name!r}; one of: {', '.join(VOCABULARIES)}.")
-    return json_text([{"id": key, "name": label} for key, label in VOCABULARIES[name].items()])
+    return json_text([{"id": key, "name": label} for key, label in VOCABULARIES[vocabulary].items()])

@@ -166,11 +166,7 @@ async def _spend_gate(
 SpendGate = Annotated[ElicitationResult[SpendSearch], Resolve(_spend_gate)]
 
 ConfirmSpend = Annotated[
-    bool,
-    Field(
-        description="Client confirmation mode only: true after the user agreed to spend a search past the budget "
-        "warning threshold. Otherwise the user approves in a dialog, review card or approval page."
-    ),
+    bool, Field(description="Client confirmation mode: the user agreed to spend.")
 ]
 
 
@@ -314,49 +310,35 @@ async def page_reply(
     return reply("\n".join(lines), out)
 
 
-MaxResults = Annotated[
-    int, Field(ge=1, le=RESULT_CAP, description="How many results to fetch and store (default 25, at most 1,000).")
-]
+MaxResults = Annotated[int, Field(ge=1, le=RESULT_CAP, description="Results to fetch and store.")]
 
-PageSize = Annotated[
-    int, Field(ge=1, le=100, description="Results shown in this reply (default 25); the rest via cursor.")
-]
-
+PageSize = Annotated[int, Field(ge=1, le=100, description="Results shown in this reply; the rest via cursor.")]
 
 Engine = Annotated[
-    EngineChoice,
-    Field(
-        description="auto: Sales Navigator when the account has a seat, else plain LinkedIn search (filters it "
-        "cannot express are refused); or force sales_navigator / linkedin."
-    ),
+    EngineChoice, Field(description="auto: Sales Navigator if the account has a seat, else plain LinkedIn search.")
 ]
+
+FILTERS_HELP = (
+    "Sales Navigator filters (or plain_filters, or url): names or ids, listed in salesnav://filters/{field}."
+)
+ACCOUNT_FILTERS_HELP = "Filters (or url): names or ids, listed in salesnav://filters/{field}."
 
 
 @tool(title="Search leads", read_only=False, destructive=False, idempotent=True, ui=SEARCH_VIEW)
 async def search_leads(
     ctx: Context,
     gate: SpendGate,
-    filters: Annotated[
-        LeadSearchFilters | None, Field(description="Sales Navigator lead filters. Give this, plain_filters or url.")
-    ] = None,
-    plain_filters: Annotated[
-        PlainLeadFilters | None, Field(description="Plain LinkedIn people search filters (any account, no budget).")
-    ] = None,
-    url: Annotated[
-        str | None,
-        Field(
-            description="A pasted Sales Navigator lead search URL (https://www.linkedin.com/sales/search/people?...)."
-        ),
-    ] = None,
+    filters: Annotated[LeadSearchFilters | None, Field(description=FILTERS_HELP)] = None,
+    plain_filters: PlainLeadFilters | None = None,
+    url: Annotated[str | None, Field(description="Or a pasted Sales Navigator search URL.")] = None,
     engine: Engine = "auto",
     max_results: MaxResults = 25,
     page_size: PageSize = 25,
     account_id: AccountId = None,
     confirm_spend: ConfirmSpend = False,
 ) -> Annotated[CallToolResult, SearchOut]:
-    """Find people, e.g. VPs of Sales at 201-500 person fintechs in Germany: Sales Navigator Lead Search (one search
-    of the monthly budget per distinct query, repeats within 24 h free), or plain LinkedIn search (no budget) for
-    accounts without a seat. Returns the first page, the engine that ran and a cursor for the rest."""
+    """Find people, e.g. VPs of Sales at 201-500 person fintechs in Germany. A Sales Navigator search spends one
+    of the monthly budget per new query; plain LinkedIn search spends none."""
     query, plain = search_input("people", filters, plain_filters, url)
     return await search_and_reply(
         ctx, "people", query, plain, engine, account_id, max_results, page_size, gate, confirm_spend
@@ -367,28 +349,18 @@ async def search_leads(
 async def search_accounts(
     ctx: Context,
     gate: SpendGate,
-    filters: Annotated[
-        AccountSearchFilters | None,
-        Field(description="Sales Navigator account filters. Give this, plain_filters or url."),
-    ] = None,
-    plain_filters: Annotated[
-        PlainAccountFilters | None, Field(description="Plain LinkedIn company search filters (any account, no budget).")
-    ] = None,
-    url: Annotated[
-        str | None,
-        Field(
-            description="A pasted Sales Navigator account search URL (https://www.linkedin.com/sales/search/company?...)."
-        ),
-    ] = None,
+    filters: Annotated[AccountSearchFilters | None, Field(description=ACCOUNT_FILTERS_HELP)] = None,
+    # Accepted but not published: every plain company filter has its Sales Navigator counterpart in `filters`,
+    # which an account without a seat (or engine=linkedin) runs as a plain search.
+    plain_filters: SkipJsonSchema[PlainAccountFilters | None] = None,
+    url: Annotated[str | None, Field(description="Or a pasted Sales Navigator search URL.")] = None,
     engine: Engine = "auto",
     max_results: MaxResults = 25,
     page_size: PageSize = 25,
     account_id: AccountId = None,
     confirm_spend: ConfirmSpend = False,
 ) -> Annotated[CallToolResult, SearchOut]:
-    """Find companies by headcount, revenue, industry and HQ location: Sales Navigator Account Search (one search of
-    the monthly budget per distinct query, repeats within 24 h free), or plain LinkedIn search (no budget) for
-    accounts without a seat. Results carry description and logo."""
+    """Find companies by headcount, revenue, industry or HQ; spends the search budget as search_leads does."""
     query, plain = search_input("company", filters, plain_filters, url)
     return await search_and_reply(
         ctx, "company", query, plain, engine, account_id, max_results, page_size, gate, confirm_spend
@@ -398,9 +370,9 @@ async def search_accounts(
 @tool(title="Next page of a search", read_only=True, open_world=False, ui=SEARCH_VIEW)
 async def get_search_page(
     ctx: Context,
-    cursor: Annotated[str, Field(description="next_cursor from a search result.", min_length=4, max_length=200)],
+    cursor: Annotated[str, Field(description="next_cursor of a search result.", min_length=4, max_length=200)],
     page_size: PageSize = 25,
 ) -> Annotated[CallToolResult, SearchOut]:
-    """Read more results of a search already run, from storage: no upstream call, no budget spent."""
+    """More results of a search already run, from storage (free)."""
     search_id, offset = search.decode_cursor(cursor)
     return await page_reply(services(ctx), search_id, offset, page_size)
