@@ -46,6 +46,8 @@ def overview_line(o: AccountOverview, days: int) -> str:
         f"{head}: {upstream}",
         f"{unit} {b.used}/{b.limit} this month (resets {b.resets_at[:10]})",
         f"new conversations today {n.sent_today}/{n.daily_cap}",
+        f"connection requests this week {o.invitations.used}/{o.invitations.limit}"
+        + (f" (on hold until {o.invitations.held_until:%Y-%m-%d %H:%M} UTC)" if o.invitations.held_until else ""),
         f"reply rate {days}d: {rate}",
         f"{o.drafts_awaiting_confirmation} draft(s) awaiting confirmation",
     ]
@@ -69,7 +71,8 @@ async def get_account_overview(
     ),
 ) -> Annotated[CallToolResult, OverviewOut]:
     """Where a rep stands per account, in one call: premium type and seat, SSI and its trend, InMail credits
-    and their history, search budget used and its reset, new conversations today vs the daily cap, reply rate of
+    and their history, search budget used and its reset, new conversations today and connection requests this week
+    vs their caps, reply rate of
     the period's sent messages, drafts awaiting confirmation, sends in unknown state (check LinkedIn before
     resending). Without account_id: every connected account, one line each."""
     svc = services(ctx)
