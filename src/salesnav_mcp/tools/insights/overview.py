@@ -70,11 +70,10 @@ async def get_account_overview(
         DEFAULT_DAYS
     ),
 ) -> Annotated[CallToolResult, OverviewOut]:
-    """Where a rep stands per account, in one call: premium type and seat, SSI and its trend, InMail credits
-    and their history, search budget used and its reset, new conversations today and connection requests this week
-    vs their caps, reply rate of
-    the period's sent messages, drafts awaiting confirmation, sends in unknown state (check LinkedIn before
-    resending). Without account_id: every connected account, one line each."""
+    """Where a rep stands per account, in one call: premium type and seat, SSI and its trend, InMail credits and
+    their history, search budget and its reset, new conversations today and connection requests this week vs their
+    caps, reply rate, drafts awaiting confirmation, sends in unknown state (check LinkedIn before resending).
+    Without account_id: every connected account, one line each."""
     svc = services(ctx)
     overviews = await account_overviews(svc, account_id.strip() if account_id else None, days=days)
     out = OverviewOut(days=days, accounts=overviews, sandbox=svc.connectsafely.sandbox)
