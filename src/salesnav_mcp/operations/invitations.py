@@ -83,6 +83,8 @@ async def create_invitation(svc: Services, account_id: str, recipient: str, note
             "text",
             f"has {utf16_length(note)} characters; a connection request's note allows at most {INVITATION_NOTE_MAX}",
         )
+    if note and not note.strip():
+        raise InvalidDraft("text", "holds only blanks, which LinkedIn drops; leave it empty to send no note")
     person = await resolve_person(svc, account_id, recipient)
     await check_relationship(svc, account_id, person)
     return await svc.guardrails.drafts.create(

@@ -18,7 +18,9 @@ from salesnav_mcp.operations import approvals
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import FaultRule, SandboxConfig
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID
+from salesnav_mcp.server.app import build_server
 from salesnav_mcp.server.approval_page import render_items
+from salesnav_mcp.server.wiring import open_services
 from tests.support.elicitation import ScriptedHuman
 from tests.support.settings import SANDBOX_SERVER, make_settings
 from tests.support.tool_calls import call, refused
@@ -115,6 +117,7 @@ async def test_connections_pending_invitations_and_long_notes_are_refused(mcp_cl
     assert "301 characters" in too_long and "at most 300" in too_long
     emoji = await refused(mcp_client, "draft_message", invite(stranger.profile_id, "🙂" * 151))  # 302 UTF-16 units
     assert "302 characters" in emoji
+    assert "only blanks" in await refused(mcp_client, "draft_message", invite(stranger.profile_id, " \n "))
     subject = await refused(mcp_client, "draft_message", invite(stranger.profile_id, subject="Hello"))
     assert "subject" in subject and "only its note" in subject
     assert (await call(mcp_client, "list_drafts", {}))["drafts"] == []  # nothing stored
@@ -313,3 +316,22 @@ async def test_list_and_withdraw(server: MCPServer, services: Services, connect:
     assert [i.state for i in invitations_to(services, lead)] == ["WITHDRAWN"]
     kinds = [e.kind for e in await services.guardrails.audit.entries()]
     assert kinds.count("invitation.withdrawn") == 1
+
+
+async def test_client_mode_sends_an_invitation_with_its_token_once(tmp_path: Any, connect: Any, clock: ManualClock) -> None:
+    """Opt-in client mode: the client's own tool approval is the check; the token binds recipient and note."""
+    settings = make_settings(tmp_path, SANDBOX_SERVER, salesnav_confirm_mode="client")
+    async with (
+        open_services(settings, clock=clock, sandbox_config=SandboxConfig(seed=7)) as svc,
+        connect(build_server(settings, services=svc)) as client,
+    ):
+        lead = strangers(svc, 1)[0]
+        draft = await call(client, "draft_message", invite(lead.profile_id, ""))
+        token = draft["confirmation_token"]
+        assert token
+        args = {"draft_id": draft["draft_id"], "confirmation_token": token, "recipient": lead.profile_id}
+        assert "text" in await refused(client, "send_message", {**args, "text": "A note nobody approved"})
+        sent = await call(client, "send_message", {**args, "text": ""})
+        again = await call(client, "send_message", {**args, "text": ""})
+        assert (sent["outcome"], again["outcome"]) == ("sent", "already_sent")
+        assert [i.note for i in invitations_to(svc, lead)] == [None] and connect_calls(svc) == 1
