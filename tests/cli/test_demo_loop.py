@@ -33,8 +33,8 @@ def test_the_demo_goes_from_search_to_the_reply(tmp_path: Path) -> None:
         "Sent draft",
         "» check_replies(",
         "» draft_follow_ups(",
-        "Send this LinkedIn connection request?",
         "Action: LinkedIn connection request",
+        "Send this LinkedIn connection request?",
         "» list_invitations(",
     ]
     positions = [out.find(step) for step in steps]
