@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     salesnav_dry_run: bool = False
     salesnav_daily_new_conversations: int = Field(default=100, ge=0, le=149)
     salesnav_duplicate_window: timedelta = timedelta(days=7)
+    # Connection requests per account per week (Monday 00:00 UTC to Monday): at most upstream's 90, lower
+    # by default since invitations sent on LinkedIn itself count there too.
+    salesnav_weekly_invitations: int = Field(default=80, ge=0, le=90)
     # A draft left in `sending` this long (its process died mid-send) is reported as `unknown`.
     salesnav_sending_timeout: timedelta = timedelta(minutes=5)
     # A search reservation whose process died stops counting against the budget after this long.

@@ -1,5 +1,5 @@
 """`salesnav-mcp demo` plays the whole prospecting loop over stdio: search (also without a seat), research, draft,
-the user's approval, and the reply seen and marked."""
+the user's approval, the reply seen and marked, and a connection request approved the same way."""
 
 from __future__ import annotations
 
@@ -33,6 +33,9 @@ def test_the_demo_goes_from_search_to_the_reply(tmp_path: Path) -> None:
         "Sent draft",
         "» check_replies(",
         "» draft_follow_ups(",
+        "Action: LinkedIn connection request",
+        "Send this LinkedIn connection request?",
+        "» list_invitations(",
     ]
     positions = [out.find(step) for step in steps]
     assert all(p >= 0 for p in positions) and positions == sorted(positions), dict(zip(steps, positions, strict=True))

@@ -390,6 +390,10 @@ async def test_account_overview_view(tmp_path: Path, host_site: str) -> None:  #
             await expect(searches).to_have_text(f"{b['used']} of {b['limit']} · resets 2026-12-01")
             c = account["new_conversations"]
             await expect(card.get_by_role("meter", name="New conversations today")).to_have_attribute("aria-valuemax", str(c["daily_cap"]))
+            i = account["invitations"]
+            invites = card.get_by_role("meter", name="Connection requests this week")
+            await expect(invites).to_have_attribute("aria-valuenow", str(i["used"]))
+            await expect(invites).to_have_attribute("aria-valuemax", str(i["limit"]))
             if account["ssi"]:
                 await expect(card.locator(".ssi-line .value")).to_have_text(f"{account['ssi']['overall']:.1f}")
             else:

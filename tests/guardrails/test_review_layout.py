@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from salesnav_mcp.guardrails import InvalidDraft, Person, parse_recipient
 from salesnav_mcp.guardrails.drafts import checked_fields
+from salesnav_mcp.guardrails.fields import check_text
 from salesnav_mcp.guardrails.review import TEXT_BEGINS, TEXT_ENDS, TEXT_LINE, PersonLabel, SendReview
 from salesnav_mcp.store import Draft
 
@@ -108,3 +109,47 @@ def test_a_review_reads_back_into_exactly_the_draft(
         "text": stored_text,
     }
     assert "\n" not in back["to"] and (person.public_id or person.urn) in back["to"]
+
+
+def parse_invitation(rendered: str) -> dict[str, Any]:
+    """Read a connection request's review back with nothing but its fixed layout."""
+    lines = rendered.split("\n")
+    assert lines[:2] == ["Send this LinkedIn connection request?", ""]
+    head = dict(line.split(": ", 1) for line in lines[2:5])
+    assert list(head) == ["From", "To", "Action"]
+    if lines[5:] == ["Note: (none): the invitation goes without a note"]:
+        return {**head, "note": ""}
+    assert lines[5].startswith("Note: ") and lines[6] == TEXT_BEGINS and lines[-1] == TEXT_ENDS
+    body = lines[7:-1]
+    assert all(line.startswith(TEXT_LINE) for line in body)
+    return {**head, "note": "\n".join(line[len(TEXT_LINE) :] for line in body)}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    note=st.one_of(st.just(""), MULTILINE, ANYTHING),
+    name=st.one_of(st.none(), ANYTHING, MULTILINE),
+    headline=st.one_of(st.none(), ANYTHING, MULTILINE),
+)
+def test_a_connection_requests_review_says_what_it_is_and_reads_back_into_its_note(
+    note: str, name: str | None, headline: str | None
+) -> None:
+    try:
+        stored = check_text("text", note)
+    except InvalidDraft:
+        return  # refused before anything is stored or shown
+    person = Person(urn="urn:li:fsd_profile:ACoAAB", public_id="jane-doe-1a2b", name=name, headline=headline,
+                    updated_at=NOW)
+    draft = Draft(
+        id="d_1", account_id="5f0c0a1b2c3d4e5f6a7b8c90", recipient=person.urn, recipient_key=person.urn,
+        channel="invitation", subject=None, text=stored, attachments=[], conversation_urn=None,
+        is_new_conversation=False, state="draft", content_hash="h", text_hash="t", created_at=NOW, updated_at=NOW,
+        recipient_public_id=person.public_id, recipient_name=name, recipient_headline=headline,
+    )
+    review = SendReview.of(draft, "Dana Example (5f0c0a1b2c3d4e5f6a7b8c90)")
+    assert parse_invitation(review.render()) == {
+        "From": "Dana Example (5f0c0a1b2c3d4e5f6a7b8c90)",
+        "To": str(PersonLabel.of_person(person)),
+        "Action": "LinkedIn connection request (an invitation to connect, not a message)",
+        "note": stored,
+    }

@@ -120,6 +120,10 @@ async def test_connect_hold_body_and_headers(make_sandbox: Callable[..., Any]) -
         assert other.status_code == 200, "limits are per account"
         long_note = await sb.cs.post("/connect", json={"profileId": second.profile_id, "customMessage": "x" * 301})
         assert long_note.status_code == 400 and long_note.json()["error"]["issues"][0]["path"] == ["customMessage"]
+        # Every request that reached upstream is counted, refused or not (a malformed body names no account).
+        assert (await sb.raw.get("/_sandbox/state")).json()["connectRequests"] == {
+            DEFAULT_ACCOUNT_ID: 2, SECOND_SALES_NAV_ACCOUNT_ID: 1
+        }
 
 
 async def test_an_accepted_invitation_with_a_note_can_open_a_thread(sb: Sandbox) -> None:

@@ -113,7 +113,7 @@ async def test_migration_4_charges_every_earlier_search_its_first_page(tmp_path:
     conn.commit()
     conn.close()
     async with await open_store(make_settings(data)) as store:
-        assert await store.schema_version() == LATEST_VERSION == 4
+        assert await store.schema_version() == LATEST_VERSION
         records = [await store.get_search(f"s_{i}") for i in range(3)]
         assert [(r.engine, r.pages) for r in records if r] == [("sales_navigator", 1), ("sales_navigator", 0),
                                                               ("sales_navigator", 1)]

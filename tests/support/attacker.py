@@ -76,16 +76,28 @@ class Attacker:
         return list(self.replayable)
 
 
-async def attack(client: Client, *, account_id: str, word: str, text: str, rounds: int = 2) -> Attacker:
-    """Draft, ask for a do-not-contact removal and a search past the warning, then replay everything seen."""
+async def attack(
+    client: Client,
+    *,
+    account_id: str,
+    word: str,
+    text: str,
+    rounds: int = 2,
+    channel: str | None = None,
+    people: tuple[str, str] | None = None,
+) -> Attacker:
+    """Draft (a message, or with `channel` e.g. a connection request), ask for a do-not-contact removal and a
+    search past the warning, then replay everything seen. `people`: the draft's recipient and the person put on
+    the do-not-contact list (default: the first two leads the search finds)."""
     me = Attacker(client, account_id)
     found = await me.call(
         "search_leads", {"filters": {"keywords": word}, "max_results": 5, "account_id": account_id}
     )
     assert not found.is_error, found.content
-    me.lead, me.blocked = [lead["profile_id"] for lead in found.structured_content["leads"][:2]]
+    me.lead, me.blocked = people or [lead["profile_id"] for lead in found.structured_content["leads"][:2]]
     lead, blocked = me.lead, me.blocked
-    drafted = await me.call("draft_message", {"recipient": lead, "text": text, "account_id": account_id})
+    draft = {"recipient": lead, "text": text, "account_id": account_id} | ({"channel": channel} if channel else {})
+    drafted = await me.call("draft_message", draft)
     assert not drafted.is_error and drafted.structured_content["sendable"], drafted.content
     assert drafted.structured_content.get("confirmation_token") is None
     draft_id = me.draft_id = drafted.structured_content["draft_id"]

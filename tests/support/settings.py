@@ -21,6 +21,7 @@ PINNED: dict[str, Any] = {
     "salesnav_confirm_key": None,
     "salesnav_dry_run": False,
     "salesnav_daily_new_conversations": 100,
+    "salesnav_weekly_invitations": 80,
     "salesnav_http_timeout": 30.0,
     "salesnav_retry_attempts": 4,
     "salesnav_retry_max_wait": 60.0,

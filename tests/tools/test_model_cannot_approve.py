@@ -35,3 +35,23 @@ async def test_replaying_everything_it_saw_approves_nothing(mcp_client: Client, 
     kinds = sorted(item.kind for item in await approvals.pending_items(services, None))
     assert kinds == ["dnc_removal", "search_spend", "search_spend", "send"], kinds
     assert me.replays()
+
+
+async def test_replaying_everything_it_saw_sends_no_invitation(mcp_client: Client, services: Services) -> None:
+    sandbox = world(services)
+    strangers = [x for x in sandbox.leads if sandbox.network.status(DEFAULT_ACCOUNT_ID, x) == "NOT_CONNECTED"]
+    invited, blocked = strangers[0].profile_id, strangers[1].profile_id
+    me = await attack(
+        mcp_client,
+        account_id=DEFAULT_ACCOUNT_ID,
+        word="sales",
+        text="Glad to connect",
+        channel="invitation",
+        people=(invited, blocked),
+    )
+    # Upstream never heard of the invitation: no /connect request arrived, nothing is pending to the person.
+    assert sandbox.network.connect_calls == {}
+    assert [i for i in sandbox.network.invitations if i.lead is strangers[0]] == []
+    pending = [item for item in await approvals.pending_items(services, None) if item.kind == "send"]
+    assert [item.title for item in pending] == ["Send this LinkedIn connection request?"]
+    assert me.replays()

@@ -2,7 +2,7 @@
 
 The whole loop: search (Sales Navigator, and a plain LinkedIn search for an account without a
 seat), research the lead and their company, draft a message that cites the research, send it
-after the user approves it, and see the reply. It starts the real server over stdio (exactly as
+after the user approves it, see the reply, and invite another lead to connect (approved the same way). It starts the real server over stdio (exactly as
 Claude Desktop does), drives it with the SDK's MCP client, and plays the human: every
 confirmation dialog the server raises is printed and accepted. Nothing leaves the machine: the
 server runs on the sandbox with a throwaway data dir, its simulated people answering within
@@ -170,14 +170,27 @@ async def play_session(out: TextIO = sys.stdout) -> int:
                     break
             await _call(client, transcript, "check_replies", {"since": started.isoformat(), "method": "store"})
             await _call(client, transcript, "draft_follow_ups", {"after_days": 3})
+
+            invitee = next((x for x in search["leads"][2:] if x.get("degree") != "1st"), None)
+            if invitee is not None:
+                transcript.heading(f"Invite {invitee['name']} to connect, with a short note")
+                note = f"Hi {invitee['name'].split()[0]}, I work with sales leaders in fintech across DACH. Glad to connect."
+                invitation = await _call(
+                    client,
+                    transcript,
+                    "draft_message",
+                    {"recipient": invitee["profile_id"], "text": note, "channel": "invitation"},
+                )
+                await _call(client, transcript, "send_message", {"draft_id": invitation["draft_id"]})
+                await _call(client, transcript, "list_invitations", {})
             await _call(client, transcript, "get_search_budget", {})
             second = search["leads"][1]
         await approval_page_session(transcript, params, second)
 
     transcript.heading("Done")
     transcript.say(
-        f"The user was asked {human.asked} time(s) in a dialog and once on the approval page; the second "
-        "send_message returned the first result instead of sending twice. The lead's answer was found and marked, so "
+        f"The user was asked {human.asked} time(s) in a dialog (the message and the connection request) and once on "
+        "the approval page; the second send_message returned the first result instead of sending twice. The lead's answer was found and marked, so "
         "no follow-up is due for them. Claude Desktop, claude.ai and ChatGPT show the same review as a card in the "
         "conversation. With CONNECTSAFELY_API_KEY (and LINKEDIN_ACCESS_TOKEN) set, the same tools reach the real "
         "APIs. Add the server to Claude Desktop with: salesnav-mcp install claude"

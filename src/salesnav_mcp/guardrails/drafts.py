@@ -20,8 +20,8 @@ from salesnav_mcp.guardrails.base import Deps, Guardrail
 from salesnav_mcp.guardrails.confirm import Confirmer, IssuedToken, sha256_hex
 from salesnav_mcp.guardrails.errors import DraftNotFound, InvalidDraft, SendRefused
 from salesnav_mcp.guardrails.fields import check_line, check_text
-from salesnav_mcp.guardrails.policy import Policy, PolicyFinding, blocking
-from salesnav_mcp.store import CHANNELS, Draft, DraftState, Person
+from salesnav_mcp.guardrails.policy import Policy, PolicyFinding, UpstreamInvitations, blocking
+from salesnav_mcp.store import CHANNELS, INVITATION, Draft, DraftState, Person
 
 DEFAULT_SENDING_TIMEOUT = timedelta(minutes=5)
 
@@ -35,12 +35,19 @@ UNSET: Any = _Unset()
 
 
 def content_hash(
-    text: str, subject: str | None, attachments: Sequence[dict[str, Any]], copy_to_crm: bool = False
+    text: str,
+    subject: str | None,
+    attachments: Sequence[dict[str, Any]],
+    copy_to_crm: bool = False,
+    invitation: bool = False,
 ) -> str:
-    """sha256 of exactly what would be sent: text, subject, attachments and whether the CRM gets a copy."""
+    """sha256 of exactly what would be sent: text, subject, attachments, whether the CRM gets a copy, and
+    whether it is a connection request (whose text is its note) rather than a message."""
     content: dict[str, Any] = {"text": text, "subject": subject or "", "attachments": list(attachments)}
     if copy_to_crm:
         content["copy_to_crm"] = True
+    if invitation:
+        content["invitation"] = True
     canonical = json.dumps(
         content,
         ensure_ascii=False,
@@ -94,6 +101,13 @@ def _checked_content(
     """The content as it will be stored and shown, on this channel, or InvalidDraft naming the field."""
     if channel not in CHANNELS:
         raise InvalidDraft("channel", f"must be one of {', '.join(CHANNELS)}, not {channel!r}")
+    if channel == INVITATION:
+        for name, value in (("subject", subject), ("attachments", attachments), ("copy_to_crm", copy_to_crm)):
+            if value:
+                raise InvalidDraft(name, "a connection request carries only a note (the text); leave it out")
+        if not isinstance(text, str):
+            raise InvalidDraft("text", "must be a string")
+        return check_text("text", text), None, []
     checked = checked_fields(text, subject, attachments)
     if copy_to_crm and channel != "sales_navigator":
         raise InvalidDraft(
@@ -126,6 +140,7 @@ class Drafts(Guardrail):
         is_new_conversation: bool,
         copy_to_crm: bool = False,
         inmail_credits: int | None = None,
+        upstream: UpstreamInvitations | None = None,
         actor: str | None = None,
         follow_up_of: str | None = None,
     ) -> DraftResult:
@@ -147,7 +162,7 @@ class Drafts(Guardrail):
             conversation_urn=conversation_urn or None,
             is_new_conversation=bool(is_new_conversation),
             state="draft",
-            content_hash=content_hash(text, subject, stored, copy_to_crm),
+            content_hash=content_hash(text, subject, stored, copy_to_crm, channel == INVITATION),
             text_hash=sha256_hex(text),
             created_at=now,
             updated_at=now,
@@ -159,7 +174,7 @@ class Drafts(Guardrail):
             follow_up_of=follow_up_of,
         )
         await self._store.insert_draft(draft)
-        result = await self._review(draft, inmail_credits)
+        result = await self._review(draft, inmail_credits, upstream)
         await self._audit.record_draft("draft.created", draft, actor=actor, **_draft_details(draft, result))
         return result
 
@@ -192,7 +207,9 @@ class Drafts(Guardrail):
             subject=new_subject,
             text=new_text,
             attachments=new_attachments,
-            content_hash=content_hash(new_text, new_subject, new_attachments, current.copy_to_crm),
+            content_hash=content_hash(
+                new_text, new_subject, new_attachments, current.copy_to_crm, current.channel == INVITATION
+            ),
             text_hash=sha256_hex(new_text),
             now=self._clock.now(),
         )
@@ -203,12 +220,15 @@ class Drafts(Guardrail):
         await self._audit.record_draft("draft.edited", updated, actor=actor, **_draft_details(updated, result))
         return result
 
-    async def review(self, draft_id: str, *, inmail_credits: int | None = None) -> DraftResult:
+    async def review(
+        self, draft_id: str, *, inmail_credits: int | None = None, upstream: UpstreamInvitations | None = None
+    ) -> DraftResult:
         """The draft as it is now, its current findings and a fresh token (when it may be sent)."""
         draft = await self.get(draft_id)
         if draft.state not in ("draft", "failed"):
-            return DraftResult(draft, await self._policy.evaluate(draft, inmail_credits=inmail_credits), None)
-        return await self._review(draft, inmail_credits)
+            findings = await self._policy.evaluate(draft, inmail_credits=inmail_credits, upstream=upstream)
+            return DraftResult(draft, findings, None)
+        return await self._review(draft, inmail_credits, upstream)
 
     async def peek(self, draft_id: str) -> Draft | None:
         """The draft exactly as stored (None: unknown id); no settling, no audit. For showing it to a human."""
@@ -257,8 +277,10 @@ class Drafts(Guardrail):
         )
         return moved
 
-    async def _review(self, draft: Draft, inmail_credits: int | None) -> DraftResult:
-        findings = await self._policy.evaluate(draft, inmail_credits=inmail_credits)
+    async def _review(
+        self, draft: Draft, inmail_credits: int | None, upstream: UpstreamInvitations | None = None
+    ) -> DraftResult:
+        findings = await self._policy.evaluate(draft, inmail_credits=inmail_credits, upstream=upstream)
         token = None
         if self._confirmer.issues_tokens and not blocking(findings):
             token = await self._confirmer.issue(draft)

@@ -6,11 +6,16 @@ Blocking rules (a `PolicyViolation` refuses the send):
   daily_cap           the account started salesnav_daily_new_conversations new conversations this UTC day
   no_inmail_credits   a new Sales Navigator thread needs an InMail credit and the account has none
   text_empty / text_too_long / subject_too_long    length limits (see below)
+  weekly_invitations  the account sent salesnav_weekly_invitations connection requests this week (Monday
+                      00:00 UTC on), by the server's count or by upstream's quota endpoint, whichever is higher
+  invitation_hold     upstream put the account's connection requests on hold (its 24 h hold after the limit)
+  note_too_long       an invitation's note is longer than 300 characters
 Warnings (shown, never blocking): credits unknown, subject ignored, InMail without subject,
-daily cap nearly reached.
+daily cap nearly reached, weekly invitations nearly used.
 
 Lengths are counted like LinkedIn's API does (UTF-16 code units, so an emoji counts 2):
-classic text 1..8000; InMail (channel sales_navigator) text 1..1900 and subject <= 200.
+classic text 1..8000; InMail (channel sales_navigator) text 1..1900 and subject <= 200; an
+invitation's note 0..300 (no note is allowed).
 Drafts, sends, duplicates and caps count only what may have reached LinkedIn
 (states sending, sent, unknown).
 """
@@ -26,12 +31,15 @@ from salesnav_mcp.guardrails.base import Guardrail
 from salesnav_mcp.guardrails.errors import PolicyViolation, format_utc
 from salesnav_mcp.guardrails.fields import check_line
 from salesnav_mcp.guardrails.recipients import RecipientRef, draft_keys, recipient_label, ref_keys
-from salesnav_mcp.store import ORGANISATION, DncEntry, Draft, Person
+from salesnav_mcp.store import INVITATION, ORGANISATION, DncEntry, Draft, Person
 
 CLASSIC_TEXT_MAX = 8000
 INMAIL_TEXT_MAX = 1900
 INMAIL_SUBJECT_MAX = 200
+INVITATION_NOTE_MAX = 300
 CAP_WARN_RATIO = 0.8
+WEEK = timedelta(days=7)
+
 
 def over_daily_cap(new_conversations_today: int, cap: int) -> bool:
     """The daily-cap rule: no new conversation once `cap` were started today (UTC)."""
@@ -45,6 +53,22 @@ def utf16_length(text: str) -> int:
 def day_start(now: datetime) -> datetime:
     now = now.astimezone(UTC)
     return datetime(now.year, now.month, now.day, tzinfo=UTC)
+
+
+def week_start(now: datetime) -> datetime:
+    """Monday 00:00 UTC of the moment's week: when the weekly count of connection requests starts again."""
+    day = day_start(now)
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class UpstreamInvitations:
+    """Upstream's own count of the account's connection requests this week (its quota endpoint, CONNECT)."""
+
+    used: int | None
+    limit: int | None
+    limit_reached: bool
+    reset_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -67,8 +91,19 @@ def blocking(findings: list[PolicyFinding]) -> list[PolicyFinding]:
 
 
 def length_findings(channel: str, text: str, subject: str | None) -> list[PolicyFinding]:
-    findings: list[PolicyFinding] = []
     n = utf16_length(text)
+    if channel == INVITATION:
+        if n <= INVITATION_NOTE_MAX:
+            return []
+        return [
+            PolicyFinding(
+                "note_too_long",
+                "block",
+                f"the note has {n} characters; a connection request's note allows at most {INVITATION_NOTE_MAX}",
+                "text",
+            )
+        ]
+    findings: list[PolicyFinding] = []
     if not text.strip():
         findings.append(PolicyFinding("text_empty", "block", "the message text is empty", "text"))
     inmail = channel == "sales_navigator"
@@ -107,6 +142,37 @@ class Policy(Guardrail):
     def daily_cap(self) -> int:
         return self._settings.salesnav_daily_new_conversations
 
+    @property
+    def weekly_invitations(self) -> int:
+        return self._settings.salesnav_weekly_invitations
+
+    async def invitations_this_week(self, account_id: str) -> tuple[int, datetime | None]:
+        """Connection requests the account sent this week, counted as the weekly cap counts them, and the end of
+        the account's hold on connection requests (None: no hold)."""
+        now = self._clock.now()
+        facts = await self._store.policy_facts(
+            account_id=account_id,
+            recipient_keys=[],
+            text_hash="",
+            exclude_draft_id=None,
+            duplicate_since=now,
+            day_start=day_start(now),
+            week_start=week_start(now),
+            now=now,
+        )
+        return facts.invitations_this_week, facts.invitations_held_until
+
+    async def hold_invitations(
+        self, account_id: str, until: datetime, *, reason: str, actor: str | None = None
+    ) -> datetime:
+        """Upstream put the account's connection requests on hold until `until`: none is sent before then."""
+        now = self._clock.now()
+        ends = await self._store.set_hold(account_id=account_id, action=INVITATION, until=until, reason=reason, now=now)
+        await self._audit.record(
+            "invitation.hold", account_id=account_id, actor=actor, details={"until": ends, "reason": reason}
+        )
+        return ends
+
     async def new_conversations_today(self, account_id: str) -> int:
         """New conversations the account started this UTC day, counted exactly as the daily cap counts them."""
         now = self._clock.now()
@@ -121,9 +187,13 @@ class Policy(Guardrail):
         )
         return facts.new_conversations_today
 
-    async def evaluate(self, draft: Draft, *, inmail_credits: int | None) -> list[PolicyFinding]:
-        """Every finding (blocking and warnings) for sending `draft` now."""
+    async def evaluate(
+        self, draft: Draft, *, inmail_credits: int | None, upstream: UpstreamInvitations | None = None
+    ) -> list[PolicyFinding]:
+        """Every finding (blocking and warnings) for sending `draft` now (`upstream`: upstream's count of
+        connection requests, for an invitation)."""
         now = self._clock.now()
+        invitation = draft.channel == INVITATION
         facts = await self._store.policy_facts(
             account_id=draft.account_id,
             recipient_keys=draft_keys(draft),
@@ -131,6 +201,8 @@ class Policy(Guardrail):
             exclude_draft_id=draft.id,
             duplicate_since=now - self._settings.salesnav_duplicate_window,
             day_start=day_start(now),
+            week_start=week_start(now) if invitation else None,
+            now=now if invitation else None,
         )
         findings = length_findings(draft.channel, draft.text, draft.subject)
         if facts.dnc is not None:
@@ -151,6 +223,8 @@ class Policy(Guardrail):
                     "text",
                 )
             )
+        if invitation:
+            findings.extend(self._invitation_findings(facts.invitations_this_week, facts.invitations_held_until, upstream))
         if draft.is_new_conversation:
             findings.extend(self._cap_findings(facts.new_conversations_today))
             if draft.channel == "sales_navigator":
@@ -161,9 +235,11 @@ class Policy(Guardrail):
             )
         return findings
 
-    async def check(self, draft: Draft, *, inmail_credits: int | None) -> list[PolicyFinding]:
+    async def check(
+        self, draft: Draft, *, inmail_credits: int | None, upstream: UpstreamInvitations | None = None
+    ) -> list[PolicyFinding]:
         """Evaluate and raise `PolicyViolation` on any blocking finding; return the warnings."""
-        findings = await self.evaluate(draft, inmail_credits=inmail_credits)
+        findings = await self.evaluate(draft, inmail_credits=inmail_credits, upstream=upstream)
         if blocking(findings):
             raise PolicyViolation(blocking(findings))
         return findings
@@ -177,6 +253,57 @@ class Policy(Guardrail):
             f"LinkedIn's 150); replies are still possible; new conversations resume at {format_utc(resets)}",
             "recipient",
         )
+
+    def weekly_cap_finding(self, count: int) -> PolicyFinding:
+        resets = week_start(self._clock.now()) + WEEK
+        return PolicyFinding(
+            "weekly_invitations",
+            "block",
+            f"this account already sent {count} connection requests this week (cap {self.weekly_invitations}, "
+            f"LinkedIn allows 90); connection requests resume at {format_utc(resets)}",
+            "recipient",
+        )
+
+    @staticmethod
+    def hold_finding(until: datetime) -> PolicyFinding:
+        return PolicyFinding(
+            "invitation_hold",
+            "block",
+            f"LinkedIn put this account's connection requests on hold after its weekly limit; none is sent before "
+            f"{format_utc(until)}",
+            "recipient",
+        )
+
+    def _invitation_findings(
+        self, own: int, held_until: datetime | None, upstream: UpstreamInvitations | None
+    ) -> list[PolicyFinding]:
+        if held_until is not None:
+            return [self.hold_finding(held_until)]
+        now = self._clock.now()
+        if upstream is not None and upstream.limit_reached and upstream.reset_at and upstream.reset_at > now:
+            used = "" if upstream.used is None else f" ({upstream.used} of {upstream.limit or '?'} this week)"
+            return [
+                PolicyFinding(
+                    "weekly_invitations",
+                    "block",
+                    f"LinkedIn reports this account's connection requests used up{used}; none is sent before "
+                    f"{format_utc(upstream.reset_at)}",
+                    "recipient",
+                )
+            ]
+        count = max(own, upstream.used or 0) if upstream is not None else own
+        if count >= self.weekly_invitations:
+            return [self.weekly_cap_finding(count)]
+        if count >= CAP_WARN_RATIO * self.weekly_invitations:
+            return [
+                PolicyFinding(
+                    "weekly_invitations_near",
+                    "warn",
+                    f"{count} of {self.weekly_invitations} connection requests used this week",
+                    None,
+                )
+            ]
+        return []
 
     def _cap_findings(self, count: int) -> list[PolicyFinding]:
         if over_daily_cap(count, self.daily_cap):

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from salesnav_mcp.guardrails.fields import one_line
-from salesnav_mcp.store import DncEntry, Draft, Person
+from salesnav_mcp.store import INVITATION, DncEntry, Draft, Person
 
 TEXT_BEGINS = "┌── message begins ──"
 TEXT_ENDS = "└── message ends ──"
@@ -60,7 +60,14 @@ def size_label(size: int | None) -> str:
     return f"{size} bytes" if size < 1024 else f"{size / 1024:.0f} KB" if size < 1024**2 else f"{size / 1024**2:.1f} MB"
 
 
+INVITATION_LABEL = "LinkedIn connection request (an invitation to connect, not a message)"
+INVITATION_QUESTION = "Send this LinkedIn connection request?"
+MESSAGE_QUESTION = "Send this LinkedIn message?"
+
+
 def channel_label(draft: Draft) -> str:
+    if draft.channel == INVITATION:
+        return INVITATION_LABEL
     if draft.channel == "sales_navigator":
         if draft.is_new_conversation:
             return "Sales Navigator InMail, new conversation (uses 1 InMail credit)"
@@ -83,6 +90,7 @@ class SendReview:
     copy_to_crm: bool
     text: str
     content_hash: str
+    invitation: bool = False  # a connection request: its text is the note
 
     @classmethod
     def of(cls, draft: Draft, account_label: str) -> SendReview:
@@ -96,15 +104,29 @@ class SendReview:
             copy_to_crm=draft.copy_to_crm,
             text=draft.text,
             content_hash=draft.content_hash,
+            invitation=draft.channel == INVITATION,
         )
 
+    @property
+    def question(self) -> str:
+        return INVITATION_QUESTION if self.invitation else MESSAGE_QUESTION
+
+    @property
+    def framed(self) -> bool:
+        """Whether there is text to show in the frame (a connection request may go without a note)."""
+        return bool(self.text) or not self.invitation
+
     def lines(self) -> list[str]:
-        """The whole review as text: the header, then the message in its frame."""
+        """The whole review as text: the header, then the message (or the note) in its frame."""
+        if not self.framed:
+            return self.header_lines()
         text_lines = self.text.split("\n")
         return [*self.header_lines(), TEXT_BEGINS, *(TEXT_LINE + line for line in text_lines), TEXT_ENDS]
 
     def header_lines(self) -> list[str]:
         """Everything but the message itself (a card or page shows the text in a frame of its own)."""
+        if self.invitation:
+            return self._invitation_lines()
         lines = [
             f"From: {self.account}",
             f"To: {self.recipient}",
@@ -120,8 +142,19 @@ class SendReview:
         )
         return lines
 
-    def render(self, question: str = "Send this LinkedIn message?") -> str:
-        return "\n".join([question, "", *self.lines()])
+    def _invitation_lines(self) -> list[str]:
+        lines = [f"From: {self.account}", f"To: {self.recipient}", f"Action: {INVITATION_LABEL}"]
+        if not self.text:
+            return [*lines, "Note: (none): the invitation goes without a note"]
+        text_lines = self.text.split("\n")
+        return [
+            *lines,
+            f"Note: {len(self.text)} characters on {len(text_lines)} line(s), exactly as it will be sent "
+            "(shown between the message markers):",
+        ]
+
+    def render(self, question: str | None = None) -> str:
+        return "\n".join([question or self.question, "", *self.lines()])
 
 
 def _day(moment: datetime) -> str:

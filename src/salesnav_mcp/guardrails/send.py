@@ -44,7 +44,14 @@ from salesnav_mcp.guardrails.errors import (
     SendRefused,
     format_utc,
 )
-from salesnav_mcp.guardrails.policy import Policy, PolicyFinding, day_start, over_daily_cap
+from salesnav_mcp.guardrails.policy import (
+    Policy,
+    PolicyFinding,
+    UpstreamInvitations,
+    day_start,
+    over_daily_cap,
+    week_start,
+)
 from salesnav_mcp.store import BeginSendResult, Draft, SendOutcome, SendStartFacts
 
 logger = logging.getLogger(__name__)
@@ -88,12 +95,14 @@ class SendStartRule:
     """Whether a confirmed send may start, decided inside the store's transaction that starts it.
 
     In order: the draft must still be sendable and hold exactly the confirmed content; a token
-    (if one confirmed it) must be unused; a new conversation must fit under the daily cap; the
-    same text must not be on its way to the same person already.
+    (if one confirmed it) must be unused; a new conversation must fit under the daily cap; an
+    invitation must fit under the weekly cap and not fall in a hold; the same text must not be on
+    its way to the same person already.
     """
 
     content_hash: str  # what the human confirmed
     daily_cap: int
+    weekly_invitations: int | None = None
 
     def decide(self, facts: SendStartFacts) -> SendOutcome:
         if facts.draft.state not in SENDABLE_STATES:
@@ -104,6 +113,14 @@ class SendStartRule:
             return "token_used"
         if facts.new_conversations_today is not None and over_daily_cap(facts.new_conversations_today, self.daily_cap):
             return "cap_reached"
+        if facts.held_until is not None:
+            return "held"
+        if (
+            facts.invitations_this_week is not None
+            and self.weekly_invitations is not None
+            and facts.invitations_this_week >= self.weekly_invitations
+        ):
+            return "weekly_cap"
         if facts.duplicate_of is not None:
             return "duplicate"
         return "started"
@@ -132,6 +149,7 @@ class SendCoordinator(Guardrail):
         send_fn: SendFn,
         *,
         inmail_credits: int | None = None,
+        upstream: UpstreamInvitations | None = None,
         actor: str | None = None,
     ) -> SendResult:
         """Send the draft once (see module docstring). Refusals raise GuardrailError subclasses."""
@@ -145,7 +163,7 @@ class SendCoordinator(Guardrail):
         verified = await self._verify(draft, confirmation, actor)
         actor = actor or verified.actor
         try:
-            warnings = await self._policy.check(draft, inmail_credits=inmail_credits)
+            warnings = await self._policy.check(draft, inmail_credits=inmail_credits, upstream=upstream)
         except PolicyViolation as exc:
             await self._refused(draft, actor, "policy", exc.message, findings=exc.findings)
             raise
@@ -160,7 +178,8 @@ class SendCoordinator(Guardrail):
             now=now,
             day_start=day_start(now),
             duplicate_since=now - self._settings.salesnav_duplicate_window,
-            decide=SendStartRule(draft.content_hash, self._policy.daily_cap).decide,
+            decide=SendStartRule(draft.content_hash, self._policy.daily_cap, self._policy.weekly_invitations).decide,
+            week_start=week_start(now),
         )
         if begun.outcome != "started":
             return await self._lost(begun, draft, verified, actor)
@@ -254,6 +273,10 @@ class SendCoordinator(Guardrail):
             raise exc
         if begun.outcome == "cap_reached":
             finding = self._policy.cap_finding(begun.count or 0)
+        elif begun.outcome == "weekly_cap":
+            finding = self._policy.weekly_cap_finding(begun.count or 0)
+        elif begun.outcome == "held" and begun.held_until is not None:
+            finding = self._policy.hold_finding(begun.held_until)
         else:
             finding = PolicyFinding(
                 "duplicate",
@@ -367,7 +390,7 @@ def _state_reason(draft: Draft) -> str:
     if draft.state == "unknown":
         return (
             f"Draft {draft.id} may or may not have been sent ({draft.error or 'outcome unknown'}). "
-            "It is never resent automatically: check the conversation on LinkedIn, then record what happened "
+            f"It is never resent automatically: check {_where_to_look(draft)} on LinkedIn, then record what happened "
             "with resolve_unknown(draft_id, 'sent' or 'not_sent')."
         )
     return f"Draft {draft.id} is {draft.state} and cannot be sent."
@@ -382,3 +405,7 @@ def _interrupted(exc: BaseException) -> str:
     else:
         why = "the send was interrupted"
     return f"{why}; it may or may not have gone out"
+
+
+def _where_to_look(draft: Draft) -> str:
+    return "the sent invitations" if draft.channel == "invitation" else "the conversation"

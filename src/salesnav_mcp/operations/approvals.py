@@ -1,6 +1,7 @@
 """Approvals in use: what each kind of action puts before the human, and what approving it does.
 
-- A send shows the draft's review (guardrails/review.py); approving sends it, once.
+- A send shows the draft's review (guardrails/review.py); approving sends it, once. A connection
+  request is a send whose review says so (its title, its Action line, its note in the frame).
 - A do-not-contact removal shows the stored entries; approving lifts them.
 - A search spend past the warning shows the search and the budget; approving lets that search
   run (the search call that asked consumes the approval).
@@ -32,11 +33,13 @@ TITLES = {
 
 
 def send_review_record(review: SendReview) -> dict[str, Any]:
-    """A send review as the store keeps it: the lines shown, the exact text, the content it binds to."""
+    """A send review as the store keeps it: the question, the lines shown, the exact text (a connection request
+    without a note has none), the content it binds to."""
     return {
         "draft_id": review.draft_id,
+        "title": review.question,
         "lines": review.header_lines(),
-        "text": review.text,
+        "text": review.text if review.framed else None,
         "content_hash": review.content_hash,
     }
 
@@ -98,7 +101,7 @@ def item_of(approval: Approval) -> Item:
         approval_id=approval.id,
         kind=approval.kind,
         state=approval.state,
-        title=TITLES[approval.kind],
+        title=str(approval.review.get("title") or TITLES[approval.kind]),
         lines=[str(line) for line in approval.review.get("lines", [])],
         text=approval.review.get("text"),
         content_hash=approval.content_hash,

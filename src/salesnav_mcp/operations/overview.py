@@ -2,7 +2,8 @@
 
 Upstream is asked for the InMail balance (every account) and today's SSI (accounts that may
 have a seat); everything else comes from the server's own store: SSI and credit history,
-the month's search budget, today's new conversations, drafts and unknown sends, and the reply
+the month's search budget, today's new conversations, this week's connection requests (upstream's quota
+endpoint adds its own count), drafts and unknown sends, and the reply
 rate of the period's sent messages (as far as replies were recorded: check_replies or the
 webhook records them). When upstream
 fails for one account of an all-accounts overview, that account still shows the store's part.
@@ -18,6 +19,7 @@ from pydantic import BaseModel, Field
 from salesnav_mcp.guardrails import Draft
 from salesnav_mcp.models.connectsafely import Account
 from salesnav_mcp.operations.insights import read_inmail_credits, stored_credits
+from salesnav_mcp.operations.invitations import weekly_invitations
 from salesnav_mcp.operations.outreach import (
     display_name,
     new_conversations_today,
@@ -66,6 +68,15 @@ class NewConversations(BaseModel):
     resets_at: datetime = Field(description="Next UTC midnight")
 
 
+class Invitations(BaseModel):
+    used: int = Field(description="Connection requests this week: the higher of the server's and LinkedIn's count")
+    limit: int = Field(description="The server's weekly cap (LinkedIn allows 90)")
+    remaining: int
+    linkedin_used: int | None = Field(description="LinkedIn's own count (None: its quota could not be read)")
+    resets_at: datetime = Field(description="Next Monday 00:00 UTC")
+    held_until: datetime | None = Field(description="LinkedIn holds connection requests until then")
+
+
 class ReplyRate(BaseModel):
     since: datetime = Field(description="Start of the period")
     sent: int = Field(description="Messages sent through this server in the period")
@@ -92,6 +103,7 @@ class AccountOverview(BaseModel):
     inmail: InMailGlance | None = None
     search_budget: BudgetOut
     new_conversations: NewConversations
+    invitations: Invitations
     replies: ReplyRate
     drafts_awaiting_confirmation: int
     awaiting: list[DraftRef] = Field(description=f"Up to {_LISTED_DRAFTS} newest drafts awaiting confirmation")
@@ -171,6 +183,7 @@ async def account_overview(
     pending = await pending_work(svc, account_id)
     period_start = now - timedelta(days=days)
     counts = await svc.guardrails.replies.counts(account_id, period_start)
+    week = await weekly_invitations(svc, account_id)
     fields: dict[str, object] = {}
     error = None
     try:
@@ -186,6 +199,14 @@ async def account_overview(
         search_budget=budget_out(await svc.guardrails.budget.status(account_id)),
         new_conversations=NewConversations(
             sent_today=sent_today, daily_cap=cap, remaining=max(0, cap - sent_today), resets_at=next_day_start(now)
+        ),
+        invitations=Invitations(
+            used=week.used,
+            limit=week.cap,
+            remaining=week.remaining,
+            linkedin_used=week.upstream_used,
+            resets_at=week.resets_at,
+            held_until=week.held_until,
         ),
         replies=ReplyRate(
             since=period_start,

@@ -12,6 +12,7 @@ from typing import Any
 from salesnav_mcp.guardrails import Confirmation, Draft, SendFailure, SendResult
 from salesnav_mcp.guardrails.send import SendFn
 from salesnav_mcp.models.connectsafely import AttachmentRef
+from salesnav_mcp.operations.invitations import invitation_sender, upstream_invitations
 from salesnav_mcp.operations.outreach import inmail_preflight
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.upstream.errors import UpstreamError, proves_not_sent
@@ -36,7 +37,8 @@ def _recipient_fields(recipient: str) -> dict[str, str]:
 
 
 def draft_sender(svc: Services) -> SendFn:
-    """The upstream call that sends one draft: Sales Navigator's own send when the CRM gets a copy."""
+    """The upstream call that sends one draft: Sales Navigator's own send when the CRM gets a copy, `/connect` for
+    a connection request."""
 
     async def send(draft: Draft) -> dict[str, Any]:
         attachments = [AttachmentRef(file=a) for a in draft.attachments] or None  # type: ignore[arg-type]
@@ -66,11 +68,18 @@ def draft_sender(svc: Services) -> SendFn:
     return upstream_send(send)
 
 
+def sender_for(svc: Services, draft: Draft) -> SendFn:
+    return invitation_sender(svc) if draft.channel == "invitation" else draft_sender(svc)
+
+
 async def send_draft(svc: Services, draft_id: str, confirmation: Confirmation | None) -> SendResult:
-    """Send a draft of an account the user may use, at most once; an unsent InMail draft checks credits first."""
+    """Send a draft of an account the user may use, at most once; an unsent InMail draft checks credits first, an
+    unsent connection request upstream's weekly count."""
     draft = await svc.guardrails.drafts.get(draft_id)
     svc.require_account(draft.account_id)
-    credits = await inmail_preflight(svc, draft) if draft.state in ("draft", "failed") else None
+    sendable = draft.state in ("draft", "failed")
+    credits = await inmail_preflight(svc, draft) if sendable else None
+    upstream = await upstream_invitations(svc, draft.account_id) if sendable and draft.channel == "invitation" else None
     return await svc.guardrails.sender.send(
-        draft.id, confirmation, draft_sender(svc), inmail_credits=credits, actor=svc.actor()
+        draft.id, confirmation, sender_for(svc, draft), inmail_credits=credits, upstream=upstream, actor=svc.actor()
     )

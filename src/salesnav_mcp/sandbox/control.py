@@ -1,6 +1,7 @@
 """Control endpoints for tests that run the sandbox out of process (`/_sandbox/...`).
 
-GET  /_sandbox/state   what happened: sends, credits, counters, jobs, invitations, pending replies, faults
+GET  /_sandbox/state   what happened: sends, credits, counters, jobs, invitations and /connect requests received,
+                       pending replies, faults
 GET  /_sandbox/faults  the active fault rules with their remaining counts
 POST /_sandbox/faults  replace the fault rules (a JSON list of FaultRule)
 POST /_sandbox/reset   forget everything: fresh world (same seed) and the configured faults

@@ -96,8 +96,9 @@ async def connect(request: Request, world: SandboxWorld) -> Response:
     if not (profile_id or profile_urn):
         check.custom(["profileId"], "Either profileId or profileUrn must be provided")
     account = _checked_account(world, check)
-    lead = find_lead(world, profile_urn or profile_id or "")
     network = world.network
+    network.connect_calls[account.id] = network.connect_calls.get(account.id, 0) + 1
+    lead = find_lead(world, profile_urn or profile_id or "")
     if network.is_connected(account.id, lead):
         raise cs_error(400, f"Already connected to {lead.full_name}", "ALREADY_CONNECTED")
     if network.pending(account.id, lead):

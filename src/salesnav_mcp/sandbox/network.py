@@ -61,6 +61,7 @@ class Network:
     received: set[tuple[str, str]] = field(default_factory=set)  # pending invitations the account received
     invitations: list[Invitation] = field(default_factory=list)
     holds: dict[str, datetime] = field(default_factory=dict)  # account id -> connection requests held until
+    connect_calls: dict[str, int] = field(default_factory=dict)  # account id -> `/connect` requests received
     next_id: int = 7_100_000_000
 
     def is_connected(self, account_id: str, lead: Lead) -> bool:

@@ -289,6 +289,7 @@ class SandboxWorld:
             "exportFailuresPending": list(self.export_failures),
             "invitations": [i.json() for i in self.network.invitations],
             "invitationsReceived": [{"accountId": a, "profileId": p} for a, p in sorted(self.network.received)],
+            "connectRequests": dict(self.network.connect_calls),
             "connectionHolds": {a: iso(until) for a, until in self.network.holds.items()},
             "profileViews": self.profile_views.summary(now),
             "pendingReplies": [r.json() for r in self.pending_replies],

@@ -9,6 +9,7 @@ from salesnav_mcp.store.factory import open_store
 from salesnav_mcp.store.records import (
     CHANNELS,
     DRAFT_STATES,
+    INVITATION,
     ORGANISATION,
     Approval,
     ApprovalKind,
@@ -46,6 +47,7 @@ __all__ = [
     "CHANNELS",
     "DB_FILENAME",
     "DRAFT_STATES",
+    "INVITATION",
     "Approval",
     "ApprovalKind",
     "ApprovalState",

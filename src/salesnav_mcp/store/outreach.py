@@ -8,6 +8,7 @@ from typing import Any
 
 from salesnav_mcp.store.base import StoreBase
 from salesnav_mcp.store.records import (
+    INVITATION,
     MAYBE_SENT_STATES,
     ORGANISATION,
     BeginSendResult,
@@ -124,6 +125,41 @@ class Outreach(StoreBase):
         return (yield one(f"SELECT COUNT(*) AS n FROM drafts WHERE {where.sql}", *where.args))["n"]
 
     @staticmethod
+    def _invitations(account_id: str, *, since: datetime, exclude: str) -> Script[int]:
+        """Invitations of the account whose send started since `since` and may have reached LinkedIn."""
+        where = _maybe_sent(since, exclude).compare("account_id", "=", account_id)
+        where.compare("channel", "=", INVITATION)
+        return (yield one(f"SELECT COUNT(*) AS n FROM drafts WHERE {where.sql}", *where.args))["n"]
+
+    def _hold(self, account_id: str, action: str, now: datetime) -> Script[datetime | None]:
+        """When the account's hold on `action` ends, if one is on at `now`."""
+        row = yield one(
+            "SELECT until FROM holds WHERE account_id = ? AND action = ? AND until > ?", account_id, action, now
+        )
+        return None if row is None else self.dialect.dt(row["until"])
+
+    @writes
+    def set_hold(self, *, account_id: str, action: str, until: datetime, reason: str | None, now: datetime) -> Script[datetime]:
+        """Hold the account's `action` until `until` (a later hold already recorded stands); the hold's end."""
+        current = yield from self._hold(account_id, action, now)
+        if current is not None and current >= until:
+            return current
+        yield run("DELETE FROM holds WHERE account_id = ? AND action = ?", account_id, action)
+        yield run(
+            "INSERT INTO holds (account_id, action, until, reason, recorded_at) VALUES (?, ?, ?, ?, ?)",
+            account_id,
+            action,
+            until,
+            reason,
+            now,
+        )
+        return until
+
+    @reads
+    def hold_until(self, *, account_id: str, action: str, now: datetime) -> Script[datetime | None]:
+        return (yield from self._hold(account_id, action, now))
+
+    @staticmethod
     def _duplicate(recipient_key: str, text_hash: str, *, since: datetime, exclude: str) -> Script[Any]:
         """The newest other draft with the same text to the same person that may have reached LinkedIn."""
         where = _maybe_sent(since, exclude).compare("recipient_key", "=", recipient_key)
@@ -147,13 +183,15 @@ class Outreach(StoreBase):
         day_start: datetime,
         duplicate_since: datetime,
         decide: SendStartDecision,
+        week_start: datetime | None = None,
     ) -> Script[BeginSendResult]:
         """The single compare-and-set that lets exactly one caller send a draft.
 
         In one transaction, serialized per account (the daily cap) and per recipient (the duplicate
         rule): read the draft, whether the token digest (if any) was used, the account's new
         conversations since `day_start` (for a new conversation) and any duplicate since
-        `duplicate_since`; `decide` says whether the send starts. If it does, the token digest is
+        `duplicate_since`, and for an invitation the account's invitations since `week_start` and its hold
+        on invitations; `decide` says whether the send starts. If it does, the token digest is
         consumed and the draft moves to `sending` with `attempt_id` and send_started_at=now.
         Used token digests whose expiry passed are pruned.
         """
@@ -169,10 +207,21 @@ class Outreach(StoreBase):
         used = token_digest is not None and (yield one("SELECT 1 AS x FROM used_tokens WHERE digest = ?", token_digest)) is not None
         count = (yield from self._new_conversations(draft.account_id, since=day_start, exclude=draft.id)) if draft.is_new_conversation else None
         duplicate = yield from self._duplicate(draft.recipient_key, draft.text_hash, since=duplicate_since, exclude=draft.id)
-        facts = SendStartFacts(draft, used, count, None if duplicate is None else duplicate["id"])
+        invitations = held = None
+        if draft.channel == INVITATION:
+            since = week_start or day_start
+            invitations = yield from self._invitations(draft.account_id, since=since, exclude=draft.id)
+            held = yield from self._hold(draft.account_id, INVITATION, now)
+        facts = SendStartFacts(draft, used, count, None if duplicate is None else duplicate["id"], invitations, held)
         outcome = decide(facts)
         if outcome != "started":
-            return BeginSendResult(outcome, draft, count=count, other_draft_id=facts.duplicate_of)
+            return BeginSendResult(
+                outcome,
+                draft,
+                count=invitations if outcome == "weekly_cap" else count,
+                other_draft_id=facts.duplicate_of,
+                held_until=held,
+            )
         if token_digest is not None:
             yield run(
                 "INSERT INTO used_tokens (digest, draft_id, used_at, expires_at) VALUES (?, ?, ?, ?)",
@@ -280,11 +329,14 @@ class Outreach(StoreBase):
         exclude_draft_id: str | None,
         duplicate_since: datetime,
         day_start: datetime,
+        week_start: datetime | None = None,
+        now: datetime | None = None,
     ) -> Script[PolicyFacts]:
         """What the send policy needs about one prospective send (the same queries `begin_send` runs).
 
         `recipient_keys` are every key the person may be listed under; the first is their own key, which
-        drafts carry. A do-not-contact entry counts in the account's scope or the organisation's.
+        drafts carry. A do-not-contact entry counts in the account's scope or the organisation's. With
+        `week_start` and `now`: the account's invitations this week and its hold on invitations.
         """
         exclude = exclude_draft_id or ""
         where = Where().one_of("recipient_key", recipient_keys or [""]).one_of("scope", (ORGANISATION, account_id))
@@ -292,9 +344,16 @@ class Outreach(StoreBase):
         recipient_key = recipient_keys[0] if recipient_keys else ""
         duplicate = yield from self._duplicate(recipient_key, text_hash, since=duplicate_since, exclude=exclude)
         count = yield from self._new_conversations(account_id, since=day_start, exclude=exclude)
+        invitations = held = None
+        if week_start is not None:
+            invitations = yield from self._invitations(account_id, since=week_start, exclude=exclude)
+        if now is not None:
+            held = yield from self._hold(account_id, INVITATION, now)
         return PolicyFacts(
             dnc=None if dnc_row is None else self._record(DncEntry, dnc_row),
             duplicate_draft_id=None if duplicate is None else duplicate["id"],
             duplicate_sent_at=None if duplicate is None else self.dialect.dt(duplicate["send_started_at"]),
             new_conversations_today=count,
+            invitations_this_week=invitations or 0,
+            invitations_held_until=held,
         )

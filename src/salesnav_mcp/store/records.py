@@ -14,10 +14,11 @@ SearchStatus = Literal["reserved", "committed", "released", "expired"]
 SearchEngine = Literal["sales_navigator", "linkedin"]  # Sales Navigator search, or LinkedIn's plain search
 BudgetUnit = Literal["search", "page"]  # what one unit of the monthly Sales Navigator budget is
 DraftState = Literal["draft", "sending", "sent", "failed", "unknown"]
-Channel = Literal["linkedin_inbox", "sales_navigator"]
+Channel = Literal["linkedin_inbox", "sales_navigator", "invitation"]  # invitation: a connection request
 
 DRAFT_STATES: tuple[DraftState, ...] = ("draft", "sending", "sent", "failed", "unknown")
-CHANNELS: tuple[Channel, ...] = ("linkedin_inbox", "sales_navigator")
+CHANNELS: tuple[Channel, ...] = ("linkedin_inbox", "sales_navigator", "invitation")
+INVITATION: Channel = "invitation"
 # States in which a message may have reached LinkedIn: they count for caps and duplicates.
 MAYBE_SENT_STATES: tuple[DraftState, ...] = ("sending", "sent", "unknown")
 
@@ -132,7 +133,9 @@ class Draft:
     follow_up_of: str | None = None  # the sent draft this one follows up
 
 
-SendOutcome = Literal["started", "state", "changed", "token_used", "cap_reached", "duplicate", "missing"]
+SendOutcome = Literal[
+    "started", "state", "changed", "token_used", "cap_reached", "weekly_cap", "held", "duplicate", "missing"
+]
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,8 @@ class SendStartFacts:
     token_used: bool  # the confirmation token's digest was consumed before
     new_conversations_today: int | None  # other new conversations of the account today (new conversations only)
     duplicate_of: str | None  # another draft with the same text to the same person inside the window
+    invitations_this_week: int | None = None  # other invitations of the account this week (invitations only)
+    held_until: datetime | None = None  # the account's invitations are on hold until then (invitations only)
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,8 @@ class BeginSendResult:
       - "changed": the draft's content hash differs from the one confirmed.
       - "token_used": the confirmation token was already used.
       - "cap_reached": the daily cap of new conversations for the account is reached (`count`).
+      - "weekly_cap": the weekly cap of invitations for the account is reached (`count`).
+      - "held": the account's invitations are on hold (`held_until`).
       - "duplicate": the same text went to the same recipient inside the window (`other_draft_id`).
       - "missing": no such draft.
     """
@@ -163,6 +170,7 @@ class BeginSendResult:
     draft: Draft | None
     count: int | None = None
     other_draft_id: str | None = None
+    held_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +197,8 @@ class PolicyFacts:
     duplicate_draft_id: str | None  # another draft with the same text to the same recipient in the window
     duplicate_sent_at: datetime | None
     new_conversations_today: int
+    invitations_this_week: int = 0
+    invitations_held_until: datetime | None = None
 
 
 @dataclass(frozen=True)

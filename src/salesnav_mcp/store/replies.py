@@ -127,13 +127,14 @@ class Replies(StoreBase):
         """The account's latest sent draft to each person who has not answered it, sent before `sent_before`,
         oldest first.
 
-        Left out: a person with a later draft on the account (a follow-up already drafted, or newer
-        outreach; failed drafts do not count), and a person with any recorded inbound message since the
-        draft went out (by sender or in its conversation).
+        Left out: connection requests (a follow-up follows up a message), a person with a later draft on the
+        account (a follow-up already drafted, or newer outreach; failed drafts do not count), and a person with
+        any recorded inbound message since the draft went out (by sender or in its conversation).
         """
         rows = yield all_rows(
             """SELECT * FROM drafts d
                 WHERE d.account_id = ? AND d.state = 'sent' AND d.replied_at IS NULL AND d.send_started_at < ?
+                  AND d.channel <> 'invitation'
                   AND NOT EXISTS (
                     SELECT 1 FROM drafts later
                     WHERE later.account_id = d.account_id AND later.recipient_key = d.recipient_key

@@ -218,13 +218,72 @@ def _version_4(t: ColumnTypes) -> list[str]:
     ]
 
 
+def _version_5(t: ColumnTypes) -> list[str]:
+    """Connection requests: a draft may be an invitation (the drafts table is rebuilt, since neither database
+    can widen a column's CHECK in place on both), and holds an account's actions are under (upstream's 24 h
+    hold on connection requests after its weekly limit)."""
+    columns = (
+        "id, account_id, recipient, recipient_key, channel, subject, text, attachments, conversation_urn, "
+        "is_new_conversation, state, content_hash, text_hash, created_at, updated_at, created_by, send_started_at, "
+        "attempt_id, result, error, recipient_public_id, recipient_name, recipient_headline, copy_to_crm, "
+        "replied_at, reply_message_urn, follow_up_of"
+    )
+    return [
+        f"""CREATE TABLE drafts_v5 (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            recipient_key TEXT NOT NULL,
+            channel TEXT NOT NULL CHECK (channel IN ('linkedin_inbox', 'sales_navigator', 'invitation')),
+            subject TEXT,
+            text TEXT NOT NULL,
+            attachments TEXT NOT NULL,
+            conversation_urn TEXT,
+            is_new_conversation {t.flag} NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('draft', 'sending', 'sent', 'failed', 'unknown')),
+            content_hash TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            created_at {t.time} NOT NULL,
+            updated_at {t.time} NOT NULL,
+            created_by TEXT,
+            send_started_at {t.time},
+            attempt_id TEXT,
+            result TEXT,
+            error TEXT,
+            recipient_public_id TEXT,
+            recipient_name TEXT,
+            recipient_headline TEXT,
+            copy_to_crm {t.flag} NOT NULL DEFAULT {t.false},
+            replied_at {t.time},
+            reply_message_urn TEXT,
+            follow_up_of TEXT
+        )""",
+        f"INSERT INTO drafts_v5 ({columns}) SELECT {columns} FROM drafts",
+        "DROP TABLE drafts",
+        "ALTER TABLE drafts_v5 RENAME TO drafts",
+        "CREATE INDEX drafts_duplicates ON drafts (recipient_key, text_hash, state)",
+        "CREATE INDEX drafts_daily ON drafts (account_id, is_new_conversation, send_started_at)",
+        "CREATE INDEX drafts_account ON drafts (account_id, created_at)",
+        "CREATE INDEX drafts_recipient ON drafts (account_id, recipient_key, state)",
+        "CREATE INDEX drafts_weekly ON drafts (account_id, channel, send_started_at)",
+        f"""CREATE TABLE holds (
+            account_id TEXT NOT NULL,
+            action TEXT NOT NULL,
+            until {t.time} NOT NULL,
+            reason TEXT,
+            recorded_at {t.time} NOT NULL,
+            PRIMARY KEY (account_id, action)
+        )""",
+    ]
+
+
 def migrations(types: ColumnTypes, own: dict[int, list[str]]) -> list[Migration]:
     """Every migration for a database with these column types; `own` adds its own statements per version."""
-    versions = (_version_1, _version_2, _version_3, _version_4)
+    versions = (_version_1, _version_2, _version_3, _version_4, _version_5)
     return [(n, build(types) + own.get(n, [])) for n, build in enumerate(versions, start=1)]
 
 
-LATEST_VERSION = 4
+LATEST_VERSION = 5
 
 
 def migrate(types: ColumnTypes, own: dict[int, list[str]], *, remedy: str) -> Script[None]:

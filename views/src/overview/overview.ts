@@ -30,6 +30,7 @@ interface Account {
   inmail: { available: number; total: number | null } | null;
   search_budget: { unit: "search" | "page"; used: number; limit: number; resets_at: string };
   new_conversations: { sent_today: number; daily_cap: number };
+  invitations: { used: number; limit: number; resets_at: string; held_until: string | null };
   replies: { sent: number; replied: number; rate: number | null };
   drafts_awaiting_confirmation: number;
   awaiting: DraftRef[];
@@ -157,6 +158,9 @@ function card(account: Account, days: number): HTMLElement {
   );
   const n = account.new_conversations;
   facts.append(meter("New conversations today", n.sent_today, n.daily_cap, `${num(n.sent_today)} of ${num(n.daily_cap)}`));
+  const inv = account.invitations;
+  const invNote = inv.held_until ? `on hold until ${inv.held_until.slice(0, 16).replace("T", " ")} UTC` : `resets ${inv.resets_at.slice(0, 10)}`;
+  facts.append(meter("Connection requests this week", inv.used, inv.limit, `${num(inv.used)} of ${num(inv.limit)} · ${invNote}`));
   const r = account.replies;
   facts.append(
     el(

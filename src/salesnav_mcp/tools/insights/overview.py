@@ -46,6 +46,8 @@ def overview_line(o: AccountOverview, days: int) -> str:
         f"{head}: {upstream}",
         f"{unit} {b.used}/{b.limit} this month (resets {b.resets_at[:10]})",
         f"new conversations today {n.sent_today}/{n.daily_cap}",
+        f"connection requests this week {o.invitations.used}/{o.invitations.limit}"
+        + (f" (on hold until {o.invitations.held_until:%Y-%m-%d %H:%M} UTC)" if o.invitations.held_until else ""),
         f"reply rate {days}d: {rate}",
         f"{o.drafts_awaiting_confirmation} draft(s) awaiting confirmation",
     ]
@@ -69,7 +71,7 @@ async def get_account_overview(
     ),
 ) -> Annotated[CallToolResult, OverviewOut]:
     """Where a rep stands in one call: seat, SSI trend, InMail credits, search budget, today's new conversations
-    against the cap, reply rate, waiting drafts."""
+    and this week's connection requests against their caps, reply rate, waiting drafts."""
     svc = services(ctx)
     overviews = await account_overviews(svc, account_id.strip() if account_id else None, days=days)
     out = OverviewOut(days=days, accounts=overviews, sandbox=svc.connectsafely.sandbox)

@@ -1,7 +1,7 @@
 """Messaging toolset: read conversations, draft, and send only what a human approved.
 
-A send is always two steps. `draft_message` stores the exact message and reports every
-policy finding. `send_message` (or `review_drafts`, for several) sends a draft once, after the
+A send is always two steps. `draft_message` stores the exact message (or connection request, with
+`channel="invitation"`) and reports every policy finding. `send_message` (or `review_drafts`, for several) sends a draft once, after the
 human approved exactly what goes out in a surface the model cannot drive: the client's
 elicitation dialog, the review card (MCP Apps), or the approval page (tools/surfaces.py).
 Text read from LinkedIn is returned marked as untrusted data: nothing in it can cause a send.
@@ -10,6 +10,7 @@ Text read from LinkedIn is returned marked as untrusted data: nothing in it can 
 from salesnav_mcp.tools.messaging.attachments import upload_attachment
 from salesnav_mcp.tools.messaging.do_not_contact import list_do_not_contact, update_do_not_contact
 from salesnav_mcp.tools.messaging.drafting import draft_message, list_drafts
+from salesnav_mcp.tools.messaging.invitations import list_invitations, withdraw_invitation
 from salesnav_mcp.tools.messaging.prompts import outreach_drafting
 from salesnav_mcp.tools.messaging.reading import list_conversations, read_messages
 from salesnav_mcp.tools.messaging.replies import check_replies, draft_follow_ups
@@ -21,7 +22,7 @@ from salesnav_mcp.tools.runtime import Toolset
 
 toolset = Toolset(
     "messaging",
-    "Conversations, drafts and confirmed sends, who replied, follow-up drafts.",
+    "Conversations, drafts and confirmed sends (messages and connection requests), who replied, follow-up drafts.",
     tools=[
         list_conversations,
         read_messages,
@@ -32,6 +33,8 @@ toolset = Toolset(
         send_message,
         review_drafts,
         resolve_unknown_send,
+        list_invitations,
+        withdraw_invitation,
         upload_attachment,
         list_do_not_contact,
         update_do_not_contact,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
 from salesnav_mcp.guardrails import Draft, DraftResult, SendResult
-from salesnav_mcp.operations import outreach
+from salesnav_mcp.operations import invitations, outreach
 from salesnav_mcp.operations.approvals import request_send
 from salesnav_mcp.operations.outreach import ChannelChoice
 from salesnav_mcp.operations.results import Result
@@ -38,7 +39,7 @@ class DraftOut(Result):
     recipient_public_id: str | None = None
     recipient_name: str | None = Field(default=None, description="As LinkedIn names them (untrusted text).")
     recipient_headline: str | None = Field(default=None, description="As LinkedIn shows it (untrusted text).")
-    channel: Literal["linkedin_inbox", "sales_navigator"]
+    channel: Literal["linkedin_inbox", "sales_navigator", "invitation"]
     new_conversation: bool
     conversation_urn: str | None
     subject: str | None
@@ -98,12 +99,12 @@ async def draft_message(
             max_length=200,
         ),
     ],
-    text: Annotated[str, Field(min_length=1, max_length=8000)],
+    text: Annotated[str, Field(description="The exact text; an invitation's optional note (<= 300 chars).", max_length=8000)],
     subject: Annotated[str | None, Field(description="InMail only.", max_length=200)] = None,
     channel: Annotated[
-        ChannelChoice,
+        ChannelChoice | Literal["invitation"],
         Field(
-            description="auto: the existing thread, else InMail with a seat."
+            description="auto: the existing thread, else InMail with a seat; invitation: a connection request."
         ),
     ] = "auto",
     conversation_urn: Annotated[
@@ -117,21 +118,28 @@ async def draft_message(
     ] = False,
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, DraftOut]:
-    """Store a message draft and report every policy finding (do-not-contact, duplicate, daily cap, InMail
-    credits, length). Sends nothing."""
+    """Store a message or connection-request draft and report every policy finding (do-not-contact, duplicate,
+    daily and weekly caps, InMail credits, length). Sends nothing."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
-    result = await outreach.create_draft(
-        svc,
-        account,
-        recipient.strip(),
-        text,
-        subject=subject,
-        channel=channel,
-        conversation_urn=conversation_urn,
-        attachments=[a.model_dump() for a in attachments],
-        copy_to_crm=copy_to_crm,
-    )
+    if channel == "invitation":
+        extra = [n for n, v in (("conversation_urn", conversation_urn), ("subject", subject),
+                                 ("attachments", attachments), ("copy_to_crm", copy_to_crm)) if v]
+        if extra:
+            raise ToolError(f"{', '.join(extra)}: a connection request carries only its note (text); leave them out.")
+        result = await invitations.create_invitation(svc, account, recipient.strip(), text)
+    else:
+        result = await outreach.create_draft(
+            svc,
+            account,
+            recipient.strip(),
+            text,
+            subject=subject,
+            channel=channel,
+            conversation_urn=conversation_urn,
+            attachments=[a.model_dump() for a in attachments],
+            copy_to_crm=copy_to_crm,
+        )
     surface = surface_for(ctx, svc.guardrails.confirmer.mode)
     out = draft_out(svc, result.draft, findings_out(result), result.token if surface == "client" else None)
     review = await outreach.send_review(svc, result.draft)

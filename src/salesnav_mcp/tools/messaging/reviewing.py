@@ -65,7 +65,11 @@ async def _batch_gate(ctx: Context, drafts: Annotated[list[Draft], Resolve(_revi
     sendable = [d for d in drafts if d.state in ("draft", "failed")]
     if not sendable:
         return None
-    parts = ["Send these LinkedIn messages? Tick each one to send; an unticked one is not sent."]
+    kinds = {d.channel == "invitation" for d in sendable}
+    what = {frozenset({False}): "messages", frozenset({True}): "connection requests"}.get(
+        frozenset(kinds), "messages and connection requests"
+    )
+    parts = [f"Send these LinkedIn {what}? Tick each one to send; an unticked one is not sent."]
     fields: dict[str, Any] = {}
     for i, draft in enumerate(sendable, start=1):
         parts += ["", f"━━ Draft {i} of {len(sendable)} ━━", *(await send_review(svc, draft)).lines()]

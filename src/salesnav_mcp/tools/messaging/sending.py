@@ -40,7 +40,7 @@ class SendOut(Result):
 
 class SendApproval(BaseModel):
     # Strict: only a real true sends; "true", 1 or "yes" from a client is refused, never coerced.
-    send: bool = Field(title="Send this message now", description="Send exactly the message shown above.", strict=True)
+    send: bool = Field(title="Send it now", description="Send exactly what is shown above.", strict=True)
 
 
 async def _shown_draft(ctx: Context, draft_id: str) -> Draft | None:
@@ -180,7 +180,8 @@ async def _resolution_gate(ctx: Context, draft_id: str) -> Any:
     draft = await svc.guardrails.drafts.peek(draft_id.strip())
     if draft is None or draft.state != "unknown" or not svc.may_use(draft.account_id):
         return NOT_NEEDED
-    return Elicit((await send_review(svc, draft)).render("Check LinkedIn: did this message go out?"), UnknownResolution)
+    what = "connection request" if draft.channel == "invitation" else "message"
+    return Elicit((await send_review(svc, draft)).render(f"Check LinkedIn: did this {what} go out?"), UnknownResolution)
 
 
 @tool(
