@@ -85,8 +85,18 @@ class Dialect:
     day: Callable[[Any], date]  # a stored day -> a date
 
 
-def _transaction(write: bool) -> Callable[[Callable[Concatenate[S, P], Script[T]]], Callable[Concatenate[S, P], Awaitable[T]]]:
+def _transaction(
+    write: bool, small: bool = False
+) -> Callable[[Callable[Concatenate[S, P], Script[T]]], Callable[Concatenate[S, P], Awaitable[T]]]:
     def wrap(fn: Callable[Concatenate[S, P], Script[T]]) -> Callable[Concatenate[S, P], Awaitable[T]]:
+        if small:
+
+            @functools.wraps(fn)
+            async def glance(self: S, *args: P.args, **kwargs: P.kwargs) -> T:
+                return await self._run_small(lambda: fn(self, *args, **kwargs))  # type: ignore[attr-defined]
+
+            return glance
+
         @functools.wraps(fn)
         async def operation(self: S, *args: P.args, **kwargs: P.kwargs) -> T:
             return await self._run(fn(self, *args, **kwargs), write=write)  # type: ignore[attr-defined]
@@ -98,6 +108,10 @@ def _transaction(write: bool) -> Callable[[Callable[Concatenate[S, P], Script[T]
 
 reads = _transaction(write=False)
 """Declare a store operation that only reads: it runs as a read transaction."""
+
+small_reads = _transaction(write=False, small=True)
+"""Declare a read of a few rows found by an index: an engine may run it without leaving the event loop
+(SQLite does, on a read-only connection of its own; it falls back to `reads` when that would wait)."""
 
 writes = _transaction(write=True)
 """Declare a store operation that writes: it runs as a write transaction (locks taken up front on SQLite)."""

@@ -20,7 +20,7 @@ from salesnav_mcp.store.records import (
     SearchRecord,
 )
 from salesnav_mcp.store.rows import dump_json
-from salesnav_mcp.store.script import Batch, Lock, Script, Where, all_rows, one, reads, run, writes
+from salesnav_mcp.store.script import Batch, Lock, Script, Where, all_rows, one, reads, run, small_reads, writes
 
 ReserveDecision = Callable[[BudgetCounts, SearchRecord | None], ReserveOutcome]
 
@@ -175,7 +175,7 @@ class Searches(StoreBase):
         )
         return (yield from self._search(search_id))
 
-    @reads
+    @small_reads
     def get_search(self, search_id: str) -> Script[SearchRecord | None]:
         return (yield from self._search(search_id))
 
@@ -211,7 +211,7 @@ class Searches(StoreBase):
         )
         return deleted
 
-    @reads
+    @small_reads
     def budget_counts(
         self, *, account_id: str, month: str, stale_before: datetime, unit: BudgetUnit = "search"
     ) -> Script[BudgetCounts]:
