@@ -7,13 +7,28 @@ from datetime import date, datetime
 from typing import Any
 
 from salesnav_mcp.store.base import StoreBase
-from salesnav_mcp.store.records import AuditEntry, CreditSnapshot, SsiSnapshot
+from salesnav_mcp.store.records import AuditEntry, AuditNote, CreditSnapshot, SsiSnapshot
 from salesnav_mcp.store.rows import dump_json
-from salesnav_mcp.store.script import Lock, Script, Where, all_rows, one, reads, run, writes
+from salesnav_mcp.store.script import Lock, Script, Sql, Where, all_rows, finish, reads, run, writes
 
 # Daily snapshots: (table, value column).
 _SSI = ("ssi_snapshots", "payload")
 _CREDITS = ("inmail_credit_snapshots", "value")
+
+
+def appending(notes: Sequence[AuditNote], *, returning: bool = False) -> list[Sql | Lock]:
+    """The requests that append `notes` to the audit trail, in order: put them last in the final steps.
+
+    Ids are handed out before commit; appends are serialized (a lock held until commit), so commit order
+    follows id order and paging with the last id seen never skips an entry. Taken last, just before the
+    commit, the lock is held for no more than that, and never while waiting for another.
+    """
+    if not notes:
+        return []
+    values = ", ".join("(?, ?, ?, ?, ?)" for _ in notes)
+    args = [value for n in notes for value in (n.at, n.account_id, n.actor, n.kind, dump_json(n.details))]
+    text = f"INSERT INTO audit (at, account_id, actor, kind, details) VALUES {values}"
+    return [Lock(("audit",)), Sql(text + " RETURNING id", tuple(args), "all") if returning else Sql(text, tuple(args))]
 
 
 class History(StoreBase):
@@ -23,18 +38,8 @@ class History(StoreBase):
         self, *, at: datetime, account_id: str | None, actor: str | None, kind: str, details: dict[str, Any]
     ) -> Script[int]:
         """Append one entry; return its id (increasing)."""
-        # Ids are handed out before commit; serialized, commit order follows id order, so paging
-        # with the last id seen never skips an entry.
-        yield Lock(("audit",))
-        row = yield one(
-            "INSERT INTO audit (at, account_id, actor, kind, details) VALUES (?, ?, ?, ?, ?) RETURNING id",
-            at,
-            account_id,
-            actor,
-            kind,
-            dump_json(details),
-        )
-        return int(row["id"])
+        _, rows = yield finish(*appending([AuditNote(at, account_id, actor, kind, details)], returning=True))
+        return int(rows[0]["id"])
 
     @reads
     def list_audit(

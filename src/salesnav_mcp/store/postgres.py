@@ -12,12 +12,20 @@
   operation that reached the database completes and reports its result, so a caller never
   has to guess whether a send was started or a search charged.
 - Migrations run under an advisory lock, so replicas starting at once apply each one once.
+- Round trips are what an operation costs here, so each transaction runs in psycopg's pipeline
+  mode: BEGIN, locks and statements whose answer the script does not need travel with the next
+  statement it does need, independent statements (`Steps`) share one round trip, and a script's
+  final steps travel with the COMMIT (store/script.py). A pooled connection is checked before use
+  only after it sat idle for a while.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import time
+import weakref
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -27,7 +35,7 @@ import anyio
 from salesnav_mcp.store.api import Store
 from salesnav_mcp.store.base import StoreError
 from salesnav_mcp.store.schema import ColumnTypes, migrate
-from salesnav_mcp.store.script import Batch, Dialect, Lock, Request, Script, Sql, aware
+from salesnav_mcp.store.script import Batch, Dialect, Lock, Script, ScriptError, Sql, Steps, aware
 
 try:
     import psycopg
@@ -93,25 +101,19 @@ def _param(value: Any) -> Any:
     return aware(value) if isinstance(value, datetime) else value
 
 
-async def _answer(conn: Conn, request: Request) -> Any:
-    """Do what one script request asks and return what the script gets back."""
+async def _send(conn: Conn, request: Sql | Batch | Lock) -> Any:
+    """Queue one request in the connection's pipeline; return the cursor its answer will be read from."""
     if isinstance(request, Sql):
-        cursor = await conn.execute(
+        return await conn.execute(
             _statement(request.text, request.lock_rows),  # type: ignore[arg-type]
             [_param(a) for a in request.args],
         )
-        if request.fetch == "one":
-            return await cursor.fetchone()
-        if request.fetch == "all":
-            return await cursor.fetchall()
-        return max(cursor.rowcount, 0) if request.fetch == "rowcount" else None
     if isinstance(request, Batch):
         if request.rows:
-            async with conn.cursor() as cursor:
-                await cursor.executemany(
-                    _statement(request.text, False),  # type: ignore[arg-type]
-                    [[_param(a) for a in row] for row in request.rows],
-                )
+            await conn.cursor().executemany(
+                _statement(request.text, False),  # type: ignore[arg-type]
+                [[_param(a) for a in row] for row in request.rows],
+            )
     elif isinstance(request, Lock):
         await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_lock_key(*request.name),))
     else:
@@ -119,16 +121,84 @@ async def _answer(conn: Conn, request: Request) -> Any:
     return None
 
 
-async def _drive(conn: Conn, script: Script[Any]) -> Any:
-    """Run every request of `script` on `conn` (the caller owns the transaction)."""
+async def _read(cursor: Any, request: Sql | Batch | Lock) -> Any:
+    """What the script gets back for a request whose results have arrived."""
+    if not isinstance(request, Sql) or request.fetch == "none":
+        return None
+    if request.fetch == "one":
+        return await cursor.fetchone()
+    if request.fetch == "all":
+        return await cursor.fetchall()
+    return max(cursor.rowcount, 0)
+
+
+def _needs_answer(request: Sql | Batch | Lock) -> bool:
+    return isinstance(request, Sql) and request.fetch != "none"
+
+
+@dataclass
+class _Final:
+    """A script's final steps, sent with the commit: their answers are read once it is through."""
+
+    requests: tuple[Sql | Batch | Lock, ...]
+    cursors: list[Any]
+
+
+async def _drive(conn: Conn, pipeline: psycopg.AsyncPipeline, script: Script[Any]) -> tuple[Any, _Final | None]:
+    """Run `script` in the open transaction up to its end or its final steps: (its value, None) or (None, them).
+
+    Requests are queued in the pipeline; it is synced (one round trip) only when the script needs an answer.
+    """
     answer: Any = None
+    while True:
+        try:
+            request = script.send(answer)
+        except StopIteration as done:
+            return done.value, None
+        group = request.requests if isinstance(request, Steps) else (request,)
+        cursors = [await _send(conn, step) for step in group]
+        if isinstance(request, Steps) and request.last:
+            return None, _Final(group, cursors)
+        if any(_needs_answer(step) for step in group):
+            await pipeline.sync()
+        answers = [await _read(cursor, step) for cursor, step in zip(cursors, group, strict=True)]
+        answer = tuple(answers) if isinstance(request, Steps) else answers[0]
+
+
+async def _transaction(conn: Conn, script: Script[Any]) -> Any:
+    """Run `script` as one transaction on `conn` (autocommit, so BEGIN and COMMIT are ours), pipelined."""
     try:
-        while True:
-            answer = await _answer(conn, script.send(answer))
-    except StopIteration as done:
-        return done.value
+        async with conn.pipeline() as pipeline:
+            await conn.execute("BEGIN")
+            value, final = await _drive(conn, pipeline, script)
+            await conn.execute("COMMIT")
+        # Leaving the pipeline synced it: everything queued, the commit included, has been answered.
+        if final is None:
+            return value
+        answers = tuple([await _read(cursor, step) for cursor, step in zip(final.cursors, final.requests, strict=True)])
+        try:
+            script.send(answers)
+        except StopIteration as done:
+            return done.value
+        raise ScriptError(f"{script.__name__} asked for more after its final steps")
+    except BaseException:
+        if not conn.closed and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            await conn.rollback()
+        raise
     finally:
         script.close()
+
+
+# When each pooled connection last finished a transaction. One used moments ago is handed out as it is;
+# one idle for longer is checked first (a round trip), so a connection the server or the network dropped
+# while it sat in the pool is replaced instead of failing an operation.
+_last_used: weakref.WeakKeyDictionary[Conn, float] = weakref.WeakKeyDictionary()
+CHECK_AFTER_IDLE = 2.0  # seconds
+
+
+async def _check_idle(conn: Conn) -> None:
+    if time.monotonic() - _last_used.get(conn, float("-inf")) > CHECK_AFTER_IDLE:
+        await AsyncConnectionPool.check_connection(conn)
 
 
 _URL_PASSWORD = re.compile(r"(://[^/@:\s\"']*:)[^@\s\"']*@")
@@ -173,13 +243,11 @@ class PostgresStore(Store):
             # An unreachable host fails in seconds, not after the operating system's TCP timeout.
             timeout_given = "connect_timeout" in conninfo_to_dict(url)
             extra = {} if timeout_given else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
-            async with await psycopg.AsyncConnection.connect(
-                url, autocommit=True, row_factory=dict_row, **extra
-            ) as conn, conn.transaction():
+            async with await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row, **extra) as conn:
                 remedy = (
                     "Upgrade salesnav-mcp on every replica, or point SALESNAV_STORE_URL at another database or schema."
                 )
-                await _drive(conn, migrate(TYPES, OWN_STATEMENTS, remedy=remedy))
+                await _transaction(conn, migrate(TYPES, OWN_STATEMENTS, remedy=remedy))
         except psycopg.errors.InvalidSchemaName:
             raise StoreError(
                 f"Cannot open the PostgreSQL store at {where} (SALESNAV_STORE_URL): the schema named first in the "
@@ -195,7 +263,7 @@ class PostgresStore(Store):
             max_size=pool_size,
             kwargs={"autocommit": True, "row_factory": dict_row, **extra},
             timeout=CONNECT_TIMEOUT,
-            check=AsyncConnectionPool.check_connection,
+            check=_check_idle,
             open=False,
             name="salesnav-store",
         )
@@ -222,7 +290,9 @@ class PostgresStore(Store):
             raise StoreError("The store is closed.")
         with anyio.CancelScope(shield=True):
             try:
-                async with pool.connection() as conn, conn.transaction():
-                    return await _drive(conn, script)
+                async with pool.connection() as conn:
+                    out = await _transaction(conn, script)
+                    _last_used[conn] = time.monotonic()
+                    return out
             except psycopg.OperationalError as exc:
                 raise StoreError(f"The PostgreSQL store at {self.where} failed: {scrub(str(exc), self._url)}") from None

@@ -7,6 +7,13 @@ engine keeps only what truly differs: connections, transactions, locking and par
 
 Statements use `?` for parameters; engines adapt aware datetimes and dates to their column
 types. Rows are read by column name.
+
+Round trips: a script waits for the database only where it needs an answer. Requests whose answer
+it does not need (a `Lock`, a `Batch`, a statement fetching nothing) are sent on with the next
+request that needs one; independent statements are yielded together as `Steps` and answered
+together; the script's final `Steps` (`finish`) travel with the commit. So on PostgreSQL (pipeline
+mode) a transaction costs one round trip per `Steps` or answered statement, its commit included
+in the last; SQLite simply runs every request in order.
 """
 
 from __future__ import annotations
@@ -53,8 +60,33 @@ class Lock:
     name: tuple[str, ...]
 
 
-Request = Sql | Batch | Lock
+@dataclass(frozen=True)
+class Steps:
+    """Requests sent together and answered together: a tuple of their answers, in order.
+
+    `last`: they end the transaction. The engine commits with them and hands their answers back
+    once committed; the script must return right after (nothing it could do then undoes them).
+    """
+
+    requests: tuple[Sql | Batch | Lock, ...]
+    last: bool = False
+
+
+Request = Sql | Batch | Lock | Steps
 Script = Generator[Request, Any, T]
+
+
+def steps(*requests: Sql | Batch | Lock) -> Steps:
+    return Steps(requests)
+
+
+def finish(*requests: Sql | Batch | Lock) -> Steps:
+    """The script's final requests: they go to the database with the commit."""
+    return Steps(requests, last=True)
+
+
+class ScriptError(RuntimeError):
+    """A script broke the protocol (e.g. asked for more after its final steps)."""
 
 
 def one(text: str, *args: Any, lock_rows: bool = False) -> Sql:

@@ -31,7 +31,7 @@ import anyio.to_thread
 from salesnav_mcp.store.api import Store
 from salesnav_mcp.store.base import StoreError
 from salesnav_mcp.store.schema import ColumnTypes, migrate
-from salesnav_mcp.store.script import Batch, Dialect, Lock, Request, Script, Sql, aware
+from salesnav_mcp.store.script import Batch, Dialect, Lock, Request, Script, ScriptError, Sql, Steps, aware
 
 DB_FILENAME = "salesnav.db"
 TYPES = ColumnTypes(
@@ -66,6 +66,8 @@ def _param(value: Any) -> Any:
 
 def _answer(conn: sqlite3.Connection, request: Request) -> Any:
     """Do what one script request asks and return what the script gets back."""
+    if isinstance(request, Steps):
+        return tuple(_answer(conn, step) for step in request.requests)
     if isinstance(request, Sql):
         cursor = conn.execute(request.text, [_param(a) for a in request.args])
         if request.fetch == "one":
@@ -85,7 +87,11 @@ def _drive(conn: sqlite3.Connection, script: Script[Any]) -> Any:
     answer: Any = None
     try:
         while True:
-            answer = _answer(conn, script.send(answer))
+            request = script.send(answer)
+            answer = _answer(conn, request)
+            if isinstance(request, Steps) and request.last:
+                script.send(answer)
+                raise ScriptError(f"{script.__name__} asked for more after its final steps")
     except StopIteration as done:
         return done.value
     finally:
