@@ -25,7 +25,6 @@ import hashlib
 import re
 import time
 import weakref
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -101,28 +100,29 @@ def _param(value: Any) -> Any:
     return aware(value) if isinstance(value, datetime) else value
 
 
-async def _send(conn: Conn, request: Sql | Batch | Lock) -> Any:
-    """Queue one request in the connection's pipeline; return the cursor its answer will be read from."""
+Step = Sql | Batch | Lock
+
+
+def _bound(cursor: psycopg.AsyncClientCursor[Any], request: Step) -> list[str]:
+    """The statements a request stands for, with their parameters bound (quoted by psycopg)."""
     if isinstance(request, Sql):
-        return await conn.execute(
-            _statement(request.text, request.lock_rows),  # type: ignore[arg-type]
-            [_param(a) for a in request.args],
-        )
+        text = _statement(request.text, request.lock_rows)
+        return [cursor.mogrify(text, [_param(a) for a in request.args])]  # type: ignore[arg-type]
     if isinstance(request, Batch):
-        if request.rows:
-            await conn.cursor().executemany(
-                _statement(request.text, False),  # type: ignore[arg-type]
-                [[_param(a) for a in row] for row in request.rows],
-            )
-    elif isinstance(request, Lock):
-        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_lock_key(*request.name),))
-    else:
-        raise TypeError(f"unknown store request {request!r}")
-    return None
+        text = _statement(request.text, False)
+        return [cursor.mogrify(text, [_param(a) for a in row]) for row in request.rows]  # type: ignore[arg-type]
+    if isinstance(request, Lock):
+        function = "pg_advisory_xact_lock_shared" if request.shared else "pg_advisory_xact_lock"
+        return [f"SELECT {function}({_lock_key(*request.name)})"]
+    raise TypeError(f"unknown store request {request!r}")
 
 
-async def _read(cursor: Any, request: Sql | Batch | Lock) -> Any:
-    """What the script gets back for a request whose results have arrived."""
+def _needs_answer(request: Step) -> bool:
+    return isinstance(request, Sql) and request.fetch != "none"
+
+
+async def _answer(cursor: psycopg.AsyncClientCursor[Any], request: Step) -> Any:
+    """What the script gets back for a request, from the result the cursor stands at."""
     if not isinstance(request, Sql) or request.fetch == "none":
         return None
     if request.fetch == "one":
@@ -132,55 +132,66 @@ async def _read(cursor: Any, request: Sql | Batch | Lock) -> Any:
     return max(cursor.rowcount, 0)
 
 
-def _needs_answer(request: Sql | Batch | Lock) -> bool:
-    return isinstance(request, Sql) and request.fetch != "none"
+class _Exchange:
+    """Statements go to the server together, as one message, only when the script needs an answer.
 
-
-@dataclass
-class _Final:
-    """A script's final steps, sent with the commit: their answers are read once it is through."""
-
-    requests: tuple[Sql | Batch | Lock, ...]
-    cursors: list[Any]
-
-
-async def _drive(conn: Conn, pipeline: psycopg.AsyncPipeline, script: Script[Any]) -> tuple[Any, _Final | None]:
-    """Run `script` in the open transaction up to its end or its final steps: (its value, None) or (None, them).
-
-    Requests are queued in the pipeline; it is synced (one round trip) only when the script needs an answer.
+    What the script needs no answer for (BEGIN, a `Lock`, a `Batch`, a statement fetching nothing) waits
+    and goes with the next request that needs one; a `Steps` goes whole; the final steps go with the
+    COMMIT. One message is one round trip: the server runs its statements in order and answers each.
     """
-    answer: Any = None
-    while True:
-        try:
-            request = script.send(answer)
-        except StopIteration as done:
-            return done.value, None
-        group = request.requests if isinstance(request, Steps) else (request,)
-        cursors = [await _send(conn, step) for step in group]
-        if isinstance(request, Steps) and request.last:
-            return None, _Final(group, cursors)
-        if any(_needs_answer(step) for step in group):
-            await pipeline.sync()
-        answers = [await _read(cursor, step) for cursor, step in zip(cursors, group, strict=True)]
-        answer = tuple(answers) if isinstance(request, Steps) else answers[0]
+
+    def __init__(self, conn: Conn) -> None:
+        self.cursor = psycopg.AsyncClientCursor(conn)
+        self.waiting = ["BEGIN"]
+
+    def defer(self, group: tuple[Step, ...]) -> None:
+        self.waiting += [text for step in group for text in _bound(self.cursor, step)]
+
+    async def send(self, group: tuple[Step, ...], *, commit: bool = False) -> list[Any]:
+        """Send what waits, then `group` (then COMMIT): the group's answers."""
+        texts, at = list(self.waiting), []
+        for step in group:
+            bound = _bound(self.cursor, step)
+            at.append(len(texts) + len(bound) - 1)  # a request's answer is its last statement's result
+            texts += bound
+        if commit:
+            texts.append("COMMIT")
+        self.waiting = []
+        await self.cursor.execute(";\n".join(texts))  # type: ignore[arg-type]
+        answers, index = [], 0
+        for step, position in zip(group, at, strict=True):
+            while index < position:
+                self.cursor.nextset()
+                index += 1
+            answers.append(await _answer(self.cursor, step))
+        return answers
 
 
 async def _transaction(conn: Conn, script: Script[Any]) -> Any:
-    """Run `script` as one transaction on `conn` (autocommit, so BEGIN and COMMIT are ours), pipelined."""
+    """Run `script` as one transaction on `conn` (autocommit, so BEGIN and COMMIT are ours)."""
+    exchange = _Exchange(conn)
+    answer: Any = None
     try:
-        async with conn.pipeline() as pipeline:
-            await conn.execute("BEGIN")
-            value, final = await _drive(conn, pipeline, script)
-            await conn.execute("COMMIT")
-        # Leaving the pipeline synced it: everything queued, the commit included, has been answered.
-        if final is None:
-            return value
-        answers = tuple([await _read(cursor, step) for cursor, step in zip(final.cursors, final.requests, strict=True)])
-        try:
-            script.send(answers)
-        except StopIteration as done:
-            return done.value
-        raise ScriptError(f"{script.__name__} asked for more after its final steps")
+        while True:
+            try:
+                request = script.send(answer)
+            except StopIteration as done:
+                await exchange.send((), commit=True)
+                return done.value
+            group = request.requests if isinstance(request, Steps) else (request,)
+            last = isinstance(request, Steps) and request.last
+            if last or any(_needs_answer(step) for step in group):
+                answers = await exchange.send(group, commit=last)
+            else:
+                exchange.defer(group)
+                answers = [None] * len(group)
+            answer = tuple(answers) if isinstance(request, Steps) else answers[0]
+            if last:
+                try:
+                    script.send(answer)
+                except StopIteration as done:
+                    return done.value
+                raise ScriptError(f"{script.__name__} asked for more after its final steps")
     except BaseException:
         if not conn.closed and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             await conn.rollback()

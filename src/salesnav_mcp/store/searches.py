@@ -23,13 +23,13 @@ from salesnav_mcp.store.records import (
 )
 from salesnav_mcp.store.rows import dump_json
 from salesnav_mcp.store.script import (
-    Batch,
     Lock,
     Script,
     Sql,
     Where,
     all_rows,
     finish,
+    insert_rows,
     one,
     reads,
     run,
@@ -171,12 +171,12 @@ class Searches(StoreBase):
         for row in stored:
             fresh.pop(row["item_key"], None)
         base = last["p"]
-        batch = Batch(
-            "INSERT INTO search_items (search_id, position, item_key, item) VALUES (?, ?, ?, ?)",
+        appended = insert_rows(
+            "INSERT INTO search_items (search_id, position, item_key, item)",
             [(search_id, base + i, key, dump_json(item)) for i, (key, item) in enumerate(fresh.items())],
         )
-        _, row, *_ = yield finish(
-            batch,
+        answers = yield finish(
+            *appended,
             one(
                 """UPDATE searches SET
                      item_count = item_count + ?,
@@ -202,7 +202,7 @@ class Searches(StoreBase):
             ),
             *appending(audit),
         )
-        return self._record(SearchRecord, row)
+        return self._record(SearchRecord, answers[len(appended)])
 
     @writes
     def release_search(
