@@ -90,12 +90,13 @@ class RoundTrips:
                     last[0] = side
                     dst.write(data)
                     await dst.drain()
-            except ConnectionError:
+            except (ConnectionError, asyncio.CancelledError):
                 pass
             finally:
                 dst.close()
 
-        await asyncio.gather(pipe(client_r, server_w, "client"), pipe(server_r, client_w, "server"))
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(pipe(client_r, server_w, "client"), pipe(server_r, client_w, "server"))
 
 
 def _via(url: str, port: int) -> str:
@@ -124,12 +125,15 @@ async def guardrails(data_dir: Path, url: str | None) -> AsyncIterator[tuple[Sto
         await store.close()
 
 
-async def lease(guards: Guardrails, query: str) -> None:
-    async with guards.budget.search(ACCOUNT, query) as held:
+async def lease(guards: Guardrails, query: str, account: str = ACCOUNT) -> None:
+    async with guards.budget.search(account, query) as held:
         await held.record_page(ITEMS, key=lambda item: item["profileUrn"], next_offset=25, total=700)
 
 
-async def leases_per_second(guards: Guardrails, seconds: float, workers: int = WORKERS) -> float:
+async def leases_per_second(
+    guards: Guardrails, seconds: float, workers: int = WORKERS, *, accounts: int = 1
+) -> float:
+    """Leases per second of `workers` back to back, spread over `accounts` accounts (each its own budget)."""
     done = 0
     deadline = time.perf_counter() + seconds
     tag = secrets.token_hex(4)
@@ -137,9 +141,10 @@ async def leases_per_second(guards: Guardrails, seconds: float, workers: int = W
     async def worker(index: int) -> None:
         nonlocal done
         n = 0
+        account = ACCOUNT if accounts == 1 else f"{ACCOUNT[:-2]}{index % accounts:02d}"
         while time.perf_counter() < deadline:
             n += 1
-            await lease(guards, f"q-{tag}-{index}-{n}")
+            await lease(guards, f"q-{tag}-{index}-{n}", account)
             done += 1
 
     started = time.perf_counter()
@@ -192,6 +197,7 @@ async def measure(quick: bool, url: str) -> dict[str, Any]:
     rounds, seconds = (1, 0.5) if quick else (5, 2.0)
     rates: dict[str, list[float]] = {"sqlite": [], "postgres": []}
     single: dict[str, float] = {}
+    spread: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="salesnav-bench-store-") as tmp:
         async with (
             guardrails(Path(tmp) / "sqlite", None) as (_, on_sqlite),
@@ -207,8 +213,9 @@ async def measure(quick: bool, url: str) -> dict[str, Any]:
             if not quick:
                 for name, guards in engines.items():
                     single[name] = await leases_per_second(guards, 1.0, workers=1)
+                    spread[name] = await leases_per_second(guards, 1.0, accounts=WORKERS)
         cost = await cost_of_a_lease(Path(tmp) / "cost", url, 5 if quick else 30)
-    return {"rates": rates, "single": single, "cost": cost, "rounds": rounds, "seconds": seconds}
+    return {"rates": rates, "single": single, "spread": spread, "cost": cost, "rounds": rounds, "seconds": seconds}
 
 
 def run(quick: bool) -> Section:
@@ -249,6 +256,17 @@ def run(quick: bool) -> Section:
         Figure("transactions per lease", cost["transactions"], digits=1),
         Figure("statements per lease", cost["statements"], digits=1),
     ]
+    if data["spread"]:
+        section.figures.append(
+            Figure(
+                f"leases/s, {WORKERS} workers on {WORKERS} accounts, PostgreSQL vs SQLite",
+                data["spread"]["postgres"],
+                "/s",
+                baseline=data["spread"]["sqlite"],
+                digits=0,
+                goal_text="none (no budget lock shared between the workers)",
+            )
+        )
     if single:
         section.figures.append(
             Figure(
