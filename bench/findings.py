@@ -249,6 +249,12 @@ def exports(s: Section) -> str:
         text += f", {wall.baseline:.2f} s under the previous poll schedule"
     if slept is not None:
         text += f"; {slept.value:.2f} s of it is the poll schedule's waits"
+        if wall.met is False:
+            text += (
+                f", fixed, and {wall.value - slept.value:.2f} s is work: the requests, the sandbox building the file, "
+                "parsing it for the summary and storing it, all CPU-bound, so stretched by a busy machine (the run's "
+                "load average is in the table above)"
+            )
     return text + "."
 
 
