@@ -12,11 +12,12 @@
   operation that reached the database completes and reports its result, so a caller never
   has to guess whether a send was started or a search charged.
 - Migrations run under an advisory lock, so replicas starting at once apply each one once.
-- Round trips are what an operation costs here, so each transaction runs in psycopg's pipeline
-  mode: BEGIN, locks and statements whose answer the script does not need travel with the next
-  statement it does need, independent statements (`Steps`) share one round trip, and a script's
-  final steps travel with the COMMIT (store/script.py). A pooled connection is checked before use
-  only after it sat idle for a while.
+- Round trips are what an operation costs here: statements go to the server as one message of
+  several statements (parameters bound by psycopg's client-side cursor), sent only when the
+  script needs an answer. BEGIN, locks and statements whose answer it does not need travel with
+  the next statement it does need, independent statements (`Steps`) share one message, and a
+  script's final steps travel with the COMMIT (store/script.py). A pooled connection is checked
+  before use only after it sat idle for a while.
 """
 
 from __future__ import annotations

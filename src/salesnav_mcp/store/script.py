@@ -11,9 +11,9 @@ types. Rows are read by column name.
 Round trips: a script waits for the database only where it needs an answer. Requests whose answer
 it does not need (a `Lock`, a `Batch`, a statement fetching nothing) are sent on with the next
 request that needs one; independent statements are yielded together as `Steps` and answered
-together; the script's final `Steps` (`finish`) travel with the commit. So on PostgreSQL (pipeline
-mode) a transaction costs one round trip per `Steps` or answered statement, its commit included
-in the last; SQLite simply runs every request in order.
+together; the script's final `Steps` (`finish`) travel with the commit. So on PostgreSQL a
+transaction costs one round trip per `Steps` or answered statement, its commit included in the
+last; SQLite simply runs every request in order.
 """
 
 from __future__ import annotations
