@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import coldstart, context, http_load, memory, overhead, pacing
+from bench import coldstart, context, exports, http_load, memory, overhead, pacing, store_lease
 from bench.findings import findings
 from bench.harness import BENCH_DIR, Section, machine
 from bench.report import render
@@ -27,6 +27,8 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], Section]]] = {
     "pacing": ("Pacing (1,000-result lead search)", pacing.run),
     "http": ("HTTP throughput", http_load.run),
     "memory": ("Memory (peak RSS)", memory.run),
+    "store": ("PostgreSQL store", store_lease.run),
+    "exports": ("Exports end to end", exports.run),
 }
 
 

@@ -15,7 +15,16 @@ import pytest
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
-SECTIONS = ("Cold start", "Tool-call overhead", "Context cost", "Pacing", "HTTP throughput", "Memory")
+SECTIONS = (
+    "Cold start",
+    "Tool-call overhead",
+    "Context cost",
+    "Pacing",
+    "HTTP throughput",
+    "Memory",
+    "PostgreSQL store",
+    "Exports end to end",
+)
 
 
 def test_quick_mode_runs_every_benchmark_and_writes_the_report(tmp_path: Path) -> None:

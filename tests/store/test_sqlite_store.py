@@ -8,6 +8,7 @@ import anyio
 import pytest
 
 from salesnav_mcp.store import DB_FILENAME, SQLiteStore, Store, StoreError, open_store
+from salesnav_mcp.store import sqlite as sqlite_engine
 from salesnav_mcp.store.schema import LATEST_VERSION
 from tests.support.settings import make_settings
 from tests.support.store import ACCOUNT
@@ -151,3 +152,64 @@ async def test_rate_slot_reports_the_longest_full_window(store: Store) -> None:
         account_id=ACCOUNT, kind="search", now=NOW + timedelta(seconds=210), windows=windows
     )
     assert not refused.granted and refused.window_seconds == 3600.0 and refused.retry_at == NOW + timedelta(hours=1)
+
+
+# ----------------------------------------------------------------------- small reads on the event loop
+
+sqlite_engine_reader = sqlite_engine._connect_reader
+
+
+async def test_small_reads_stay_on_the_event_loop_and_see_other_processes_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / DB_FILENAME
+    async with await SQLiteStore.open(path) as ours, await SQLiteStore.open(path) as theirs:
+        assert await ours.kv_get("k") is None
+        hops: list[object] = []
+        real = anyio.to_thread.run_sync
+
+        async def counted(*args: object, **kwargs: object) -> object:
+            hops.append(args[0])
+            return await real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+        await theirs.kv_setdefault("k", "theirs")  # another connection to the file, as another process has
+        assert await ours.kv_get("k") == "theirs"
+        counts = await ours.budget_counts(account_id=ACCOUNT, month="2026-11", stale_before=NOW)
+        assert (counts.used, counts.pending) == (0, 0)
+        assert await ours.get_search("s_unknown") is None
+        assert len(hops) == 1  # only the write went to a worker thread
+        assert await ours.list_ssi_snapshots(ACCOUNT) == []  # a read not declared small still does
+        assert len(hops) == 2
+
+
+async def test_a_small_read_that_would_wait_goes_the_worker_thread_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / DB_FILENAME
+    async with await SQLiteStore.open(path) as store:
+        await store.kv_setdefault("k", "v")
+        # The reader connection is in use (e.g. by a thread of another event loop): no waiting for it.
+        with store._reading:
+            assert await store.kv_get("k") == "v"
+        # SQLite answers busy: here the reader is pointed at a file another connection holds exclusively.
+        locked = tmp_path / "locked.db"
+        holder = sqlite3.connect(locked, isolation_level=None)
+        holder.execute("CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT)")
+        holder.execute("BEGIN EXCLUSIVE")
+        if store._reader is not None:
+            store._reader.close()
+            store._reader = None
+        monkeypatch.setattr(sqlite_engine, "_connect_reader", lambda _path: sqlite_engine_reader(locked))
+        try:
+            assert await store.kv_get("k") == "v"
+        finally:
+            holder.close()
+
+
+async def test_small_reads_on_a_closed_store_are_refused(tmp_path: Path) -> None:
+    store = await SQLiteStore.open(tmp_path / DB_FILENAME)
+    await store.kv_get("k")
+    await store.close()
+    with pytest.raises(StoreError):
+        await store.kv_get("k")

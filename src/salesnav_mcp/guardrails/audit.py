@@ -31,7 +31,7 @@ from typing import Any, Literal, TextIO
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
 from salesnav_mcp.redaction import redact
-from salesnav_mcp.store import AuditEntry, Draft, Store
+from salesnav_mcp.store import AuditEntry, AuditNote, Draft, Store
 
 KINDS = (
     "search.reserved",
@@ -123,6 +123,17 @@ class AuditLog:
     def for_settings(cls, store: Store, settings: Settings, clock: Clock) -> AuditLog:
         return cls(store, clock, secrets=settings_secrets(settings))
 
+    def note(
+        self,
+        kind: str,
+        *,
+        account_id: str | None = None,
+        actor: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> AuditNote:
+        """An entry, scrubbed, for a store operation to append in the transaction of what it records."""
+        return AuditNote(self._clock.now(), account_id, actor, kind, self.scrubber.value(details or {}))
+
     async def record(
         self,
         kind: str,
@@ -131,12 +142,10 @@ class AuditLog:
         actor: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> int:
+        """Append an entry on its own (what it records is already stored, or stores nothing)."""
+        entry = self.note(kind, account_id=account_id, actor=actor, details=details)
         return await self._store.append_audit(
-            at=self._clock.now(),
-            account_id=account_id,
-            actor=actor,
-            kind=kind,
-            details=self.scrubber.value(details or {}),
+            at=entry.at, account_id=entry.account_id, actor=entry.actor, kind=entry.kind, details=entry.details
         )
 
     async def record_draft(self, kind: str, draft: Draft, *, actor: str | None = None, **details: Any) -> int:

@@ -49,6 +49,7 @@ import anyio
 from salesnav_mcp.guardrails.base import Deps, Guardrail
 from salesnav_mcp.guardrails.errors import BudgetConfirmationRequired, BudgetExhausted
 from salesnav_mcp.store import (
+    AuditNote,
     BudgetCounts,
     BudgetUnit,
     ReserveOutcome,
@@ -171,20 +172,23 @@ class SearchLease:
             return wanted
         budget = self._budget
         now = budget._clock.now()
-        granted, counts = await budget._store.charge_search_pages(
-            self.search.id, pages=rest, limit=budget.limit, stale_before=now - budget.reservation_timeout, now=now
+
+        def notes(charged: tuple[int, BudgetCounts]) -> list[AuditNote]:
+            granted, counts = charged
+            if not granted:
+                return []
+            details = {"search_id": self.search.id, "pages": granted, "asked": rest, "used_before": counts.used,
+                       "pending": counts.pending, "limit": budget.limit, "unit": "page"}
+            return [budget._audit.note("search.pages_charged", account_id=self.search.account_id, actor=self.actor,
+                                       details=details)]
+
+        granted, _ = await budget._store.charge_search_pages(
+            self.search.id, pages=rest, limit=budget.limit, stale_before=now - budget.reservation_timeout, now=now,
+            audit=notes,
         )
         self.pages_charged += granted
         if granted < rest:
             self.budget_stopped = True
-        if granted:
-            await budget._audit.record(
-                "search.pages_charged",
-                account_id=self.search.account_id,
-                actor=self.actor,
-                details={"search_id": self.search.id, "pages": granted, "asked": rest, "used_before": counts.used,
-                         "pending": counts.pending, "limit": budget.limit, "unit": "page"},
-            )
         return held + granted
 
     async def refund_pages(self, pages: int) -> None:
@@ -193,14 +197,11 @@ class SearchLease:
         if pages <= 0:
             return
         budget = self._budget
-        await budget._store.refund_search_pages(self.search.id, pages=pages, now=budget._clock.now())
+        details = {"search_id": self.search.id, "pages": pages, "unit": "page"}
+        refunded = budget._audit.note("search.pages_refunded", account_id=self.search.account_id, actor=self.actor,
+                                      details=details)
+        await budget._store.refund_search_pages(self.search.id, pages=pages, now=budget._clock.now(), audit=[refunded])
         self.pages_charged -= pages
-        await budget._audit.record(
-            "search.pages_refunded",
-            account_id=self.search.account_id,
-            actor=self.actor,
-            details={"search_id": self.search.id, "pages": pages, "unit": "page"},
-        )
 
     async def record_page(
         self,
@@ -217,6 +218,9 @@ class SearchLease:
         """
         pairs = [(str(key(item)), item) for item in items]
         charge = not self.cached and not self.charged
+        details = {"search_id": self.search.id, "query_key": self.search.query_key, "total": total}
+        committed = self._budget._audit.note("search.committed", account_id=self.search.account_id, actor=self.actor,
+                                             details=details)
         self.search = await self._budget._store.record_search_page(
             self.search.id,
             pairs,
@@ -225,15 +229,10 @@ class SearchLease:
             complete=complete,
             now=self._budget._clock.now(),
             commit=charge,
+            audit=[committed] if charge else (),
         )
         if charge:
             self.charged = True
-            await self._budget._audit.record(
-                "search.committed",
-                account_id=self.search.account_id,
-                actor=self.actor,
-                details={"search_id": self.search.id, "query_key": self.search.query_key, "total": total},
-            )
         return self.search
 
 
@@ -325,6 +324,35 @@ class SearchBudget(Guardrail):
         now = self._clock.now()
         threshold = confirmation_threshold(self.limit, self._settings.salesnav_budget_warn_ratio)
         rule = BudgetRule(self.limit, None if confirmed else threshold).decide if engine == "sales_navigator" else plain_rule
+
+        def status_of(result: ReserveResult) -> BudgetStatus:
+            # A fresh Sales Navigator reservation holds one unit from now on (a plain search holds none).
+            held = 1 if result.outcome == "reserved" and engine == "sales_navigator" else 0
+            return self._status(account_id, now, result.used, result.pending + held)
+
+        def notes(result: ReserveResult) -> list[AuditNote]:
+            out = []
+            if result.expired_ids:
+                out.append(
+                    self._audit.note(
+                        "search.expired",
+                        account_id=account_id,
+                        details={"search_ids": list(result.expired_ids), "reason": "reservation outlived its timeout"},
+                    )
+                )
+            budget = status_of(result).as_dict()
+            if result.outcome in ("cached", "reserved"):
+                assert result.search is not None
+                details = {"search_id": result.search.id, "query_key": query_key, "engine": engine}
+                if result.outcome == "reserved":
+                    details["confirmed"] = confirmed
+                kind = "search.cache_hit" if result.outcome == "cached" else "search.reserved"
+                out.append(self._audit.note(kind, account_id=account_id, actor=actor, details={**details, **budget}))
+            else:
+                details = {"reason": result.outcome, "query_key": query_key, **budget}
+                out.append(self._audit.note("search.refused", account_id=account_id, actor=actor, details=details))
+            return out
+
         result = await self._store.reserve_search(
             account_id=account_id,
             query_key=query_key,
@@ -335,76 +363,33 @@ class SearchBudget(Guardrail):
             decide=rule,
             engine=engine,
             unit=self.unit,
+            audit=notes,
         )
-        await self._audit_expired(account_id, result)
-        if result.outcome == "cached":
+        status = status_of(result)
+        if result.outcome in ("cached", "reserved"):
             assert result.search is not None
-            status = self._status(account_id, now, result.used, result.pending)
-            await self._audit.record(
-                "search.cache_hit",
-                account_id=account_id,
-                actor=actor,
-                details={"search_id": result.search.id, "query_key": query_key, "engine": engine, **status.as_dict()},
-            )
-            return SearchLease(self, result.search, cached=True, status=status, actor=actor)
-        if result.outcome == "reserved":
-            assert result.search is not None
-            if self._last_purge is None or now - self._last_purge >= _PURGE_EVERY:
+            if result.outcome == "reserved" and (self._last_purge is None or now - self._last_purge >= _PURGE_EVERY):
                 await self.purge_old_results()
-            held = 1 if engine == "sales_navigator" else 0  # a plain search holds no budget
-            status = self._status(account_id, now, result.used, result.pending + held)
-            await self._audit.record(
-                "search.reserved",
-                account_id=account_id,
-                actor=actor,
-                details={
-                    "search_id": result.search.id,
-                    "query_key": query_key,
-                    "engine": engine,
-                    "confirmed": confirmed,
-                    **status.as_dict(),
-                },
-            )
-            return SearchLease(self, result.search, cached=False, status=status, actor=actor)
-        status = self._status(account_id, now, result.used, result.pending)
-        await self._audit.record(
-            "search.refused",
-            account_id=account_id,
-            actor=actor,
-            details={"reason": result.outcome, "query_key": query_key, **status.as_dict()},
-        )
+            return SearchLease(self, result.search, cached=result.outcome == "cached", status=status, actor=actor)
         if result.outcome == "exhausted":
             raise BudgetExhausted(status)
         raise BudgetConfirmationRequired(status)
 
     async def _release(self, lease: SearchLease, *, reason: str) -> None:
-        released = await self._store.release_search(lease.search.id, now=self._clock.now())
+        def notes(search: SearchRecord) -> list[AuditNote]:
+            about = {"search_id": search.id, "query_key": search.query_key}
+            if search.status == "committed":
+                # A page was stored but the caller was interrupted before hearing so: it stays charged.
+                details = {**about, "note": reason}
+                return [self._audit.note("search.committed", account_id=search.account_id, actor=lease.actor, details=details)]
+            details = {**about, "reason": reason}
+            return [self._audit.note("search.released", account_id=search.account_id, actor=lease.actor, details=details)]
+
+        released = await self._store.release_search(lease.search.id, now=self._clock.now(), audit=notes)
         if released is not None:
             lease.search = released
         if lease.search.status == "committed":
-            # A page was stored but the caller was interrupted before hearing so: it stays charged.
             lease.charged = True
-            await self._audit.record(
-                "search.committed",
-                account_id=lease.search.account_id,
-                actor=lease.actor,
-                details={"search_id": lease.search.id, "query_key": lease.search.query_key, "note": reason},
-            )
-            return
-        await self._audit.record(
-            "search.released",
-            account_id=lease.search.account_id,
-            actor=lease.actor,
-            details={"search_id": lease.search.id, "query_key": lease.search.query_key, "reason": reason},
-        )
-
-    async def _audit_expired(self, account_id: str, result: ReserveResult) -> None:
-        if result.expired_ids:
-            await self._audit.record(
-                "search.expired",
-                account_id=account_id,
-                details={"search_ids": list(result.expired_ids), "reason": "reservation outlived its timeout"},
-            )
 
 
 def _reason(exc: BaseException) -> str:

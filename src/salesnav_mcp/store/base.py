@@ -13,11 +13,12 @@ and the same in every process.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from salesnav_mcp.store.rows import Row, record
-from salesnav_mcp.store.script import Dialect, Script, one, reads, run, writes
+from salesnav_mcp.store.script import Dialect, Script, one, reads, run, small_reads, writes
 
 R = TypeVar("R")
 
@@ -32,6 +33,10 @@ class StoreBase(ABC):
     @abstractmethod
     async def _run(self, script: Script[Any], *, write: bool) -> Any:
         """Run `script` as one transaction and return its result."""
+
+    async def _run_small(self, make: Callable[[], Script[Any]]) -> Any:
+        """Run a small read (`small_reads`); `make()` builds a fresh script each time one is needed."""
+        return await self._run(make(), write=False)
 
     @abstractmethod
     async def close(self) -> None:
@@ -52,7 +57,7 @@ class StoreBase(ABC):
     def schema_version(self) -> Script[int]:
         return (yield one("SELECT MAX(version) AS v FROM schema_version"))["v"]
 
-    @reads
+    @small_reads
     def kv_get(self, key: str) -> Script[str | None]:
         row = yield one("SELECT value FROM kv WHERE key = ?", key)
         return None if row is None else row["value"]

@@ -7,13 +7,32 @@ from datetime import date, datetime
 from typing import Any
 
 from salesnav_mcp.store.base import StoreBase
-from salesnav_mcp.store.records import AuditEntry, CreditSnapshot, SsiSnapshot
+from salesnav_mcp.store.records import AuditEntry, AuditNote, CreditSnapshot, SsiSnapshot
 from salesnav_mcp.store.rows import dump_json
-from salesnav_mcp.store.script import Lock, Script, Where, all_rows, one, reads, run, writes
+from salesnav_mcp.store.script import Lock, Script, Sql, Where, all_rows, finish, reads, run, writes
 
+AUDIT_TRAIL = ("audit",)  # the lock ordering appends and reads of the audit trail
 # Daily snapshots: (table, value column).
 _SSI = ("ssi_snapshots", "payload")
 _CREDITS = ("inmail_credit_snapshots", "value")
+
+
+def appending(notes: Sequence[AuditNote], *, returning: bool = False) -> list[Sql | Lock]:
+    """The requests that append `notes` to the audit trail, in order: put them last in the final steps.
+
+    Ids are handed out before commit, so an entry with a smaller id can commit after one with a larger id.
+    Appends hold the trail's lock shared from before they take an id until they commit (appends do not
+    wait for each other); a reader takes it exclusively (`list_audit`), so it reads only once every id
+    handed out so far is committed, and paging with the last id seen never skips an entry. Taken last,
+    the lock is never held while waiting for another.
+    """
+    if not notes:
+        return []
+    values = ", ".join("(?, ?, ?, ?, ?)" for _ in notes)
+    args = [value for n in notes for value in (n.at, n.account_id, n.actor, n.kind, dump_json(n.details))]
+    text = f"INSERT INTO audit (at, account_id, actor, kind, details) VALUES {values}"
+    append = Sql(text + " RETURNING id", tuple(args), "all") if returning else Sql(text, tuple(args))
+    return [Lock(AUDIT_TRAIL, shared=True), append]
 
 
 class History(StoreBase):
@@ -23,18 +42,8 @@ class History(StoreBase):
         self, *, at: datetime, account_id: str | None, actor: str | None, kind: str, details: dict[str, Any]
     ) -> Script[int]:
         """Append one entry; return its id (increasing)."""
-        # Ids are handed out before commit; serialized, commit order follows id order, so paging
-        # with the last id seen never skips an entry.
-        yield Lock(("audit",))
-        row = yield one(
-            "INSERT INTO audit (at, account_id, actor, kind, details) VALUES (?, ?, ?, ?, ?) RETURNING id",
-            at,
-            account_id,
-            actor,
-            kind,
-            dump_json(details),
-        )
-        return int(row["id"])
+        _, rows = yield finish(*appending([AuditNote(at, account_id, actor, kind, details)], returning=True))
+        return int(rows[0]["id"])
 
     @reads
     def list_audit(
@@ -57,6 +66,7 @@ class History(StoreBase):
             where.compare("account_id", "=", account_id)
         if kinds:
             where.one_of("kind", kinds)
+        yield Lock(AUDIT_TRAIL)  # every id handed out before this is committed: none can appear behind the page
         rows = yield all_rows(f"SELECT * FROM audit WHERE {where.sql} ORDER BY id LIMIT ?", *where.args, limit)
         return [self._record(AuditEntry, r) for r in rows]
 

@@ -12,12 +12,20 @@
   operation that reached the database completes and reports its result, so a caller never
   has to guess whether a send was started or a search charged.
 - Migrations run under an advisory lock, so replicas starting at once apply each one once.
+- Round trips are what an operation costs here: statements go to the server as one message of
+  several statements (parameters bound by psycopg's client-side cursor), sent only when the
+  script needs an answer. BEGIN, locks and statements whose answer it does not need travel with
+  the next statement it does need, independent statements (`Steps`) share one message, and a
+  script's final steps travel with the COMMIT (store/script.py). A pooled connection is checked
+  before use only after it sat idle for a while.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import time
+import weakref
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -27,7 +35,7 @@ import anyio
 from salesnav_mcp.store.api import Store
 from salesnav_mcp.store.base import StoreError
 from salesnav_mcp.store.schema import ColumnTypes, migrate
-from salesnav_mcp.store.script import Batch, Dialect, Lock, Request, Script, Sql, aware
+from salesnav_mcp.store.script import Batch, Dialect, Lock, Script, ScriptError, Sql, Steps, aware
 
 try:
     import psycopg
@@ -93,42 +101,116 @@ def _param(value: Any) -> Any:
     return aware(value) if isinstance(value, datetime) else value
 
 
-async def _answer(conn: Conn, request: Request) -> Any:
-    """Do what one script request asks and return what the script gets back."""
+Step = Sql | Batch | Lock
+
+
+def _bound(cursor: psycopg.AsyncClientCursor[Any], request: Step) -> list[str]:
+    """The statements a request stands for, with their parameters bound (quoted by psycopg)."""
     if isinstance(request, Sql):
-        cursor = await conn.execute(
-            _statement(request.text, request.lock_rows),  # type: ignore[arg-type]
-            [_param(a) for a in request.args],
-        )
-        if request.fetch == "one":
-            return await cursor.fetchone()
-        if request.fetch == "all":
-            return await cursor.fetchall()
-        return max(cursor.rowcount, 0) if request.fetch == "rowcount" else None
+        text = _statement(request.text, request.lock_rows)
+        return [cursor.mogrify(text, [_param(a) for a in request.args])]  # type: ignore[arg-type]
     if isinstance(request, Batch):
-        if request.rows:
-            async with conn.cursor() as cursor:
-                await cursor.executemany(
-                    _statement(request.text, False),  # type: ignore[arg-type]
-                    [[_param(a) for a in row] for row in request.rows],
-                )
-    elif isinstance(request, Lock):
-        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_lock_key(*request.name),))
-    else:
-        raise TypeError(f"unknown store request {request!r}")
-    return None
+        text = _statement(request.text, False)
+        return [cursor.mogrify(text, [_param(a) for a in row]) for row in request.rows]  # type: ignore[arg-type]
+    if isinstance(request, Lock):
+        function = "pg_advisory_xact_lock_shared" if request.shared else "pg_advisory_xact_lock"
+        return [f"SELECT {function}({_lock_key(*request.name)})"]
+    raise TypeError(f"unknown store request {request!r}")
 
 
-async def _drive(conn: Conn, script: Script[Any]) -> Any:
-    """Run every request of `script` on `conn` (the caller owns the transaction)."""
+def _needs_answer(request: Step) -> bool:
+    return isinstance(request, Sql) and request.fetch != "none"
+
+
+async def _answer(cursor: psycopg.AsyncClientCursor[Any], request: Step) -> Any:
+    """What the script gets back for a request, from the result the cursor stands at."""
+    if not isinstance(request, Sql) or request.fetch == "none":
+        return None
+    if request.fetch == "one":
+        return await cursor.fetchone()
+    if request.fetch == "all":
+        return await cursor.fetchall()
+    return max(cursor.rowcount, 0)
+
+
+class _Exchange:
+    """Statements go to the server together, as one message, only when the script needs an answer.
+
+    What the script needs no answer for (BEGIN, a `Lock`, a `Batch`, a statement fetching nothing) waits
+    and goes with the next request that needs one; a `Steps` goes whole; the final steps go with the
+    COMMIT. One message is one round trip: the server runs its statements in order and answers each.
+    """
+
+    def __init__(self, conn: Conn) -> None:
+        self.cursor = psycopg.AsyncClientCursor(conn)
+        self.waiting = ["BEGIN"]
+
+    def defer(self, group: tuple[Step, ...]) -> None:
+        self.waiting += [text for step in group for text in _bound(self.cursor, step)]
+
+    async def send(self, group: tuple[Step, ...], *, commit: bool = False) -> list[Any]:
+        """Send what waits, then `group` (then COMMIT): the group's answers."""
+        texts, at = list(self.waiting), []
+        for step in group:
+            bound = _bound(self.cursor, step)
+            at.append(len(texts) + len(bound) - 1)  # a request's answer is its last statement's result
+            texts += bound
+        if commit:
+            texts.append("COMMIT")
+        self.waiting = []
+        await self.cursor.execute(";\n".join(texts))  # type: ignore[arg-type]
+        answers, index = [], 0
+        for step, position in zip(group, at, strict=True):
+            while index < position:
+                self.cursor.nextset()
+                index += 1
+            answers.append(await _answer(self.cursor, step))
+        return answers
+
+
+async def _transaction(conn: Conn, script: Script[Any]) -> Any:
+    """Run `script` as one transaction on `conn` (autocommit, so BEGIN and COMMIT are ours)."""
+    exchange = _Exchange(conn)
     answer: Any = None
     try:
         while True:
-            answer = await _answer(conn, script.send(answer))
-    except StopIteration as done:
-        return done.value
+            try:
+                request = script.send(answer)
+            except StopIteration as done:
+                await exchange.send((), commit=True)
+                return done.value
+            group = request.requests if isinstance(request, Steps) else (request,)
+            last = isinstance(request, Steps) and request.last
+            if last or any(_needs_answer(step) for step in group):
+                answers = await exchange.send(group, commit=last)
+            else:
+                exchange.defer(group)
+                answers = [None] * len(group)
+            answer = tuple(answers) if isinstance(request, Steps) else answers[0]
+            if last:
+                try:
+                    script.send(answer)
+                except StopIteration as done:
+                    return done.value
+                raise ScriptError(f"{script.__name__} asked for more after its final steps")
+    except BaseException:
+        if not conn.closed and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            await conn.rollback()
+        raise
     finally:
         script.close()
+
+
+# When each pooled connection last finished a transaction. One used moments ago is handed out as it is;
+# one idle for longer is checked first (a round trip), so a connection the server or the network dropped
+# while it sat in the pool is replaced instead of failing an operation.
+_last_used: weakref.WeakKeyDictionary[Conn, float] = weakref.WeakKeyDictionary()
+CHECK_AFTER_IDLE = 2.0  # seconds
+
+
+async def _check_idle(conn: Conn) -> None:
+    if time.monotonic() - _last_used.get(conn, float("-inf")) > CHECK_AFTER_IDLE:
+        await AsyncConnectionPool.check_connection(conn)
 
 
 _URL_PASSWORD = re.compile(r"(://[^/@:\s\"']*:)[^@\s\"']*@")
@@ -173,13 +255,11 @@ class PostgresStore(Store):
             # An unreachable host fails in seconds, not after the operating system's TCP timeout.
             timeout_given = "connect_timeout" in conninfo_to_dict(url)
             extra = {} if timeout_given else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
-            async with await psycopg.AsyncConnection.connect(
-                url, autocommit=True, row_factory=dict_row, **extra
-            ) as conn, conn.transaction():
+            async with await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row, **extra) as conn:
                 remedy = (
                     "Upgrade salesnav-mcp on every replica, or point SALESNAV_STORE_URL at another database or schema."
                 )
-                await _drive(conn, migrate(TYPES, OWN_STATEMENTS, remedy=remedy))
+                await _transaction(conn, migrate(TYPES, OWN_STATEMENTS, remedy=remedy))
         except psycopg.errors.InvalidSchemaName:
             raise StoreError(
                 f"Cannot open the PostgreSQL store at {where} (SALESNAV_STORE_URL): the schema named first in the "
@@ -195,7 +275,7 @@ class PostgresStore(Store):
             max_size=pool_size,
             kwargs={"autocommit": True, "row_factory": dict_row, **extra},
             timeout=CONNECT_TIMEOUT,
-            check=AsyncConnectionPool.check_connection,
+            check=_check_idle,
             open=False,
             name="salesnav-store",
         )
@@ -222,7 +302,9 @@ class PostgresStore(Store):
             raise StoreError("The store is closed.")
         with anyio.CancelScope(shield=True):
             try:
-                async with pool.connection() as conn, conn.transaction():
-                    return await _drive(conn, script)
+                async with pool.connection() as conn:
+                    out = await _transaction(conn, script)
+                    _last_used[conn] = time.monotonic()
+                    return out
             except psycopg.OperationalError as exc:
                 raise StoreError(f"The PostgreSQL store at {self.where} failed: {scrub(str(exc), self._url)}") from None

@@ -202,6 +202,17 @@ class PolicyFacts:
 
 
 @dataclass(frozen=True)
+class AuditNote:
+    """An audit entry not yet appended: operations that record what they do append it in their own transaction."""
+
+    at: datetime
+    account_id: str | None
+    actor: str | None
+    kind: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class AuditEntry:
     id: int
     at: datetime

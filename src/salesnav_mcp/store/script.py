@@ -7,6 +7,13 @@ engine keeps only what truly differs: connections, transactions, locking and par
 
 Statements use `?` for parameters; engines adapt aware datetimes and dates to their column
 types. Rows are read by column name.
+
+Round trips: a script waits for the database only where it needs an answer. Requests whose answer
+it does not need (a `Lock`, a `Batch`, a statement fetching nothing) are sent on with the next
+request that needs one; independent statements are yielded together as `Steps` and answered
+together; the script's final `Steps` (`finish`) travel with the commit. So on PostgreSQL a
+transaction costs one round trip per `Steps` or answered statement, its commit included in the
+last; SQLite simply runs every request in order.
 """
 
 from __future__ import annotations
@@ -47,14 +54,58 @@ class Lock:
     """Serialize, across processes, the transactions that decide about the same thing.
 
     PostgreSQL takes a transaction-level advisory lock on the name; SQLite's write transactions
-    (`BEGIN IMMEDIATE`) are already serialized, so it has nothing to do.
+    (`BEGIN IMMEDIATE`) are already serialized, so it has nothing to do. `shared` locks of one
+    name do not exclude each other, only the (exclusive) lock of that name.
     """
 
     name: tuple[str, ...]
+    shared: bool = False
 
 
-Request = Sql | Batch | Lock
+@dataclass(frozen=True)
+class Steps:
+    """Requests sent together and answered together: a tuple of their answers, in order.
+
+    `last`: they end the transaction. The engine commits with them and hands their answers back
+    once committed; the script must return right after (nothing it could do then undoes them).
+    """
+
+    requests: tuple[Sql | Batch | Lock, ...]
+    last: bool = False
+
+
+Request = Sql | Batch | Lock | Steps
 Script = Generator[Request, Any, T]
+
+
+def steps(*requests: Sql | Batch | Lock) -> Steps:
+    return Steps(requests)
+
+
+def finish(*requests: Sql | Batch | Lock) -> Steps:
+    """The script's final requests: they go to the database with the commit."""
+    return Steps(requests, last=True)
+
+
+ROWS_PER_INSERT = 200  # far below either database's limit on parameters
+
+
+def insert_rows(head: str, rows: Sequence[tuple[Any, ...]]) -> list[Sql]:
+    """`head` (`INSERT INTO t (a, b)`) with `rows` as its VALUES: one statement per ROWS_PER_INSERT rows.
+
+    One statement instead of one per row (`Batch`): fewer messages and no per-row work in the engine.
+    Only for rows that cannot conflict with each other (no ON CONFLICT ... DO UPDATE of the same key twice).
+    """
+    out = []
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        chunk = rows[start : start + ROWS_PER_INSERT]
+        values = ", ".join("(" + ", ".join("?" for _ in row) + ")" for row in chunk)
+        out.append(Sql(f"{head} VALUES {values}", tuple(value for row in chunk for value in row)))
+    return out
+
+
+class ScriptError(RuntimeError):
+    """A script broke the protocol (e.g. asked for more after its final steps)."""
 
 
 def one(text: str, *args: Any, lock_rows: bool = False) -> Sql:
@@ -85,8 +136,18 @@ class Dialect:
     day: Callable[[Any], date]  # a stored day -> a date
 
 
-def _transaction(write: bool) -> Callable[[Callable[Concatenate[S, P], Script[T]]], Callable[Concatenate[S, P], Awaitable[T]]]:
+def _transaction(
+    write: bool, small: bool = False
+) -> Callable[[Callable[Concatenate[S, P], Script[T]]], Callable[Concatenate[S, P], Awaitable[T]]]:
     def wrap(fn: Callable[Concatenate[S, P], Script[T]]) -> Callable[Concatenate[S, P], Awaitable[T]]:
+        if small:
+
+            @functools.wraps(fn)
+            async def glance(self: S, *args: P.args, **kwargs: P.kwargs) -> T:
+                return await self._run_small(lambda: fn(self, *args, **kwargs))  # type: ignore[attr-defined]
+
+            return glance
+
         @functools.wraps(fn)
         async def operation(self: S, *args: P.args, **kwargs: P.kwargs) -> T:
             return await self._run(fn(self, *args, **kwargs), write=write)  # type: ignore[attr-defined]
@@ -98,6 +159,10 @@ def _transaction(write: bool) -> Callable[[Callable[Concatenate[S, P], Script[T]
 
 reads = _transaction(write=False)
 """Declare a store operation that only reads: it runs as a read transaction."""
+
+small_reads = _transaction(write=False, small=True)
+"""Declare a read of a few rows found by an index: an engine may run it without leaving the event loop
+(SQLite does, on a read-only connection of its own; it falls back to `reads` when that would wait)."""
 
 writes = _transaction(write=True)
 """Declare a store operation that writes: it runs as a write transaction (locks taken up front on SQLite)."""

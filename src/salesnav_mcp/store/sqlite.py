@@ -9,6 +9,11 @@
 - Every writing operation runs inside `BEGIN IMMEDIATE`, which takes the write lock up
   front, so its checks and its writes are one atomic step across processes; that also
   makes the scripts' `Lock` requests unnecessary here.
+- Small reads (`small_reads`: a few rows by index, e.g. the budget's counts) run on the
+  event loop itself, on a second, read-only connection: a worker-thread hop costs more than
+  such a read. WAL lets that reader proceed while any process writes; it never waits: when
+  the connection is in use or SQLite says busy, the read goes the worker-thread way instead.
+  It sees every transaction committed before it starts, in this process or another.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +31,7 @@ import anyio.to_thread
 from salesnav_mcp.store.api import Store
 from salesnav_mcp.store.base import StoreError
 from salesnav_mcp.store.schema import ColumnTypes, migrate
-from salesnav_mcp.store.script import Batch, Dialect, Lock, Request, Script, Sql, aware
+from salesnav_mcp.store.script import Batch, Dialect, Lock, Request, Script, ScriptError, Sql, Steps, aware
 
 DB_FILENAME = "salesnav.db"
 TYPES = ColumnTypes(
@@ -60,6 +66,8 @@ def _param(value: Any) -> Any:
 
 def _answer(conn: sqlite3.Connection, request: Request) -> Any:
     """Do what one script request asks and return what the script gets back."""
+    if isinstance(request, Steps):
+        return tuple(_answer(conn, step) for step in request.requests)
     if isinstance(request, Sql):
         cursor = conn.execute(request.text, [_param(a) for a in request.args])
         if request.fetch == "one":
@@ -79,7 +87,11 @@ def _drive(conn: sqlite3.Connection, script: Script[Any]) -> Any:
     answer: Any = None
     try:
         while True:
-            answer = _answer(conn, script.send(answer))
+            request = script.send(answer)
+            answer = _answer(conn, request)
+            if isinstance(request, Steps) and request.last:
+                script.send(answer)
+                raise ScriptError(f"{script.__name__} asked for more after its final steps")
     except StopIteration as done:
         return done.value
     finally:
@@ -133,6 +145,14 @@ def _enable_wal(conn: sqlite3.Connection, busy_timeout: float) -> None:
             time.sleep(0.01)
 
 
+def _connect_reader(path: Path) -> sqlite3.Connection:
+    """A connection for small reads on the event loop: read-only, never waiting for a lock."""
+    conn = sqlite3.connect(str(path), timeout=0, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
 class SQLiteStore(Store):
     """Open with `await SQLiteStore.open(path)` (or `open_store(settings)`)."""
 
@@ -141,6 +161,8 @@ class SQLiteStore(Store):
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn: sqlite3.Connection | None = conn
         self._lock = threading.Lock()
+        self._reader: sqlite3.Connection | None = None  # opened on the first small read
+        self._reading = threading.Lock()
         self.path = path
 
     @classmethod
@@ -153,10 +175,13 @@ class SQLiteStore(Store):
 
     async def close(self) -> None:
         def op() -> None:
-            with self._lock:
+            with self._lock, self._reading:
                 if self._conn is not None:
                     self._conn.close()
                     self._conn = None
+                if self._reader is not None:
+                    self._reader.close()
+                    self._reader = None
 
         await anyio.to_thread.run_sync(op)
 
@@ -169,3 +194,17 @@ class SQLiteStore(Store):
                 script.close()
                 raise StoreError("The store is closed.")
             return _transaction(self._conn, script, begin)
+
+    async def _run_small(self, make: Callable[[], Script[Any]]) -> Any:
+        if self._reading.acquire(blocking=False):
+            try:
+                if self._conn is not None:
+                    if self._reader is None:
+                        self._reader = _connect_reader(self.path)
+                    return _transaction(self._reader, make(), "BEGIN")
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+            finally:
+                self._reading.release()
+        return await self._run(make(), write=False)

@@ -109,7 +109,7 @@ async def test_activity_export_runs_to_a_stored_summarised_file(
     assert (job.action, job.contract, job.status) == ("exportActivityData", ENTERPRISE, "COMPLETED")
     assert data["job_id"] == job.id and data["finished"] is True and data["status"] == "COMPLETED"
     assert data["range_start"] == "2026-10-01T00:00:00Z" and data["range_end"] == "2026-11-01T00:00:00Z"
-    assert clock.slept == [2.0, 4.0]  # backoff: checked after 2 s (PROCESSING), then 4 s (COMPLETED)
+    assert clock.slept == [0.2, 0.4]  # backoff: checked after 0.2 s (PROCESSING), then 0.4 s (COMPLETED)
 
     # The stored file is exactly what upstream served, and the summary is true to it.
     uri = data["resource_uri"]
@@ -325,10 +325,10 @@ async def test_concurrent_runs_of_one_kind_queue_inside_the_server(mcp_client: C
 
 
 class SlowClock(ManualClock):
-    """Each sleep takes five times as long as asked (a busy event loop), so polling hits its deadline."""
+    """Each sleep takes fifty times as long as asked (a very busy event loop), so polling hits its deadline."""
 
     async def sleep(self, seconds: float) -> None:
-        await super().sleep(seconds * 5)
+        await super().sleep(seconds * 50)
 
 
 async def test_still_running_at_the_deadline_returns_the_job_to_follow(

@@ -4,6 +4,10 @@ Each kind of job (analytics, CRM validation) is described once by a `JobKind`: h
 upstream, how to download and store a finished one, its progress steps, and the tool that
 follows it later. Job records and files live in the export store (files.py).
 
+Polling starts short and backs off geometrically: the first status check 0.2 s after creation, then
+each wait twice the last, up to 30 s. A job done in a second is picked up within one; a job that takes an
+hour costs about as many checks as a fixed 30 s interval would (upstream throttles the partner API per
+app and member per day, so the number of checks, not their spacing in the first seconds, is what counts).
 Polling sleeps go through `services.clock` (tests use a manual clock). Cancelling a call stops
 the polling only: the upstream job keeps running, its record says polling stopped, a warning
 is logged, and the kind's get tool picks it up later.
@@ -35,8 +39,9 @@ from salesnav_mcp.upstream.errors import NotFoundError, UpstreamError
 
 logger = logging.getLogger("salesnav_mcp.operations.partner")
 
-FIRST_POLL = 2.0  # seconds before the first status check
-MAX_POLL = 30.0  # the wait doubles after each check, up to this
+FIRST_POLL = 0.2  # seconds before the first status check
+POLL_GROWTH = 2.0  # each wait is this many times the last ...
+MAX_POLL = 30.0  # ... up to this
 STALE_JOB = timedelta(hours=6)  # a job record still "running" after this is not waited for
 PENDING = ("ENQUEUED", "PROCESSING")
 
@@ -178,7 +183,8 @@ async def still_running(svc: Services, kind: JobKind, records: list[JobRecord]) 
 
 
 def backoff(poll: int) -> float:
-    return min(MAX_POLL, FIRST_POLL * 2**poll)
+    """Seconds to wait before status check number `poll` (0: the first after creation)."""
+    return min(MAX_POLL, FIRST_POLL * POLL_GROWTH ** min(poll, 32))
 
 
 async def poll_job(
