@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcp.server.apps import Apps, ResourceCsp, client_supports_apps
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp_types import CallToolResult, ListResourcesResult, ListToolsResult, TextContent
 
-from salesnav_mcp.tools.runtime import ToolSpec
+if TYPE_CHECKING:
+    from salesnav_mcp.server.catalog import ToolEntry
+    from salesnav_mcp.tools.runtime import ToolSpec
 
 VIEW_PACKAGE = "salesnav_mcp.views"
 
@@ -28,7 +30,7 @@ def view_html(uri: str) -> str:
     return resources.files(VIEW_PACKAGE).joinpath(name).read_text(encoding="utf-8")
 
 
-def apps_extension(specs: Iterable[ToolSpec]) -> Apps | None:
+def apps_extension(specs: Iterable[ToolSpec | ToolEntry]) -> Apps | None:
     """The Apps extension carrying the views the selected tools are bound to (None: no tool has a view)."""
     views = sorted({spec.ui for spec in specs if spec.ui})
     if not views:
@@ -43,7 +45,7 @@ def apps_extension(specs: Iterable[ToolSpec]) -> Apps | None:
 class AppsAudience:
     """Shows what belongs to MCP Apps only to clients that negotiated it (a middleware of the low-level server)."""
 
-    def __init__(self, specs: Iterable[ToolSpec]) -> None:
+    def __init__(self, specs: Iterable[ToolSpec | ToolEntry]) -> None:
         self._app_only = frozenset(spec.name for spec in specs if spec.app_only)
 
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
