@@ -18,7 +18,14 @@ from salesnav_mcp.config import Settings
 from salesnav_mcp.server import catalog
 from salesnav_mcp.server.apps import AppsAudience, apps_extension
 from salesnav_mcp.server.completions import register_completions
-from salesnav_mcp.server.lazy import LazyPrompt, LazyTool, ServicesOnDemand, UseServices, add_resource
+from salesnav_mcp.server.lazy import (
+    LazyPrompt,
+    LazyTool,
+    ResourcesOnFirstUse,
+    ServicesOnDemand,
+    UseServices,
+    add_resource,
+)
 from salesnav_mcp.server.registry import select
 from salesnav_mcp.server.state import request_state_security
 
@@ -114,8 +121,12 @@ def build_server(
         extensions=[apps] if apps else None,
         middleware=[AppsAudience(selected.tools), UseServices()],
     )
-    for resource in selected.resources:
-        add_resource(server, resource, get_services)
+
+    def register_resources() -> None:
+        for resource in selected.resources:
+            add_resource(server, resource, get_services)
+
+    server.middleware.append(ResourcesOnFirstUse(register_resources))
     for prompt in selected.prompts:
         server.add_prompt(LazyPrompt.from_entry(prompt))
     register_completions(server, get_services)

@@ -6,7 +6,9 @@ first used:
 - a `LazyTool` publishes the catalog's fields; its first call imports the toolsets and builds the
   SDK tool (argument and output models), which runs this and every later call;
 - a `LazyPrompt` likewise builds the SDK prompt on its first rendering;
-- a resource is registered with a reader that calls its handler, imported on the first read;
+- the resources are registered by the first `resources/*` request (`ResourcesOnFirstUse`: their
+  templates' argument models cost more than the rest of start-up), each with a reader that calls
+  its handler, imported on the first read;
 - the services (store, guardrails, upstream clients) are opened by the first request that may use
   them: the lifespan yields `ServicesOnDemand`, and the `UseServices` middleware puts the opened
   services in the request's context before any handler runs, so handlers see them as always.
@@ -154,6 +156,19 @@ def _prompt_spec(name: str) -> PromptSpec:
 @cache
 def _context_kwarg(handler: Callable[..., Any]) -> str | None:
     return find_context_parameter(handler)
+
+
+class ResourcesOnFirstUse:
+    """Middleware: the first `resources/*` request registers the resources (`register`) before it is served."""
+
+    def __init__(self, register: Callable[[], None]) -> None:
+        self._register: Callable[[], None] | None = register
+
+    async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        if self._register is not None and ctx.method.startswith("resources/"):
+            register, self._register = self._register, None
+            register()
+        return await call_next(ctx)
 
 
 class ServicesOnDemand:

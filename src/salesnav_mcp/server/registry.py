@@ -16,9 +16,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from salesnav_mcp.server.arguments import ArgumentsAsSent, ToolForModels
-from salesnav_mcp.server.schema import input_schema, output_schema
-
 if TYPE_CHECKING:
     from mcp.server.mcpserver.tools.base import Tool
 
@@ -72,6 +69,9 @@ def select(
 
 def build_tools(specs: Iterable[ToolSpec]) -> list[Tool]:
     """SDK tool objects with portable published schemas (validation still uses the full pydantic models)."""
+    from salesnav_mcp.server.arguments import ArgumentsAsSent, ToolForModels
+    from salesnav_mcp.server.schema import input_schema, output_schema
+
     tools: list[Tool] = []
     for spec in specs:
         tool = ToolForModels.from_function(
