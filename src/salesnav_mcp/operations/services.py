@@ -114,6 +114,8 @@ class Services:
             return sorted(user.accounts)[0]
         if self.settings.salesnav_account_id:
             return self.settings.salesnav_account_id
+        if self._default_account is not None:  # known: no lock (taking one yields to the event loop)
+            return self._default_account
         async with self._account_lock:
             if self._default_account is None:
                 accounts = await self.connectsafely.list_accounts()

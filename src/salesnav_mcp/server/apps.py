@@ -49,13 +49,13 @@ class AppsAudience:
         self._app_only = frozenset(spec.name for spec in specs if spec.app_only)
 
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
-        if ctx.method == "tools/call" and not client_supports_apps(ctx):
+        if client_supports_apps(ctx):
+            return await call_next(ctx)
+        if ctx.method == "tools/call":
             name = (ctx.params or {}).get("name") if isinstance(ctx.params, dict) else None
             if name in self._app_only:  # answered exactly as the SDK answers a tool it does not have
                 return CallToolResult(content=[TextContent(type="text", text=f"Unknown tool: {name}")], is_error=True)
         result = await call_next(ctx)
-        if client_supports_apps(ctx):
-            return result
         # The handlers' results reach middleware in wire form (dicts); a model is filtered the same way.
         if ctx.method == "tools/list":
             return _filtered(result, "tools", lambda t: _field(t, "name") not in self._app_only, _without_ui)
