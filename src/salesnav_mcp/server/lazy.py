@@ -30,7 +30,7 @@ from mcp.server.mcpserver.tools.base import Tool
 from mcp.server.mcpserver.utilities.context_injection import find_context_parameter
 from mcp.shared.uri_template import UriTemplate
 from mcp_types import InputRequiredResult, ToolAnnotations
-from pydantic import PrivateAttr
+from pydantic import ConfigDict, PrivateAttr
 
 from salesnav_mcp.server.catalog import PromptEntry, ResourceEntry, ToolEntry
 
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 class LazyTool(Tool):
     """An SDK tool published from its catalog entry; its first call builds the real one, which runs every call."""
+
+    model_config = ConfigDict(defer_build=True)  # made with model_construct only: no validator to build
 
     _output_schema: dict[str, Any] | None = PrivateAttr(default=None)
     _tool: Tool | None = PrivateAttr(default=None)
@@ -78,6 +80,8 @@ class LazyTool(Tool):
 
 class LazyPrompt(Prompt):
     """An SDK prompt published from its catalog entry; its first rendering builds the real one."""
+
+    model_config = ConfigDict(defer_build=True)
 
     _prompt: Prompt | None = PrivateAttr(default=None)
 
