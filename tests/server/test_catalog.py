@@ -147,3 +147,13 @@ async def test_first_uses_over_stdio(workdir: Any, env: dict[str, str]) -> None:
         assert (await client.get_prompt("ssi_coaching", {})).messages
         [content] = (await client.read_resource("salesnav://filters/function")).contents
         assert json.loads(content.text)  # type: ignore[union-attr]
+
+
+async def test_a_server_loaded_at_start_has_built_everything_before_its_first_request(settings: Settings) -> None:
+    server = build_server(settings, load_at_start=True)  # what `serve --http` builds
+    lazy = [tool for tool in server._tool_manager.list_tools() if isinstance(tool, LazyTool)]
+    assert lazy and all(tool._tool is not None for tool in lazy)
+    async with Client(server) as client:
+        assert (await client.list_resource_templates()).resource_templates
+        result = await client.call_tool("get_ssi", {})
+        assert not result.is_error, result.content

@@ -106,11 +106,12 @@ async def read_ssi(svc: Services, account_id: str) -> SsiOut:
     ssi = await svc.connectsafely.get_ssi(account_id=account_id)
     out = ssi_output(account_id, ssi, sandbox=svc.connectsafely.sandbox)
     now = svc.clock.now()
+    payload = out.model_dump(mode="json", exclude={"sandbox"})
     await svc.keep_snapshot(
         ("ssi", account_id, now.date()),
-        out,  # compared as a model: the stored form is made only when it is written
+        payload,
         lambda: svc.guardrails.store.upsert_ssi_snapshot(
-            account_id=account_id, day=now.date(), payload=out.model_dump(mode="json", exclude={"sandbox"}), now=now
+            account_id=account_id, day=now.date(), payload=payload, now=now
         ),
     )
     return out

@@ -21,9 +21,8 @@ from salesnav_mcp.server.completions import register_completions
 from salesnav_mcp.server.lazy import (
     LazyPrompt,
     LazyTool,
-    ResourcesOnFirstUse,
+    OnFirstUse,
     ServicesOnDemand,
-    UseServices,
     add_resource,
 )
 from salesnav_mcp.server.registry import select
@@ -59,11 +58,15 @@ def build_server(
     read_only: bool = False,
     http_auth: tuple[TokenVerifier, AuthSettings] | None = None,
     team_approvals: TeamApprovalPage | None = None,
+    load_at_start: bool = False,
 ) -> MCPServer:
     """A ready MCPServer. Pass `services` to share already-open services (tests, demo).
 
     `http_auth` protects the HTTP transport with a bearer token (see `server.auth.http_auth`);
     `team_approvals` serves the team's approval page on that HTTP app, in place of the local one.
+    `load_at_start` builds every tool and prompt, registers the resources and opens the services
+    before serving (a long-running HTTP server) rather than on first use (stdio, where a client
+    waits for the start; the first call's building would stall the event loop under concurrent calls).
     """
     settings = settings or Settings()
     current: list[Any] = [services]  # the services of the running lifespan (static resources and completion read them)
@@ -86,7 +89,7 @@ def build_server(
         async with on_demand.running():
             current[0] = on_demand
             try:
-                if team_approvals is not None:  # the team's approval page is served with or without MCP requests
+                if load_at_start or team_approvals is not None:  # the team's page is served without MCP requests too
                     await on_demand.get()
                 yield on_demand
             finally:
@@ -106,6 +109,8 @@ def build_server(
         return svc
 
     selected = select(toolsets, read_only=read_only, source=catalog.load())
+    tools = [LazyTool.from_entry(entry) for entry in selected.tools]
+    prompts = [LazyPrompt.from_entry(entry) for entry in selected.prompts]
     apps = apps_extension(selected.tools)
     server = MCPServer(
         SERVER_NAME,
@@ -113,22 +118,26 @@ def build_server(
         version=__version__,
         instructions=instructions(settings),
         lifespan=lifespan,
-        tools=[LazyTool.from_entry(entry) for entry in selected.tools],
+        tools=tools,
         token_verifier=http_auth[0] if http_auth else None,
         auth=http_auth[1] if http_auth else None,
         # SALESNAV_STATE_KEY: replicas share the key, so a dialog started on one completes on another.
         request_state_security=request_state_security(settings, SERVER_NAME),
         extensions=[apps] if apps else None,
-        middleware=[AppsAudience(selected.tools), UseServices()],
+        middleware=[AppsAudience(selected.tools)],
     )
 
     def register_resources() -> None:
         for resource in selected.resources:
             add_resource(server, resource, get_services)
 
-    server.middleware.append(ResourcesOnFirstUse(register_resources))
-    for prompt in selected.prompts:
-        server.add_prompt(LazyPrompt.from_entry(prompt))
+    if load_at_start:
+        for loading in (*tools, *prompts):
+            loading.loaded()
+        register_resources()
+    server.middleware.append(OnFirstUse(None if load_at_start else register_resources))
+    for prompt in prompts:
+        server.add_prompt(prompt)
     register_completions(server, get_services)
     if team_approvals is not None:
         team_approvals.mount(server)

@@ -6,12 +6,13 @@ first used:
 - a `LazyTool` publishes the catalog's fields; its first call imports the toolsets and builds the
   SDK tool (argument and output models), which runs this and every later call;
 - a `LazyPrompt` likewise builds the SDK prompt on its first rendering;
-- the resources are registered by the first `resources/*` request (`ResourcesOnFirstUse`: their
-  templates' argument models cost more than the rest of start-up), each with a reader that calls
-  its handler, imported on the first read;
+- the resources are registered by the first `resources/*` request (their templates' argument
+  models cost more than the rest of start-up), each with a reader that calls its handler,
+  imported on the first read;
 - the services (store, guardrails, upstream clients) are opened by the first request that may use
-  them: the lifespan yields `ServicesOnDemand`, and the `UseServices` middleware puts the opened
-  services in the request's context before any handler runs, so handlers see them as always.
+  them: the lifespan yields `ServicesOnDemand`, and the request's lifespan context becomes the
+  opened services before any handler runs, so handlers see them as always.
+Both are done by one middleware, `OnFirstUse`.
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ class LazyTool(Tool):
             annotations=None if annotations is None else ToolAnnotations.model_validate(annotations),
             fn=None,
             is_async=True,
+            context_kwarg=None,
+            resolved_params={},
+            resolver_plans={},
+            icons=None,
         )
         tool._output_schema = output_schema
         return tool
@@ -91,7 +96,7 @@ class LazyPrompt(Prompt):
         arguments = [PromptArgument.model_validate(argument) for argument in fields.pop("arguments", None) or []]
         return cls.model_construct(**fields, arguments=arguments, fn=None)
 
-    async def render(self, arguments: dict[str, Any] | None, context: Any) -> list[Message] | InputRequiredResult:
+    def loaded(self) -> Prompt:
         if self._prompt is None:
             from salesnav_mcp.server.arguments import PromptForModels
 
@@ -99,7 +104,10 @@ class LazyPrompt(Prompt):
             self._prompt = PromptForModels.from_function(
                 spec.fn, name=spec.name, title=spec.title, description=spec.description
             )
-        return await self._prompt.render(arguments, context)
+        return self._prompt
+
+    async def render(self, arguments: dict[str, Any] | None, context: Any) -> list[Message] | InputRequiredResult:
+        return await self.loaded().render(arguments, context)
 
 
 def add_resource(server: MCPServer, entry: ResourceEntry, get_services: Callable[[], Services]) -> None:
@@ -162,19 +170,6 @@ def _context_kwarg(handler: Callable[..., Any]) -> str | None:
     return find_context_parameter(handler)
 
 
-class ResourcesOnFirstUse:
-    """Middleware: the first `resources/*` request registers the resources (`register`) before it is served."""
-
-    def __init__(self, register: Callable[[], None]) -> None:
-        self._register: Callable[[], None] | None = register
-
-    async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
-        if self._register is not None and ctx.method.startswith("resources/"):
-            register, self._register = self._register, None
-            register()
-        return await call_next(ctx)
-
-
 class ServicesOnDemand:
     """The services, opened by the first request that needs them, in a task of the lifespan that closes them."""
 
@@ -218,16 +213,23 @@ WITHOUT_SERVICES = frozenset(
 )
 
 
-class UseServices:
-    """Middleware: a request that may use the services gets them, opened on demand, as its lifespan context."""
+class OnFirstUse:
+    """Middleware: before a request is served, what it needs and nothing has loaded yet.
+
+    The first `resources/*` request registers the resources (`register_resources`); a request that
+    may use the services gets them, opened on demand, as its lifespan context.
+    """
+
+    def __init__(self, register_resources: Callable[[], None] | None) -> None:
+        self._register_resources = register_resources
 
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        method = ctx.method
+        if self._register_resources is not None and method.startswith("resources/"):
+            register, self._register_resources = self._register_resources, None
+            register()
         on_demand = ctx.lifespan_context
-        if isinstance(on_demand, ServicesOnDemand) and not _without_services(ctx.method):
+        needs_services = method not in WITHOUT_SERVICES and not method.startswith("notifications/")
+        if needs_services and isinstance(on_demand, ServicesOnDemand):
             ctx.lifespan_context = await on_demand.get()
         return await call_next(ctx)
-
-
-def _without_services(method: str) -> bool:
-    return method in WITHOUT_SERVICES or method.startswith("notifications/")
-
