@@ -29,7 +29,7 @@ $(BROWSER_STAMP): scripts/install-browser.sh
 	scripts/install-browser.sh
 	touch $@
 
-.PHONY: install node-tools views demo test test-fast lint bench readme
+.PHONY: install node-tools views catalog demo test test-fast lint bench readme
 install: $(STAMP)
 
 node-tools: $(NODE_STAMP) $(VIEWS_STAMP)
@@ -37,6 +37,10 @@ node-tools: $(NODE_STAMP) $(VIEWS_STAMP)
 # Rebuild the views shipped in the package (src/salesnav_mcp/views); a test fails while they are stale.
 views: $(VIEWS_STAMP)
 	scripts/node22.sh views/build.mjs
+
+# Regenerate the tool catalog a server starts from (src/salesnav_mcp/server/catalog.json); a test fails while it is stale.
+catalog: $(STAMP)
+	$(BIN)/python -m salesnav_mcp.server.catalog
 
 demo: $(STAMP)
 	$(BIN)/salesnav-mcp demo

@@ -35,24 +35,27 @@ def coldstart(s: Section) -> str:
         return text
     ours = {k: v for k, v in phases.items() if "floor pays it too" not in k}
     parts = ", ".join(f"{k.split(' (')[0]} {v * 1000:.0f} ms" for k, v in ours.items())
-    world = breakdown.get("after_initialize", {}).get("sandbox world (built on the first tool call)")
+    later = breakdown.get("after_initialize", {})
     tools = breakdown.get("scalars", {}).get("tool_count", 0)
-    building = sum(breakdown.get("build_tools_by_module", {}).values())
-    text += f" Our part of start-up (profile below): {parts}."
-    if world is not None:
+    text += (
+        f" `tools/list` is served from the catalog generated at build time (`server/catalog.json`): the server "
+        f"starts without importing a toolset or building any of the {tools:.0f} SDK tool objects. Our part of "
+        f"start-up (profile below): {parts}."
+    )
+    if later:
         text += (
-            f" The embedded sandbox's world ({world * 1000:.0f} ms) is built on the first tool call, not before "
-            "`initialize` is answered (a live server never builds it), and the cyclic garbage collector stays off "
-            "until the server is built."
+            " On first use, after `tools/list`: "
+            + ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in later.items())
+            + "."
         )
-    if tools and main is not None and main.met is False:
+    imports = s.data.get("extra_imports", {}).get("ranked", [])
+    if main is not None and main.met is False and imports:
         text += (
-            f" What remains is structural: the SDK builds an argument model, an output model and their JSON schemas "
-            f"for each of the {tools:.0f} tools (`Tool.from_function`, ~{building / tools * 1000:.0f} ms per tool "
-            "when profiled), and importing our tools, models and guardrails defines a few hundred pydantic models "
-            "(import ranking below). Reaching 1.15x would take serving `tools/list` from schemas generated at build "
-            "time with the SDK tool objects created lazily, or fewer tools by default (`--toolsets`): larger design "
-            "changes, listed as options."
+            " What remains is imports: "
+            + ", ".join(f"{name} {us / 1000:.0f} ms" for name, us in imports[:4])
+            + " (importtime, inflated; `pydantic_settings` imports every settings source it ships, the AWS, "
+            "Azure and GCP providers and its CLI parser included, as soon as `BaseSettings` is imported: "
+            "avoiding them would mean reading the environment without pydantic-settings)."
         )
     return text
 
@@ -98,13 +101,16 @@ def overhead(s: Section) -> str:
     gap = _profile_gap(s.data.get("profile", {}), "ours", "bare")
     if gap:
         text += f" The profile below splits the gap (cProfile inflates it: {gap})."
+    server_gap = _profile_gap(s.data.get("profile", {}), "ours", "bare", server_only=True)
+    if server_gap:
+        text += f" Leaving out the SDK client's own rows, the server side is {server_gap}."
     if p50 is not None and p50.met is False:
         text += (
             " The bare tool returns upstream's JSON under a trivial schema and keeps nothing; ours validates the "
             "reply into our models (the day's SSI snapshot goes to the store only when it changed, so a repeated "
-            "read makes no store call) and publishes an output schema the SDK client checks every result against. "
-            "What remains is mostly that client-side validation: publishing no output schema would remove it "
-            "(a product decision, see Context cost)."
+            "read makes no store call; the default account is looked up once, without a lock afterwards) and "
+            "publishes an output schema the SDK client checks every result against. What remains is mostly that "
+            "client-side validation, which grows with the depth of the output schema (see Context cost)."
         )
     return text
 

@@ -16,7 +16,7 @@ import anyio
 from bench.harness import Figure, Section, median, percentile
 from bench.inprocess import Pair, running
 
-GOAL_RATIO = 1.10
+GOAL_RATIO = 1.15
 BLOCK = 10
 
 

@@ -2,12 +2,12 @@
 
 Run as `python -m bench.startup_profile` (from the repository root, with the bench environment):
 prints one JSON object of seconds per phase. The phases follow what `serve` does before it can
-answer `initialize`: import the SDK (the floor pays this too), import our CLI, transports and
-server, read the settings, build the server (one SDK tool object per tool: argument and output
-models and their JSON schemas), then the lifespan's `open_services` (SQLite store, upstream clients).
-Like `salesnav-mcp` itself, it keeps the cyclic garbage collector off from the CLI import until the
-server is built. The embedded sandbox's world is built on the first tool call, after `initialize`:
-it is timed apart.
+answer `initialize` and `tools/list`: import the SDK (the floor pays this too), import our CLI,
+transports and server, read the settings, build the server from the tool catalog. Like
+`salesnav-mcp` itself, it keeps the cyclic garbage collector off from the CLI import until the
+server is built. What loads on first use is timed apart, after `tools/list`: the toolsets and the
+first tool's SDK object, the services (store, clients) with the embedded sandbox's world, and the
+resources on the first `resources/*` request.
 """
 
 from __future__ import annotations
@@ -41,87 +41,58 @@ def main() -> None:
     lap("import server.transports (+ uvicorn, starlette)")
     from salesnav_mcp.server import app as app_module
 
-    lap("import server.app (+ tools, guardrails, store, upstream, models)")
+    lap("import server.app (+ catalog, lazy; no toolset)")
     from salesnav_mcp.config import Settings
 
     settings = Settings()
     lap("Settings()")
 
-    from mcp.server.mcpserver.tools.base import Tool
-
-    from salesnav_mcp.server import registry
-
-    per_toolset: dict[str, float] = {}
-    original = Tool.from_function
-
-    def timed_from_function(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-        started = time.perf_counter()
-        try:
-            return original(fn, *args, **kwargs)
-        finally:
-            module = getattr(fn, "__module__", "?").rsplit(".", 1)[-1]
-            per_toolset[module] = per_toolset.get(module, 0.0) + time.perf_counter() - started
-
+    from mcp import Client
     from mcp.server.mcpserver import MCPServer
+
+    from salesnav_mcp.server import catalog
 
     mark = time.perf_counter()
     MCPServer("probe")  # its first construction configures logging (imports rich): the floor pays it too
     lap("first MCPServer() (floor pays it too)")
 
-    Tool.from_function = timed_from_function  # type: ignore[method-assign]
-    tool_count = len(registry.select().tools)
+    tool_count = sum(len(toolset.tools) for toolset in catalog.load().values())
     mark = time.perf_counter()
-    app_module.build_server(settings)
-    lap(f"build_server ({tool_count} tools)")
-    Tool.from_function = original  # type: ignore[method-assign]
+    server = app_module.build_server(settings)
+    lap(f"build_server ({tool_count} tools, from the catalog)")
     resume_gc()
     lap("resume_gc (freeze what start-up built)")
 
+    import logging
+
     import anyio
 
-    from salesnav_mcp.server import wiring
-
-    inner: dict[str, float] = {}
-
-    def timed(name: str, fn):  # type: ignore[no-untyped-def]
-        def sync_wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
-            started = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                inner[name] = time.perf_counter() - started
-
-        async def async_wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
-            started = time.perf_counter()
-            try:
-                return await fn(*args, **kwargs)
-            finally:
-                inner[name] = time.perf_counter() - started
-
-        import inspect
-
-        return async_wrapper if inspect.iscoroutinefunction(fn) else sync_wrapper
-
-    wiring.open_store = timed("SQLite store (open_store)", wiring.open_store)
+    logging.disable(logging.INFO)  # the first call's request lines
     later: dict[str, float] = {}
 
-    async def open_and_close() -> None:
-        nonlocal mark
-        mark = time.perf_counter()
-        async with wiring.open_services(settings) as services:
-            lap("open_services (lifespan, before initialize is answered)")
+    async def first_call() -> None:
+        async with Client(server) as client:
+            await client.list_tools()
+            tool = server._tool_manager.get_tool("get_ssi")
             started = time.perf_counter()
-            services.sandbox_app.state  # noqa: B018  (builds the world, as the first tool call does)
-            later["sandbox world (built on the first tool call)"] = time.perf_counter() - started
+            tool.loaded()  # type: ignore[union-attr]
+            later["toolsets imported, get_ssi built (first call of a tool)"] = time.perf_counter() - started
+            started = time.perf_counter()
+            await client.call_tool("get_ssi", {})
+            later["services opened, sandbox world built, get_ssi run (first call)"] = time.perf_counter() - started
+            started = time.perf_counter()
+            await client.call_tool("get_ssi", {})
+            later["get_ssi again (a warm call)"] = time.perf_counter() - started
+            started = time.perf_counter()
+            await client.list_resource_templates()
+            later["resources registered (first resources/* request)"] = time.perf_counter() - started
 
-    anyio.run(open_and_close)
+    anyio.run(first_call)
     print(
         json.dumps(
             {
                 "phases": phases,
-                "open_services": inner,
                 "after_initialize": later,
-                "build_tools_by_module": per_toolset,
                 "tool_count": tool_count,
                 "total": time.perf_counter() - _T0,
             }

@@ -10,8 +10,10 @@ from mcp.server.mcpserver import MCPServer
 from salesnav_mcp.config import Settings
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.server.app import build_server
-from salesnav_mcp.server.registry import TOOLS_BY_NAME, UnknownToolsetError, select
+from salesnav_mcp.server.registry import UnknownToolsetError, select
 from salesnav_mcp.tools import TOOLSETS
+
+TOOLS_BY_NAME = {spec.name: spec for toolset in TOOLSETS.values() for spec in toolset.tools}
 
 pytestmark = pytest.mark.anyio
 

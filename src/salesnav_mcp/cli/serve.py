@@ -134,7 +134,7 @@ def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str
         else:
             auth_pair = http_auth(token, url) if token else None
             extra = {}
-        server = _build(settings, args, toolsets, http_auth=auth_pair, **extra)
+        server = _build(settings, args, toolsets, http_auth=auth_pair, load_at_start=True, **extra)
         options = HttpOptions(
             host=args.host, port=port, stateless=args.stateless, cors_origins=tuple(proxy.salesnav_allowed_origins)
         )

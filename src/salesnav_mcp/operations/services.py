@@ -114,7 +114,7 @@ class Services:
             return sorted(user.accounts)[0]
         if self.settings.salesnav_account_id:
             return self.settings.salesnav_account_id
-        if self._default_account is not None:  # looked up once per server, not per call
+        if self._default_account is not None:  # known: no lock (taking one yields to the event loop)
             return self._default_account
         async with self._account_lock:
             if self._default_account is None:

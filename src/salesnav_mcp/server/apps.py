@@ -12,13 +12,15 @@ from __future__ import annotations
 import gzip
 from collections.abc import Callable, Iterable
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcp.server.apps import Apps, ResourceCsp, client_supports_apps
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp_types import CallToolResult, ListResourcesResult, ListToolsResult, TextContent
 
-from salesnav_mcp.tools.runtime import ToolSpec
+if TYPE_CHECKING:
+    from salesnav_mcp.server.catalog import ToolEntry
+    from salesnav_mcp.tools.runtime import ToolSpec
 
 VIEW_PACKAGE = "salesnav_mcp.views"
 
@@ -29,7 +31,7 @@ def view_html(uri: str) -> str:
     return gzip.decompress(resources.files(VIEW_PACKAGE).joinpath(f"{name}.gz").read_bytes()).decode("utf-8")
 
 
-def apps_extension(specs: Iterable[ToolSpec]) -> Apps | None:
+def apps_extension(specs: Iterable[ToolSpec | ToolEntry]) -> Apps | None:
     """The Apps extension carrying the views the selected tools are bound to (None: no tool has a view)."""
     views = sorted({spec.ui for spec in specs if spec.ui})
     if not views:
@@ -44,17 +46,17 @@ def apps_extension(specs: Iterable[ToolSpec]) -> Apps | None:
 class AppsAudience:
     """Shows what belongs to MCP Apps only to clients that negotiated it (a middleware of the low-level server)."""
 
-    def __init__(self, specs: Iterable[ToolSpec]) -> None:
+    def __init__(self, specs: Iterable[ToolSpec | ToolEntry]) -> None:
         self._app_only = frozenset(spec.name for spec in specs if spec.app_only)
 
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
-        if ctx.method == "tools/call" and not client_supports_apps(ctx):
+        if client_supports_apps(ctx):
+            return await call_next(ctx)
+        if ctx.method == "tools/call":
             name = (ctx.params or {}).get("name") if isinstance(ctx.params, dict) else None
             if name in self._app_only:  # answered exactly as the SDK answers a tool it does not have
                 return CallToolResult(content=[TextContent(type="text", text=f"Unknown tool: {name}")], is_error=True)
         result = await call_next(ctx)
-        if client_supports_apps(ctx):
-            return result
         # The handlers' results reach middleware in wire form (dicts); a model is filtered the same way.
         if ctx.method == "tools/list":
             return _filtered(result, "tools", lambda t: _field(t, "name") not in self._app_only, _without_ui)

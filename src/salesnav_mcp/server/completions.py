@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp_types import Completion, CompletionArgument, PromptReference, ResourceTemplateReference
 
-from salesnav_mcp.operations.services import Services
-from salesnav_mcp.tools.search.resources import FILTERS_TEMPLATE, VOCABULARIES
+if TYPE_CHECKING:
+    from salesnav_mcp.operations.services import Services
 
 ACCOUNT_ARGUMENTS = {"account_id"}
 
@@ -19,6 +19,8 @@ def register_completions(server: MCPServer, get_services: Callable[[], Services]
     async def complete(
         ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument, context: Any
     ) -> Completion | None:
+        from salesnav_mcp.tools.search.resources import FILTERS_TEMPLATE, VOCABULARIES
+
         if isinstance(ref, ResourceTemplateReference) and ref.uri == FILTERS_TEMPLATE and argument.name == "name":
             names = [n for n in VOCABULARIES if n.startswith(argument.value or "")]
             return Completion(values=names, total=len(names), has_more=False)

@@ -5,21 +5,21 @@
   anything upstream or in the store. A prompt steers the model to the tools it names in `uses`:
   one that steers to any tool that is not read-only is dropped too, since it would lead to a
   tool the server does not offer. Resources only read: they stay.
+
+The same rules select from the toolsets themselves (`salesnav_mcp.tools`) or from their entries in
+the generated catalog (`server.catalog`), which a server starts from without importing the toolsets.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from mcp.server.mcpserver.tools.base import Tool
+if TYPE_CHECKING:
+    from mcp.server.mcpserver.tools.base import Tool
 
-from salesnav_mcp.server.arguments import ArgumentsAsSent, ToolForModels
-from salesnav_mcp.server.schema import input_schema, output_schema
-from salesnav_mcp.tools import TOOLSETS
-from salesnav_mcp.tools.runtime import PromptSpec, ResourceSpec, ToolSpec
-
-TOOLS_BY_NAME: dict[str, ToolSpec] = {spec.name: spec for toolset in TOOLSETS.values() for spec in toolset.tools}
+    from salesnav_mcp.tools.runtime import Toolset, ToolSpec
 
 
 class UnknownToolsetError(ValueError):
@@ -28,30 +28,50 @@ class UnknownToolsetError(ValueError):
 
 @dataclass(frozen=True)
 class Selection:
-    tools: list[ToolSpec]
-    resources: list[ResourceSpec]
-    prompts: list[PromptSpec]
+    tools: list[Any]
+    resources: list[Any]
+    prompts: list[Any]
 
 
-def steers_to_writes(prompt: PromptSpec) -> bool:
-    return any(not TOOLS_BY_NAME[name].read_only for name in prompt.uses)
+def toolsets() -> Mapping[str, Toolset]:
+    """Every toolset, imported (with its tools' modules) on the first call."""
+    from salesnav_mcp.tools import TOOLSETS
+
+    return TOOLSETS
 
 
-def select(toolsets: Iterable[str] | None = None, *, read_only: bool = False) -> Selection:
-    wanted = list(toolsets) if toolsets else list(TOOLSETS)
-    unknown = [name for name in wanted if name not in TOOLSETS]
+def tool_spec(name: str) -> ToolSpec:
+    return next(spec for toolset in toolsets().values() for spec in toolset.tools if spec.name == name)
+
+
+def select(
+    wanted: Iterable[str] | None = None, *, read_only: bool = False, source: Mapping[str, Any] | None = None
+) -> Selection:
+    """What a server registers, from `source` (default: the toolsets): toolsets or catalog entries alike."""
+    source = toolsets() if source is None else source
+    names = list(wanted) if wanted else list(source)
+    unknown = [name for name in names if name not in source]
     if unknown:
-        raise UnknownToolsetError(f"unknown toolset(s) {', '.join(unknown)}; choose from {', '.join(TOOLSETS)}")
-    chosen = [TOOLSETS[name] for name in wanted]
+        raise UnknownToolsetError(f"unknown toolset(s) {', '.join(unknown)}; choose from {', '.join(source)}")
+    chosen = [source[name] for name in names]
+    read_only_tools = {spec.name for toolset in source.values() for spec in toolset.tools if spec.read_only}
     return Selection(
         tools=[spec for toolset in chosen for spec in toolset.tools if spec.read_only or not read_only],
         resources=[spec for toolset in chosen for spec in toolset.resources],
-        prompts=[spec for toolset in chosen for spec in toolset.prompts if not (read_only and steers_to_writes(spec))],
+        prompts=[
+            spec
+            for toolset in chosen
+            for spec in toolset.prompts
+            if not (read_only and not set(spec.uses) <= read_only_tools)
+        ],
     )
 
 
 def build_tools(specs: Iterable[ToolSpec]) -> list[Tool]:
     """SDK tool objects with portable published schemas (validation still uses the full pydantic models)."""
+    from salesnav_mcp.server.arguments import ArgumentsAsSent, ToolForModels
+    from salesnav_mcp.server.schema import input_schema, output_schema
+
     tools: list[Tool] = []
     for spec in specs:
         tool = ToolForModels.from_function(
