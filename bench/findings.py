@@ -119,6 +119,7 @@ def overhead(s: Section) -> str:
 NO_OUTPUT_SCHEMA = {
     "update_do_not_contact": "a change whose text reply states the whole outcome",
     "resolve_unknown_send": "a change whose text reply states the whole outcome",
+    "withdraw_invitation": "a change whose text reply states the whole outcome",
     "research_lead": "a profile the model reads; its substance is nested lists a top-level shape cannot type",
     "research_company": "a profile the model reads; its substance is nested lists a top-level shape cannot type",
 }

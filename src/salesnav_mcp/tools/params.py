@@ -11,7 +11,7 @@ from pydantic import Field, WithJsonSchema
 AccountId = Annotated[
     str | None,
     WithJsonSchema(
-        {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "From list_accounts; omit for the default."}
+        {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "Omit for the default."}
     ),
     Field(default=None, pattern=r"^\s*[0-9a-fA-F]{24}\s*$"),
 ]

@@ -87,8 +87,8 @@ async def plan_outreach_capacity(
         ),
     ] = None,
 ) -> Annotated[CallToolResult, CapacityOut]:
-    """Before a campaign: how many of these recipients each account can start a conversation with today and this
-    month, and who is refused. Sends nothing."""
+    """Before a campaign: how many of these recipients each account can reach today and this month, and who is
+    refused. Sends nothing."""
     svc = services(ctx)
     inbox = list(inbox_recipients or [])
     inmail = list(inmail_recipients or [])

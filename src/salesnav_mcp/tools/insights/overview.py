@@ -70,8 +70,8 @@ async def get_account_overview(
         DEFAULT_DAYS
     ),
 ) -> Annotated[CallToolResult, OverviewOut]:
-    """Where a rep stands in one call: seat, SSI trend, InMail credits, search budget, today's new conversations
-    and this week's connection requests against their caps, reply rate, waiting drafts."""
+    """Where a rep stands: seat, SSI trend, InMail credits, search budget, outreach caps used, reply rate, waiting
+    drafts."""
     svc = services(ctx)
     overviews = await account_overviews(svc, account_id.strip() if account_id else None, days=days)
     out = OverviewOut(days=days, accounts=overviews, sandbox=svc.connectsafely.sandbox)

@@ -118,8 +118,8 @@ async def draft_message(
     ] = False,
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, DraftOut]:
-    """Store a message or connection-request draft and report every policy finding (do-not-contact, duplicate,
-    daily and weekly caps, InMail credits, length). Sends nothing."""
+    """Store a message or connection-request draft with its policy findings (do-not-contact, duplicate, caps,
+    credits, length). Sends nothing."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     if channel == "invitation":

@@ -78,9 +78,9 @@ def week_line(week: WeekOut) -> str:
 async def list_invitations(
     ctx: Context,
     account_id: AccountId = None,
-    start_index: Annotated[int, Field(ge=0, le=10_000, description="Offset into the pending invitations.")] = 0,
+    start_index: Annotated[int, Field(ge=0, le=10_000, description="Offset.")] = 0,
 ) -> Annotated[CallToolResult, InvitationsOut]:
-    """List pending connection requests the account sent (newest first) and this week's count against the cap."""
+    """Pending connection requests this account sent, newest first, and this week's count against the cap."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     week = week_out(await invitations.weekly_invitations(svc, account))
@@ -111,12 +111,12 @@ async def list_invitations(
     return reply("\n".join(lines), out)
 
 
-@tool(title="Withdraw an invitation", read_only=False, destructive=True)
+@tool(title="Withdraw an invitation", read_only=False, destructive=True, output_schema=False)
 async def withdraw_invitation(
     ctx: Context,
     recipient: Annotated[
         str,
-        Field(description="The invited person: public id, urn:li:fsd_profile: URN, or linkedin.com/in/ URL.",
+        Field(description="Public id, profile URN or URL.",
               min_length=3, max_length=200),
     ],
     account_id: AccountId = None,

@@ -75,8 +75,8 @@ async def draft_follow_ups(
     ] = 1,
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, FollowUpsOut]:
-    """Draft follow-ups (never sends) in the thread for people who did not answer within `after_days` days and
-    are not on the do-not-contact list."""
+    """Draft follow-ups (never sends) for people who did not answer within `after_days` days, except those on
+    the do-not-contact list."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     out = await replies.draft_follow_ups(
