@@ -31,7 +31,7 @@ from salesnav_mcp.guardrails.base import Guardrail
 from salesnav_mcp.guardrails.errors import PolicyViolation, format_utc
 from salesnav_mcp.guardrails.fields import check_line
 from salesnav_mcp.guardrails.recipients import RecipientRef, draft_keys, recipient_label, ref_keys
-from salesnav_mcp.store import INVITATION, ORGANISATION, DncEntry, Draft, Person
+from salesnav_mcp.store import INVITATION, ORGANISATION, DncEntry, Draft, Person, PolicyFacts
 
 CLASSIC_TEXT_MAX = 8000
 INMAIL_TEXT_MAX = 1900
@@ -149,17 +149,7 @@ class Policy(Guardrail):
     async def invitations_this_week(self, account_id: str) -> tuple[int, datetime | None]:
         """Connection requests the account sent this week, counted as the weekly cap counts them, and the end of
         the account's hold on connection requests (None: no hold)."""
-        now = self._clock.now()
-        facts = await self._store.policy_facts(
-            account_id=account_id,
-            recipient_keys=[],
-            text_hash="",
-            exclude_draft_id=None,
-            duplicate_since=now,
-            day_start=day_start(now),
-            week_start=week_start(now),
-            now=now,
-        )
+        facts = await self._counts(account_id)
         return facts.invitations_this_week, facts.invitations_held_until
 
     async def hold_invitations(
@@ -175,17 +165,22 @@ class Policy(Guardrail):
 
     async def new_conversations_today(self, account_id: str) -> int:
         """New conversations the account started this UTC day, counted exactly as the daily cap counts them."""
+        return (await self._counts(account_id)).new_conversations_today
+
+    async def _counts(self, account_id: str) -> PolicyFacts:
+        """The account's counts (today's new conversations, this week's invitations and hold), as the caps count
+        them: no recipient key and an empty text hash match no draft or entry."""
         now = self._clock.now()
-        # No recipient key and an empty text hash match no draft or entry: only the count is read.
-        facts = await self._store.policy_facts(
+        return await self._store.policy_facts(
             account_id=account_id,
             recipient_keys=[],
             text_hash="",
             exclude_draft_id=None,
             duplicate_since=now,
             day_start=day_start(now),
+            week_start=week_start(now),
+            now=now,
         )
-        return facts.new_conversations_today
 
     async def evaluate(
         self, draft: Draft, *, inmail_credits: int | None, upstream: UpstreamInvitations | None = None

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from salesnav_mcp.models.connectsafely import CompanySearchFilters, PeopleSearchFilters
 from salesnav_mcp.operations.errors import OperationError
@@ -52,47 +53,42 @@ def _clean(value: str | None) -> str | None:
     return value.strip() or None if isinstance(value, str) else value
 
 
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _resolved(field: str) -> AfterValidator:
+    """Names of a vocabulary (regions, industries, headcount bands) turned into their ids, each once."""
+    return AfterValidator(lambda values: _unique(resolve_name(field, v) for v in values))
+
+
+# Free text is stripped (blank means not given); names become the ids upstream filters on.
+Clean = Annotated[Text, AfterValidator(_clean)]
+Keywords = Annotated[str, Field(max_length=500), AfterValidator(_clean)]
+Region = Annotated[Clean, AfterValidator(lambda value: None if value is None else resolve_name("region", value))]
+Industries = Annotated[list[str], Field(max_length=20), _resolved("industry")]
+CompanyIds = Annotated[list[str], Field(max_length=20), AfterValidator(lambda vs: _unique(_company_id(v) for v in vs))]
+
+
 class PlainLeadFilters(BaseModel):
     """Plain LinkedIn people search (any account, no budget)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    keywords: str | None = Field(default=None, max_length=500)
-    first_name: Text | None = None
-    last_name: Text | None = None
-    company: Text | None = Field(default=None, description="Current company name")
-    school: Text | None = None
-    title: Text | None = Field(default=None, description='Current title; alternatives as "CTO OR VP Engineering"')
-    current_company_ids: list[str] = Field(
-        default_factory=list, max_length=20, description="Numeric ids or urn:li:organization:N"
-    )
-    past_company_ids: list[str] = Field(default_factory=list, max_length=20)
-    location: Text | None = Field(default=None, description="One region name or geo id")
+    keywords: Keywords | None = None
+    first_name: Clean | None = None
+    last_name: Clean | None = None
+    company: Clean | None = Field(default=None, description="Current company name")
+    school: Clean | None = None
+    title: Clean | None = Field(default=None, description='Current title; alternatives as "CTO OR VP Engineering"')
+    current_company_ids: CompanyIds = Field(default_factory=list, description="Numeric ids or urn:li:organization:N")
+    past_company_ids: CompanyIds = Field(default_factory=list)
+    location: Region | None = Field(default=None, description="One region name or geo id")
     connection_degree: list[DegreeName] = Field(default_factory=list)
-    industries: list[str] = Field(default_factory=list, max_length=20)
+    industries: Industries = Field(default_factory=list)
     profile_languages: list[str] = Field(default_factory=list, max_length=10, description="e.g. en, de")
     service_categories: list[Text] = Field(default_factory=list, max_length=10)
     open_to_work: bool = False
-
-    @field_validator("keywords", "first_name", "last_name", "company", "school", "title", "location")
-    @classmethod
-    def _strip(cls, value: str | None) -> str | None:
-        return _clean(value)
-
-    @field_validator("current_company_ids", "past_company_ids")
-    @classmethod
-    def _ids(cls, values: list[str]) -> list[str]:
-        return list(dict.fromkeys(_company_id(v) for v in values))
-
-    @field_validator("location")
-    @classmethod
-    def _geo(cls, value: str | None) -> str | None:
-        return None if value is None else resolve_name("region", value)
-
-    @field_validator("industries")
-    @classmethod
-    def _industries(cls, values: list[str]) -> list[str]:
-        return list(dict.fromkeys(resolve_name("industry", v) for v in values))
 
     @field_validator("profile_languages")
     @classmethod
@@ -131,30 +127,12 @@ class PlainAccountFilters(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    keywords: str | None = Field(default=None, max_length=500)
-    location: Text | None = Field(default=None, description="HQ: one region name or geo id")
-    industries: list[str] = Field(default_factory=list, max_length=20)
-    headcount: list[str] = Field(default_factory=list, max_length=9, description="e.g. 51-200, 10001+")
-
-    @field_validator("keywords", "location")
-    @classmethod
-    def _strip(cls, value: str | None) -> str | None:
-        return _clean(value)
-
-    @field_validator("location")
-    @classmethod
-    def _geo(cls, value: str | None) -> str | None:
-        return None if value is None else resolve_name("region", value)
-
-    @field_validator("industries")
-    @classmethod
-    def _industries(cls, values: list[str]) -> list[str]:
-        return list(dict.fromkeys(resolve_name("industry", v) for v in values))
-
-    @field_validator("headcount")
-    @classmethod
-    def _headcount(cls, values: list[str]) -> list[str]:
-        return list(dict.fromkeys(resolve_name("headcount", v) for v in values))
+    keywords: Keywords | None = None
+    location: Region | None = Field(default=None, description="HQ: one region name or geo id")
+    industries: Industries = Field(default_factory=list)
+    headcount: Annotated[list[str], Field(max_length=9), _resolved("headcount")] = Field(
+        default_factory=list, description="e.g. 51-200, 10001+"
+    )
 
     def is_empty(self) -> bool:
         return self == PlainAccountFilters()
