@@ -33,6 +33,8 @@ For each recipient:
    to them and ends with one clear ask.
 3. Call draft_message to store it. It reports the channel (classic inbox or Sales Navigator InMail), any policy
    findings (do-not-contact, duplicates, daily cap, InMail credits) and a preview.
+   For someone not yet connected, a connection request may suit better than an InMail: draft_message with
+   channel "invitation" and a note of at most 300 characters (weekly cap; refused if already connected or invited).
 
 Stop at the drafts. Show each preview and its findings, and tell the user that sending needs their
 confirmation (send_message asks them). Do not call send_message unless the user explicitly asks to send a
