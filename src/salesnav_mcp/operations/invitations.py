@@ -9,7 +9,7 @@ request with 429, the account's requests are held until the time it names (24 h 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,7 +17,6 @@ from typing import Any
 from salesnav_mcp.guardrails import Draft, DraftResult, InvalidDraft, Person, SendFailure
 from salesnav_mcp.guardrails.policy import INVITATION_NOTE_MAX, WEEK, UpstreamInvitations, utf16_length, week_start
 from salesnav_mcp.guardrails.review import PersonLabel
-from salesnav_mcp.guardrails.send import SendFn
 from salesnav_mcp.models.connectsafely import SentInvitation
 from salesnav_mcp.operations.errors import OperationError
 from salesnav_mcp.operations.people import resolve_person
@@ -28,7 +27,6 @@ from salesnav_mcp.upstream.errors import (
     UnknownOutcomeError,
     UpstreamError,
     ValidationError,
-    proves_not_sent,
 )
 
 UPSTREAM_HOLD = timedelta(hours=24)  # upstream's documented hold after the weekly limit
@@ -76,8 +74,6 @@ async def check_relationship(svc: Services, account_id: str, person: Person) -> 
 async def create_invitation(svc: Services, account_id: str, recipient: str, note: str) -> DraftResult:
     """Store a connection request to the one person `recipient` names, after the relationship check; nothing is
     sent. The note (may be empty) holds at most 300 characters."""
-    if not isinstance(note, str):
-        raise InvalidDraft("text", "must be a string")
     if utf16_length(note) > INVITATION_NOTE_MAX:
         raise InvalidDraft(
             "text",
@@ -98,8 +94,9 @@ async def create_invitation(svc: Services, account_id: str, recipient: str, note
     )
 
 
-def invitation_sender(svc: Services) -> SendFn:
-    """The upstream call that sends one connection request.
+def invitation_call(svc: Services) -> Callable[[Draft], Awaitable[Mapping[str, Any]]]:
+    """The upstream call that sends one connection request (its other upstream errors are translated by
+    `sending.upstream_send`, as every send's are).
 
     A 429 records upstream's hold before the send is reported failed. A lost answer is settled by the
     relationship endpoint: a pending invitation there means it went out; anything else stays unknown.
@@ -120,8 +117,6 @@ def invitation_sender(svc: Services) -> SendFn:
             raise SendFailure(
                 f"{exc} LinkedIn shows no pending invitation to this person yet", proven_not_sent=False
             ) from exc
-        except UpstreamError as exc:
-            raise SendFailure(str(exc), proven_not_sent=proves_not_sent(exc)) from exc
         return answer.model_dump(mode="json", by_alias=True, exclude_none=True)
 
     return send

@@ -12,7 +12,7 @@ from typing import Any
 from salesnav_mcp.guardrails import Confirmation, Draft, SendFailure, SendResult
 from salesnav_mcp.guardrails.send import SendFn
 from salesnav_mcp.models.connectsafely import AttachmentRef
-from salesnav_mcp.operations.invitations import invitation_sender, upstream_invitations
+from salesnav_mcp.operations.invitations import invitation_call, upstream_invitations
 from salesnav_mcp.operations.outreach import inmail_preflight
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.upstream.errors import UpstreamError, proves_not_sent
@@ -37,8 +37,7 @@ def _recipient_fields(recipient: str) -> dict[str, str]:
 
 
 def draft_sender(svc: Services) -> SendFn:
-    """The upstream call that sends one draft: Sales Navigator's own send when the CRM gets a copy, `/connect` for
-    a connection request."""
+    """The upstream call that sends one message draft: Sales Navigator's own send when the CRM gets a copy."""
 
     async def send(draft: Draft) -> dict[str, Any]:
         attachments = [AttachmentRef(file=a) for a in draft.attachments] or None  # type: ignore[arg-type]
@@ -69,7 +68,7 @@ def draft_sender(svc: Services) -> SendFn:
 
 
 def sender_for(svc: Services, draft: Draft) -> SendFn:
-    return invitation_sender(svc) if draft.channel == "invitation" else draft_sender(svc)
+    return upstream_send(invitation_call(svc)) if draft.channel == "invitation" else draft_sender(svc)
 
 
 async def send_draft(svc: Services, draft_id: str, confirmation: Confirmation | None) -> SendResult:
