@@ -26,7 +26,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, TextIO, TypedDict, Unpack
 
 from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
@@ -111,6 +111,14 @@ class Scrubber:
         return self.text(str(value))
 
 
+class About(TypedDict, total=False):
+    """What an audit entry is about besides its kind."""
+
+    account_id: str | None
+    actor: str | None
+    details: dict[str, Any] | None
+
+
 class AuditLog:
     """Writes audit entries; there is intentionally no way to change or remove one."""
 
@@ -123,27 +131,14 @@ class AuditLog:
     def for_settings(cls, store: Store, settings: Settings, clock: Clock) -> AuditLog:
         return cls(store, clock, secrets=settings_secrets(settings))
 
-    def note(
-        self,
-        kind: str,
-        *,
-        account_id: str | None = None,
-        actor: str | None = None,
-        details: dict[str, Any] | None = None,
-    ) -> AuditNote:
+    def note(self, kind: str, **about: Unpack[About]) -> AuditNote:
         """An entry, scrubbed, for a store operation to append in the transaction of what it records."""
-        return AuditNote(self._clock.now(), account_id, actor, kind, self.scrubber.value(details or {}))
+        details = self.scrubber.value(about.get("details") or {})
+        return AuditNote(self._clock.now(), about.get("account_id"), about.get("actor"), kind, details)
 
-    async def record(
-        self,
-        kind: str,
-        *,
-        account_id: str | None = None,
-        actor: str | None = None,
-        details: dict[str, Any] | None = None,
-    ) -> int:
+    async def record(self, kind: str, **about: Unpack[About]) -> int:
         """Append an entry on its own (what it records is already stored, or stores nothing)."""
-        entry = self.note(kind, account_id=account_id, actor=actor, details=details)
+        entry = self.note(kind, **about)
         return await self._store.append_audit(
             at=entry.at, account_id=entry.account_id, actor=entry.actor, kind=entry.kind, details=entry.details
         )

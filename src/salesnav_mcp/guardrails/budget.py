@@ -245,17 +245,11 @@ class SearchBudget(Guardrail):
         result_retention: timedelta = DEFAULT_RESULT_RETENTION,
     ) -> None:
         super().__init__(deps)
+        self.limit = deps.settings.salesnav_monthly_search_budget
+        self.unit: BudgetUnit = deps.settings.salesnav_search_budget_unit
         self.reservation_timeout = reservation_timeout
         self.result_retention = max(result_retention, deps.settings.salesnav_search_cache_ttl)
         self._last_purge: datetime | None = None
-
-    @property
-    def limit(self) -> int:
-        return self._settings.salesnav_monthly_search_budget
-
-    @property
-    def unit(self) -> BudgetUnit:
-        return self._settings.salesnav_search_budget_unit
 
     def _status(self, account_id: str, now: datetime, used: int, pending: int) -> BudgetStatus:
         threshold = confirmation_threshold(self.limit, self._settings.salesnav_budget_warn_ratio)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from salesnav_mcp.guardrails.base import Guardrail
+from salesnav_mcp.guardrails.base import Deps, Guardrail
 from salesnav_mcp.guardrails.errors import PolicyViolation, format_utc
 from salesnav_mcp.guardrails.fields import check_line
 from salesnav_mcp.guardrails.recipients import RecipientRef, draft_keys, recipient_label, ref_keys
@@ -138,13 +138,10 @@ def length_findings(channel: str, text: str, subject: str | None) -> list[Policy
 
 
 class Policy(Guardrail):
-    @property
-    def daily_cap(self) -> int:
-        return self._settings.salesnav_daily_new_conversations
-
-    @property
-    def weekly_invitations(self) -> int:
-        return self._settings.salesnav_weekly_invitations
+    def __init__(self, deps: Deps) -> None:
+        super().__init__(deps)
+        self.daily_cap = deps.settings.salesnav_daily_new_conversations
+        self.weekly_invitations = deps.settings.salesnav_weekly_invitations
 
     async def invitations_this_week(self, account_id: str) -> tuple[int, datetime | None]:
         """Connection requests the account sent this week, counted as the weekly cap counts them, and the end of

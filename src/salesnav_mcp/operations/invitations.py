@@ -136,20 +136,20 @@ async def _went_out(svc: Services, draft: Draft) -> bool:
 class WeeklyInvitations:
     """Where an account stands with connection requests this week."""
 
-    sent: int  # by the server's count
-    upstream_used: int | None  # by upstream's quota endpoint (requests made elsewhere included)
-    upstream_limit: int | None
-    cap: int  # the server's weekly cap (SALESNAV_WEEKLY_INVITATIONS)
+    sent_by_server: int
+    linkedin_used: int | None  # by upstream's quota endpoint (requests made elsewhere included)
+    linkedin_limit: int | None
+    limit: int  # the server's weekly cap (SALESNAV_WEEKLY_INVITATIONS)
     resets_at: datetime  # next Monday 00:00 UTC
     held_until: datetime | None  # upstream's hold, as recorded or reported
 
     @property
     def used(self) -> int:
-        return max(self.sent, self.upstream_used or 0)
+        return max(self.sent_by_server, self.linkedin_used or 0)
 
     @property
     def remaining(self) -> int:
-        return 0 if self.held_until else max(0, self.cap - self.used)
+        return 0 if self.held_until else max(0, self.limit - self.used)
 
 
 async def weekly_invitations(svc: Services, account_id: str) -> WeeklyInvitations:
@@ -161,10 +161,10 @@ async def weekly_invitations(svc: Services, account_id: str) -> WeeklyInvitation
     if held is None and reset is not None and now < reset <= now + UPSTREAM_HOLD:
         held = reset
     return WeeklyInvitations(
-        sent=sent,
-        upstream_used=upstream.used if upstream else None,
-        upstream_limit=upstream.limit if upstream else None,
-        cap=svc.guardrails.policy.weekly_invitations,
+        sent_by_server=sent,
+        linkedin_used=upstream.used if upstream else None,
+        linkedin_limit=upstream.limit if upstream else None,
+        limit=svc.guardrails.policy.weekly_invitations,
         resets_at=week_start(now) + WEEK,
         held_until=held,
     )

@@ -200,14 +200,7 @@ async def account_overview(
         new_conversations=NewConversations(
             sent_today=sent_today, daily_cap=cap, remaining=max(0, cap - sent_today), resets_at=next_day_start(now)
         ),
-        invitations=Invitations(
-            used=week.used,
-            limit=week.cap,
-            remaining=week.remaining,
-            linkedin_used=week.upstream_used,
-            resets_at=week.resets_at,
-            held_until=week.held_until,
-        ),
+        invitations=Invitations.model_validate(week, from_attributes=True),
         replies=ReplyRate(
             since=period_start,
             sent=counts.sent,

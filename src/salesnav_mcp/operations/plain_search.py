@@ -178,101 +178,81 @@ def request_from_key(query_key: str) -> dict[str, Any] | None:
 # ----------------------------------------------------------------------------- Sales Navigator -> plain
 
 
-def _included(values: Any) -> tuple[list[Any], bool]:
-    """The included values, and whether any value was excluded (plain search cannot exclude)."""
-    kept = [v for v in values if v.selection_type == "INCLUDED"]
-    return kept, len(kept) != len(values)
-
-
 def plain_from_query(query: SearchQuery) -> PlainFilters:
     """The plain search that runs this Sales Navigator query, or OperationError naming what it cannot express."""
-    if query.kind == "people":
-        return _plain_people(query)
-    return _plain_companies(query)
-
-
-def _refuse(kind: SearchKind, problems: list[str]) -> OperationError:
-    noun = "people" if kind == "people" else "company"
-    return OperationError(
-        f"A plain LinkedIn {noun} search (the one accounts without a Sales Navigator seat get) cannot express: "
-        f"{'; '.join(problems)}. Drop those filters, or use plain_filters, or run it on an account with a seat "
-        "(engine=sales_navigator)."
-    )
+    model: type[PlainFilters] = PlainLeadFilters if query.kind == "people" else PlainAccountFilters
+    take = _take_people_filter if query.kind == "people" else _take_company_filter
+    data: dict[str, Any] = {"keywords": query.keywords}
+    problems: list[str] = []
+    for f in query.filters:
+        values = [v for v in f.values if v.selection_type == "INCLUDED"]
+        if len(values) != len(f.values):
+            problems.append(f"excluded {f.type.lower()} values")  # plain search cannot exclude
+        take(f.type, values, data, problems)
+    if problems:
+        noun = "people" if query.kind == "people" else "company"
+        raise OperationError(
+            f"A plain LinkedIn {noun} search (the one accounts without a Sales Navigator seat get) cannot express: "
+            f"{'; '.join(sorted(set(problems)))}. Drop those filters, or use plain_filters, or run it on an account "
+            "with a seat (engine=sales_navigator)."
+        )
+    try:
+        return model.model_validate(data)
+    except ValueError as exc:
+        raise OperationError(f"This search cannot run as a plain LinkedIn search: {exc}") from None
 
 
 def _ids_of(values: list[Any]) -> list[str]:
     return [v.id for v in values if v.id]
 
 
-def _plain_people(query: SearchQuery) -> PlainLeadFilters:
-    data: dict[str, Any] = {"keywords": query.keywords}
-    problems: list[str] = []
-    for f in query.filters:
-        values, excluded = _included(f.values)
-        if excluded:
-            problems.append(f"excluded {f.type.lower()} values")
-        texts = [v.text for v in values if v.text and not v.id]
-        if f.type == "CURRENT_TITLE":
-            if any(not v.text for v in values):
-                problems.append("current titles by id (give them as text)")
-            data["title"] = " OR ".join(v.text for v in values if v.text) or None
-        elif f.type == "CURRENT_COMPANY":
-            ids = [v.id for v in values if v.id]
-            data["current_company_ids"] = ids
-            if len(texts) > 1 or (texts and ids):
-                problems.append("several current companies by name (give their ids)")
-            elif texts:
-                data["company"] = texts[0]
-        elif f.type == "PAST_COMPANY":
-            if texts:
-                problems.append("past companies by name (give their ids)")
-            data["past_company_ids"] = _ids_of(values)
-        elif f.type == "REGION":
-            if len(values) > 1:
-                problems.append("more than one region (plain search takes one location)")
-            data["location"] = values[0].id if values else None
-        elif f.type == "INDUSTRY":
-            data["industries"] = _ids_of(values)
-        elif f.type == "RELATIONSHIP":
-            names = {"F": "1st", "S": "2nd", "O": "3rd+"}
-            data["connection_degree"] = [names[v.id] for v in values if v.id in names]
-        elif f.type == "PROFILE_LANGUAGE":
-            data["profile_languages"] = [v.id or v.text for v in values]
-        elif f.type in ("FIRST_NAME", "LAST_NAME", "SCHOOL") and len(values) == 1:
-            data[f.type.lower()] = values[0].text or values[0].id
-        else:
-            problems.append(_filter_name(f.type))
-    if problems:
-        raise _refuse("people", sorted(set(problems)))
-    try:
-        return PlainLeadFilters.model_validate(data)
-    except ValueError as exc:
-        raise OperationError(f"This search cannot run as a plain LinkedIn search: {exc}") from None
+def _take_people_filter(kind: str, values: list[Any], data: dict[str, Any], problems: list[str]) -> None:
+    """Put one Sales Navigator lead filter into `data` as plain search fields, or say in `problems` why not."""
+    texts = [v.text for v in values if v.text and not v.id]
+    if kind == "CURRENT_TITLE":
+        if any(not v.text for v in values):
+            problems.append("current titles by id (give them as text)")
+        data["title"] = " OR ".join(v.text for v in values if v.text) or None
+    elif kind == "CURRENT_COMPANY":
+        ids = [v.id for v in values if v.id]
+        data["current_company_ids"] = ids
+        if len(texts) > 1 or (texts and ids):
+            problems.append("several current companies by name (give their ids)")
+        elif texts:
+            data["company"] = texts[0]
+    elif kind == "PAST_COMPANY":
+        if texts:
+            problems.append("past companies by name (give their ids)")
+        data["past_company_ids"] = _ids_of(values)
+    elif kind == "REGION":
+        if len(values) > 1:
+            problems.append("more than one region (plain search takes one location)")
+        data["location"] = values[0].id if values else None
+    elif kind == "INDUSTRY":
+        data["industries"] = _ids_of(values)
+    elif kind == "RELATIONSHIP":
+        names = {"F": "1st", "S": "2nd", "O": "3rd+"}
+        data["connection_degree"] = [names[v.id] for v in values if v.id in names]
+    elif kind == "PROFILE_LANGUAGE":
+        data["profile_languages"] = [v.id or v.text for v in values]
+    elif kind in ("FIRST_NAME", "LAST_NAME", "SCHOOL") and len(values) == 1:
+        data[kind.lower()] = values[0].text or values[0].id
+    else:
+        problems.append(_filter_name(kind))
 
 
-def _plain_companies(query: SearchQuery) -> PlainAccountFilters:
-    data: dict[str, Any] = {"keywords": query.keywords}
-    problems: list[str] = []
-    for f in query.filters:
-        values, excluded = _included(f.values)
-        if excluded:
-            problems.append(f"excluded {f.type.lower()} values")
-        if f.type == "COMPANY_HEADCOUNT":
-            data["headcount"] = _ids_of(values)
-        elif f.type == "INDUSTRY":
-            data["industries"] = _ids_of(values)
-        elif f.type in ("COMPANY_HEADQUARTERS", "REGION"):
-            if len(values) > 1:
-                problems.append("more than one headquarters location (plain search takes one)")
-            data["location"] = values[0].id if values else None
-        else:
-            problems.append(_filter_name(f.type))
-    if problems:
-        raise _refuse("company", sorted(set(problems)))
-    try:
-        return PlainAccountFilters.model_validate(data)
-    except ValueError as exc:
-        raise OperationError(f"This search cannot run as a plain LinkedIn search: {exc}") from None
+def _take_company_filter(kind: str, values: list[Any], data: dict[str, Any], problems: list[str]) -> None:
+    """Put one Sales Navigator account filter into `data` as plain search fields, or say in `problems` why not."""
+    if kind == "COMPANY_HEADCOUNT":
+        data["headcount"] = _ids_of(values)
+    elif kind == "INDUSTRY":
+        data["industries"] = _ids_of(values)
+    elif kind in ("COMPANY_HEADQUARTERS", "REGION"):
+        if len(values) > 1:
+            problems.append("more than one headquarters location (plain search takes one)")
+        data["location"] = values[0].id if values else None
+    else:
+        problems.append(_filter_name(kind))
 
 
 _FILTER_NAMES = {

@@ -120,6 +120,13 @@ def lead_from(person: Any) -> LeadOut:
     )
 
 
+def result_rows(kind: SearchKind, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """The `leads` or the `companies` of a result that shows these stored items."""
+    if kind == "people":
+        return {"leads": [LeadOut(**i) for i in items]}
+    return {"companies": [CompanyOut(**i) for i in items]}
+
+
 def company_from(company: Any) -> CompanyOut:
     return CompanyOut(
         name=company.name or company.universal_name or company.company_id or "(unknown)",

@@ -213,13 +213,10 @@ class AuditNote:
 
 
 @dataclass(frozen=True)
-class AuditEntry:
-    id: int
-    at: datetime
-    account_id: str | None
-    actor: str | None
-    kind: str
-    details: dict[str, Any] = field(default_factory=dict)
+class AuditEntry(AuditNote):
+    """An appended audit entry: the note and its place in the trail."""
+
+    id: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)

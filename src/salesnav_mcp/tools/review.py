@@ -40,17 +40,7 @@ class ItemsOut(Result):
 
 
 def _item_out(item: approvals.Item) -> ItemOut:
-    return ItemOut(
-        approval_id=item.approval_id,
-        kind=item.kind,
-        state=item.state,
-        title=item.title,
-        lines=item.lines,
-        text=item.text,
-        content_hash=item.content_hash,
-        outcome=item.outcome,
-        message=item.message,
-    )
+    return ItemOut.model_validate(item, from_attributes=True)
 
 
 @tool(title="Approval requests (review card)", read_only=True, open_world=False, ui=REVIEW_VIEW, app_only=True)

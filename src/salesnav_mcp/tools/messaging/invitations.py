@@ -55,15 +55,7 @@ class WithdrawnOut(Result):
 
 
 def week_out(week: invitations.WeeklyInvitations) -> WeekOut:
-    return WeekOut(
-        used=week.used,
-        limit=week.cap,
-        remaining=week.remaining,
-        sent_by_server=week.sent,
-        linkedin_used=week.upstream_used,
-        resets_at=week.resets_at,
-        held_until=week.held_until,
-    )
+    return WeekOut.model_validate(week, from_attributes=True)
 
 
 def week_line(week: WeekOut) -> str:

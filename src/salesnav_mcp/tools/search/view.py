@@ -83,8 +83,7 @@ async def search_rows(
         complete=record.complete,
         matched=rows.matched,
         offset=offset,
-        leads=[LeadOut(**i) for i in rows.items] if page.kind == "people" else None,
-        companies=[CompanyOut(**i) for i in rows.items] if page.kind == "company" else None,
+        **search.result_rows(page.kind, rows.items),
         budget=budget_out(await svc.guardrails.budget.status(record.account_id)),
         sandbox=svc.connectsafely.sandbox,
     )
