@@ -58,28 +58,7 @@ def _version_1(t: ColumnTypes) -> list[str]:
         )""",
         f"CREATE TABLE rate_events (account_id TEXT NOT NULL, kind TEXT NOT NULL, at {t.time} NOT NULL)",
         "CREATE INDEX rate_events_window ON rate_events (account_id, kind, at)",
-        f"""CREATE TABLE drafts (
-            id TEXT PRIMARY KEY,
-            account_id TEXT NOT NULL,
-            recipient TEXT NOT NULL,
-            recipient_key TEXT NOT NULL,
-            channel TEXT NOT NULL CHECK (channel IN ('linkedin_inbox', 'sales_navigator')),
-            subject TEXT,
-            text TEXT NOT NULL,
-            attachments TEXT NOT NULL,
-            conversation_urn TEXT,
-            is_new_conversation {t.flag} NOT NULL,
-            state TEXT NOT NULL CHECK (state IN ('draft', 'sending', 'sent', 'failed', 'unknown')),
-            content_hash TEXT NOT NULL,
-            text_hash TEXT NOT NULL,
-            created_at {t.time} NOT NULL,
-            updated_at {t.time} NOT NULL,
-            created_by TEXT,
-            send_started_at {t.time},
-            attempt_id TEXT,
-            result TEXT,
-            error TEXT
-        )""",
+        _drafts_table(t, "drafts", "'linkedin_inbox', 'sales_navigator'"),
         "CREATE INDEX drafts_duplicates ON drafts (recipient_key, text_hash, state)",
         "CREATE INDEX drafts_daily ON drafts (account_id, is_new_conversation, send_started_at)",
         "CREATE INDEX drafts_account ON drafts (account_id, created_at)",
@@ -108,6 +87,33 @@ def _version_1(t: ColumnTypes) -> list[str]:
         _daily_snapshots(t, "ssi_snapshots", "payload TEXT"),
         _daily_snapshots(t, "inmail_credit_snapshots", "value INTEGER"),
     ]
+
+
+def _drafts_table(t: ColumnTypes, name: str, channels: str, later_columns: str = "") -> str:
+    """The drafts table as version 1 created it, or as version 5 rebuilt it (wider channel CHECK, the columns
+    versions 2 to 4 added)."""
+    return f"""CREATE TABLE {name} (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            recipient_key TEXT NOT NULL,
+            channel TEXT NOT NULL CHECK (channel IN ({channels})),
+            subject TEXT,
+            text TEXT NOT NULL,
+            attachments TEXT NOT NULL,
+            conversation_urn TEXT,
+            is_new_conversation {t.flag} NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('draft', 'sending', 'sent', 'failed', 'unknown')),
+            content_hash TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            created_at {t.time} NOT NULL,
+            updated_at {t.time} NOT NULL,
+            created_by TEXT,
+            send_started_at {t.time},
+            attempt_id TEXT,
+            result TEXT,
+            error TEXT{later_columns}
+        )"""
 
 
 def _daily_snapshots(t: ColumnTypes, table: str, value_column: str) -> str:
@@ -229,35 +235,19 @@ def _version_5(t: ColumnTypes) -> list[str]:
         "replied_at, reply_message_urn, follow_up_of"
     )
     return [
-        f"""CREATE TABLE drafts_v5 (
-            id TEXT PRIMARY KEY,
-            account_id TEXT NOT NULL,
-            recipient TEXT NOT NULL,
-            recipient_key TEXT NOT NULL,
-            channel TEXT NOT NULL CHECK (channel IN ('linkedin_inbox', 'sales_navigator', 'invitation')),
-            subject TEXT,
-            text TEXT NOT NULL,
-            attachments TEXT NOT NULL,
-            conversation_urn TEXT,
-            is_new_conversation {t.flag} NOT NULL,
-            state TEXT NOT NULL CHECK (state IN ('draft', 'sending', 'sent', 'failed', 'unknown')),
-            content_hash TEXT NOT NULL,
-            text_hash TEXT NOT NULL,
-            created_at {t.time} NOT NULL,
-            updated_at {t.time} NOT NULL,
-            created_by TEXT,
-            send_started_at {t.time},
-            attempt_id TEXT,
-            result TEXT,
-            error TEXT,
+        _drafts_table(
+            t,
+            "drafts_v5",
+            "'linkedin_inbox', 'sales_navigator', 'invitation'",
+            f""",
             recipient_public_id TEXT,
             recipient_name TEXT,
             recipient_headline TEXT,
             copy_to_crm {t.flag} NOT NULL DEFAULT {t.false},
             replied_at {t.time},
             reply_message_urn TEXT,
-            follow_up_of TEXT
-        )""",
+            follow_up_of TEXT""",
+        ),
         f"INSERT INTO drafts_v5 ({columns}) SELECT {columns} FROM drafts",
         "DROP TABLE drafts",
         "ALTER TABLE drafts_v5 RENAME TO drafts",
