@@ -268,8 +268,9 @@ class ResourceSpec:
         return not UriTemplate.parse(self.uri).variable_names
 
 
-def resource(uri: str, *, name: str, title: str, mime_type: str) -> Callable[[F], ResourceSpec]:
-    """Declare a resource. The handler's docstring, if any, is its description."""
+def resource(uri: str, *, name: str, title: str, mime_type: str = "application/json") -> Callable[[F], ResourceSpec]:
+    """Declare a resource (JSON unless `mime_type` says otherwise). The handler's docstring, if any, is its
+    description."""
 
     def declare(fn: F) -> ResourceSpec:
         return ResourceSpec(

@@ -18,7 +18,6 @@ from salesnav_mcp.operations.ssi_history import DEFAULT_DAYS, MAX_DAYS, load_ssi
 from salesnav_mcp.tools.runtime import resource, services
 from salesnav_mcp.upstream.errors import UpstreamError
 
-JSON = "application/json"
 _ACCOUNT_ID = re.compile(r"^[0-9a-fA-F]{24}$")
 
 
@@ -41,7 +40,6 @@ def _days(days: str | None) -> int:
     "salesnav://ssi/{account_id}/history{?days}",
     name="ssi-history",
     title="Social Selling Index history of one account",
-    mime_type=JSON,
 )
 async def ssi_history(account_id: str, ctx: Context, days: str | None = None) -> str:
     """Every daily SSI reading of the period (default 30 days, ?days=1..365): overall and pillar scores,
@@ -60,7 +58,6 @@ async def ssi_history(account_id: str, ctx: Context, days: str | None = None) ->
     "salesnav://inmail/{account_id}/history{?days}",
     name="inmail-credit-history",
     title="InMail credit history of one account",
-    mime_type=JSON,
 )
 async def inmail_history(account_id: str, ctx: Context, days: str | None = None) -> str:
     """The InMail balance stored for each UTC day of the period (default 30 days, ?days=1..365)."""

@@ -6,12 +6,7 @@ from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools.runtime import json_text, resource
 
 
-@resource(
-    "salesnav://drafts",
-    name="drafts",
-    title="Drafts awaiting confirmation, and sends whose outcome is unknown",
-    mime_type="application/json",
-)
+@resource("salesnav://drafts", name="drafts", title="Drafts awaiting confirmation, and sends whose outcome is unknown")
 async def drafts(svc: Services) -> str:
     items = await svc.guardrails.drafts.list(states=["draft", "failed", "unknown", "sending"], limit=100)
     items = [d for d in items if svc.may_use(d.account_id)]  # a named user sees their accounts' drafts only

@@ -18,7 +18,7 @@ EXPORTS_URI = "salesnav://exports"
 EMBED_TEMPLATE = "salesnav://profile-embed{?" + ",".join(EMBED_FIELDS) + "}"
 
 
-@resource(EXPORTS_URI, name="exports", title="Stored export files", mime_type="application/json")
+@resource(EXPORTS_URI, name="exports", title="Stored export files")
 async def exports(svc: Services) -> str:
     """Export files stored by the partner tools, newest first, each with its resource URI."""
     stored = await visible_exports(svc)
@@ -34,12 +34,7 @@ async def export_file(export_id: str, ctx: Context) -> str:
     return text
 
 
-@resource(
-    EMBED_TEMPLATE,
-    name="profile-embed-url",
-    title="Signed-in embeddable profile URL",
-    mime_type="text/uri-list",
-)
+@resource(EMBED_TEMPLATE, name="profile-embed-url", title="Signed-in embeddable profile URL", mime_type="text/uri-list")
 async def profile_embed_url(
     ctx: Context,
     api_key: str | None = None,

@@ -12,7 +12,6 @@ from salesnav_mcp.operations.search import budget_out
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools.runtime import json_text, resource, services
 
-JSON = "application/json"
 FILTERS_TEMPLATE = "salesnav://filters/{name}"
 # Search filter vocabularies: id -> name, as the search tools accept them (names or ids).
 VOCABULARIES: dict[str, dict[str, str]] = {
@@ -41,9 +40,7 @@ def vocabulary_of(field: str) -> str | None:
     return name if name in VOCABULARIES else None
 
 
-@resource(
-    "salesnav://budget", name="search-budget", title="Sales Navigator search budget, every account", mime_type=JSON
-)
+@resource("salesnav://budget", name="search-budget", title="Sales Navigator search budget, every account")
 async def budget(svc: Services) -> str:
     """Searches used, remaining and the reset date per account this month. Reading it spends nothing."""
     listed = [a for a in await svc.connectsafely.list_accounts() if svc.may_use(a.id)]
@@ -55,19 +52,13 @@ async def budget(svc: Services) -> str:
     "salesnav://budget/{account_id}",
     name="account-search-budget",
     title="Sales Navigator search budget of one account",
-    mime_type=JSON,
 )
 async def account_budget(account_id: str, ctx: Context) -> str:
     svc = services(ctx)
     return json_text(budget_out(await svc.guardrails.budget.status(svc.require_account(account_id))).model_dump())
 
 
-@resource(
-    "salesnav://searches/{search_id}",
-    name="search-results",
-    title="Every stored result of a search",
-    mime_type=JSON,
-)
+@resource("salesnav://searches/{search_id}", name="search-results", title="Every stored result of a search")
 async def search_results(search_id: str, ctx: Context) -> str:
     """The results a search_leads/search_accounts call stored (up to 1,000); no upstream call."""
     page = await search.stored_page(services(ctx), search_id, 0, search.RESULT_CAP)
@@ -102,7 +93,7 @@ async def search_results_csv(search_id: str, ctx: Context) -> str:
     return search.search_csv(page)
 
 
-@resource(FILTERS_TEMPLATE, name="filter-values", title="Values a search filter accepts", mime_type=JSON)
+@resource(FILTERS_TEMPLATE, name="filter-values", title="Values a search filter accepts")
 async def filter_values(name: str) -> str:
     """Names and ids a search filter field takes (seniority, function, company_headcount or headcount, regions,
     industries, years_*, connection_degree, company_type; exclude_<field> as <field>). Regions beyond these:
