@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BeforeValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_CONNECTSAFELY_BASE_URL = "https://api.connectsafely.ai/linkedin"
@@ -24,13 +24,29 @@ def _default_data_dir() -> Path:
     return Path(user_data_dir("salesnav-mcp", appauthor=False))
 
 
+def _seconds(value: object) -> object:
+    """Durations from the environment: plain seconds ("900") as well as ISO-8601 ("PT15M")."""
+    if isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
+        return float(value)
+    return value
+
+
+def _empty_is_unset(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Duration = Annotated[timedelta, BeforeValidator(_seconds)]
+# A credential or address that an empty variable leaves unset.
+Secret = Annotated[SecretStr | None, BeforeValidator(_empty_is_unset)]
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     # Credentials and endpoints.
-    connectsafely_api_key: SecretStr | None = None
+    connectsafely_api_key: Secret = None
     connectsafely_base_url: str = DEFAULT_CONNECTSAFELY_BASE_URL
-    linkedin_access_token: SecretStr | None = None
+    linkedin_access_token: Secret = None
     linkedin_api_base_url: str = DEFAULT_LINKEDIN_API_BASE_URL
     # The LinkedIn app's Client ID (not a secret): the apiKey of the embedded-profile iframe.
     linkedin_client_id: str | None = None
@@ -39,7 +55,7 @@ class Settings(BaseSettings):
     salesnav_account_id: str | None = None
     salesnav_data_dir: Path = Field(default_factory=_default_data_dir)
     # May carry a database password, so it is kept like a secret (never in reprs or logs).
-    salesnav_store_url: SecretStr | None = None
+    salesnav_store_url: Secret = None
     # Most connections one server process keeps to a PostgreSQL store (SQLite ignores it).
     salesnav_store_pool_size: int = Field(default=10, ge=1, le=100)
     salesnav_sandbox: bool = False
@@ -55,7 +71,7 @@ class Settings(BaseSettings):
     # What one unit of that budget is: a distinct search with all its pages, or each page walked
     # (upstream does not say which it counts; `page` is the cautious reading).
     salesnav_search_budget_unit: Literal["search", "page"] = "search"
-    salesnav_search_cache_ttl: timedelta = timedelta(hours=24)
+    salesnav_search_cache_ttl: Duration = timedelta(hours=24)
     salesnav_budget_warn_ratio: float = Field(default=0.8, ge=0, le=1)
     salesnav_search_per_minute: int = Field(default=30, ge=1, description="Upstream per-account search limit.")
     salesnav_search_per_day: int = Field(default=1000, ge=1)
@@ -63,46 +79,46 @@ class Settings(BaseSettings):
     # client: the dialog, else a token the model passes back (the client's own tool approval is the check).
     salesnav_confirm_mode: Literal["auto", "strict", "client"] = "auto"
     salesnav_confirm_key: SecretStr | None = None
-    salesnav_confirm_ttl: timedelta = timedelta(minutes=15)
+    salesnav_confirm_ttl: Duration = timedelta(minutes=15)
     # How long a tool call waits for the human's decision in a review card or page before it returns.
-    salesnav_approval_wait: timedelta = timedelta(seconds=60)
+    salesnav_approval_wait: Duration = timedelta(seconds=60)
     # A request for approval nobody decided lapses after this.
-    salesnav_approval_ttl: timedelta = timedelta(hours=24)
+    salesnav_approval_ttl: Duration = timedelta(hours=24)
     # Open the local approval page in the user's browser when something waits for approval.
     salesnav_approval_browser: bool = True
     # Most items one review may hold, and the pause between the sends of a batch.
     salesnav_review_max: int = Field(default=25, ge=1, le=100)
-    salesnav_send_interval: timedelta = timedelta(seconds=2)
+    salesnav_send_interval: Duration = timedelta(seconds=2)
     salesnav_dry_run: bool = False
     salesnav_daily_new_conversations: int = Field(default=100, ge=0, le=149)
-    salesnav_duplicate_window: timedelta = timedelta(days=7)
+    salesnav_duplicate_window: Duration = timedelta(days=7)
     # Connection requests per account per week (Monday 00:00 UTC to Monday): at most upstream's 90, lower
     # by default since invitations sent on LinkedIn itself count there too.
     salesnav_weekly_invitations: int = Field(default=80, ge=0, le=90)
     # A draft left in `sending` this long (its process died mid-send) is reported as `unknown`.
-    salesnav_sending_timeout: timedelta = timedelta(minutes=5)
+    salesnav_sending_timeout: Duration = timedelta(minutes=5)
     # A search reservation whose process died stops counting against the budget after this long.
-    salesnav_reservation_timeout: timedelta = timedelta(minutes=10)
+    salesnav_reservation_timeout: Duration = timedelta(minutes=10)
     # Distinct profiles one account may fetch from LinkedIn per rolling 24 h (upstream: 120).
     salesnav_profile_views_per_day: int = Field(default=120, ge=1, le=120)
     # A researched profile is served from the store this long (upstream caches profiles for 6 h too).
-    salesnav_profile_cache_ttl: timedelta = timedelta(hours=6)
+    salesnav_profile_cache_ttl: Duration = timedelta(hours=6)
 
     # ConnectSafely's `message.received` webhook, received by `serve --http` at this path (unset: off),
     # signed with this secret (the one shown in the vendor's dashboard).
-    salesnav_webhook_path: str | None = None
-    salesnav_webhook_secret: SecretStr | None = None
+    salesnav_webhook_path: Annotated[str | None, BeforeValidator(_empty_is_unset)] = None
+    salesnav_webhook_secret: Secret = None
 
     # Sandbox only: replies to sent messages arrive after this delay instead of the simulated 15 min - 48 h,
     # and with this probability instead of 35% (the demo sees a reply at once with these).
-    salesnav_sandbox_reply_delay: timedelta | None = None
+    salesnav_sandbox_reply_delay: Duration | None = None
     salesnav_sandbox_reply_share: float | None = Field(default=None, ge=0, le=1)
 
     # Files the upload_attachment tool may read by path (unset: upload by content only).
     salesnav_attachments_dir: Path | None = None
 
     # HTTP transport of the MCP server itself.
-    salesnav_http_token: SecretStr | None = None
+    salesnav_http_token: Secret = None
     # Shared key (>= 32 bytes) sealing the SDK's requestState, so a multi-round-trip call (elicitation)
     # started on one replica completes on another; unset: a per-process key.
     salesnav_state_key: SecretStr | None = None
@@ -110,44 +126,11 @@ class Settings(BaseSettings):
     # LinkedIn account ids granted to them ("*" for all). Replaces the single SALESNAV_HTTP_TOKEN.
     salesnav_users_file: Path | None = None
 
-    @field_validator(
-        "salesnav_search_cache_ttl",
-        "salesnav_confirm_ttl",
-        "salesnav_duplicate_window",
-        "salesnav_sending_timeout",
-        "salesnav_reservation_timeout",
-        "salesnav_approval_wait",
-        "salesnav_approval_ttl",
-        "salesnav_send_interval",
-        "salesnav_profile_cache_ttl",
-        "salesnav_sandbox_reply_delay",
-        mode="before",
-    )
-    @classmethod
-    def _seconds(cls, value: object) -> object:
-        """Durations from the environment: plain seconds ("900") as well as ISO-8601 ("PT15M")."""
-        if isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
-            return float(value)
-        return value
-
     @field_validator("salesnav_confirm_mode", mode="before")
     @classmethod
     def _earlier_mode_names(cls, value: object) -> object:
         """Earlier names: `elicit` (dialog, else token) is now `client` when kept on purpose; `token` too."""
         return {"elicit": "client", "token": "client"}.get(value, value) if isinstance(value, str) else value
-
-    @field_validator(
-        "connectsafely_api_key",
-        "linkedin_access_token",
-        "salesnav_http_token",
-        "salesnav_store_url",
-        "salesnav_webhook_secret",
-        "salesnav_webhook_path",
-        mode="before",
-    )
-    @classmethod
-    def _empty_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("salesnav_webhook_path")
     @classmethod
