@@ -63,9 +63,7 @@ async def list_accounts(
 @tool(title="Account status", read_only=True)
 async def get_account_status(
     ctx: Context,
-    account_id: Annotated[
-        str, Field(description="From list_accounts.", min_length=1, max_length=64)
-    ],
+    account_id: Annotated[str, Field(description="From list_accounts.", min_length=1, max_length=64)],
 ) -> Annotated[CallToolResult, AccountStatusOut]:
     """Whether a LinkedIn account can be used right now (AVAILABLE, IN_USE or ERROR)."""
     svc = services(ctx)

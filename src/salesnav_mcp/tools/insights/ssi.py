@@ -103,9 +103,7 @@ async def get_ssi_history(
     ctx: Context,
     account_id: AccountId = None,
     days: Days = DEFAULT_DAYS,
-    refresh: Annotated[
-        bool, Field(description="Read today's SSI first (one upstream call).")
-    ] = True,
+    refresh: Annotated[bool, Field(description="Read today's SSI first (one upstream call).")] = True,
 ) -> Annotated[CallToolResult, SsiHistoryOut]:
     """How the SSI and its pillars moved over the last `days` days, from readings kept one per day."""
     svc = services(ctx)

@@ -34,9 +34,7 @@ class AttachmentOut(Result):
 @tool(title="Upload an attachment", read_only=False, destructive=False)
 async def upload_attachment(
     ctx: Context,
-    filename: Annotated[
-        str, Field(description="Shown to the recipient.", min_length=1, max_length=255)
-    ],
+    filename: Annotated[str, Field(description="Shown to the recipient.", min_length=1, max_length=255)],
     content_base64: Annotated[str | None, Field(description="The bytes, base64.")] = None,
     path: Annotated[
         str | None,

@@ -110,12 +110,8 @@ async def draft_message(
     conversation_urn: Annotated[
         str | None, Field(description="Reply in this conversation.", pattern=r"^urn:li:")
     ] = None,
-    attachments: Annotated[
-        list[AttachmentIn], Field(max_length=10)
-    ] = [],  # noqa: B006
-    copy_to_crm: Annotated[
-        bool, Field(description="Also file it in the CRM (InMail only).")
-    ] = False,
+    attachments: Annotated[list[AttachmentIn], Field(max_length=10)] = [],  # noqa: B006
+    copy_to_crm: Annotated[bool, Field(description="Also file it in the CRM (InMail only).")] = False,
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, DraftOut]:
     """Store a message or connection-request draft with its policy findings (do-not-contact, duplicate, caps,
@@ -171,9 +167,7 @@ NEXT_STEP = {
 async def list_drafts(
     ctx: Context,
     account_id: AccountId = None,
-    state: Annotated[
-        Literal["draft", "sending", "sent", "failed", "unknown"] | None, Field()
-    ] = None,
+    state: Annotated[Literal["draft", "sending", "sent", "failed", "unknown"] | None, Field()] = None,
     limit: Annotated[int, Field(ge=1, le=100)] = 20,
 ) -> Annotated[CallToolResult, DraftsOut]:
     """Stored drafts and their state, newest first."""

@@ -91,9 +91,7 @@ async def list_conversations(
     count: Annotated[int, Field(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Field(description="next_cursor of the previous page.", max_length=500)] = None,
     unread_only: Annotated[bool, Field()] = False,
-    label_id: Annotated[
-        str | None, Field(description="A label id.", max_length=200)
-    ] = None,
+    label_id: Annotated[str | None, Field(description="A label id.", max_length=200)] = None,
     labeled_only: Annotated[bool, Field(description="Only labelled ones.")] = False,
 ) -> Annotated[CallToolResult, ConversationsOut]:
     """Recent LinkedIn conversations (inbox and Sales Navigator), newest first; filter by unread or label."""
@@ -154,12 +152,8 @@ async def read_messages(
     ],
     account_id: AccountId = None,
     count: Annotated[int, Field(ge=1, le=100)] = 20,
-    cursor: Annotated[
-        str | None, Field(description="older_cursor of the previous call.", max_length=500)
-    ] = None,
-    since: Annotated[
-        datetime | None, Field(description="Only messages after this instant.")
-    ] = None,
+    cursor: Annotated[str | None, Field(description="older_cursor of the previous call.", max_length=500)] = None,
+    since: Annotated[datetime | None, Field(description="Only messages after this instant.")] = None,
     sync: Annotated[bool, Field(description="Sync the thread from LinkedIn first.")] = False,
 ) -> Annotated[CallToolResult, MessagesOut]:
     """The messages of one conversation, newest last; `since` polls for new ones."""

@@ -22,9 +22,7 @@ DEFAULT_SINCE = timedelta(days=7)
 @tool(title="Who replied", read_only=True)
 async def check_replies(
     ctx: Context,
-    since: Annotated[
-        datetime | None, Field(description="Default: 7 days ago.")
-    ] = None,
+    since: Annotated[datetime | None, Field(description="Default: 7 days ago.")] = None,
     method: Annotated[
         Literal["auto", "recent_messages", "threads", "store"],
         Field(
@@ -70,9 +68,7 @@ async def draft_follow_ups(
         list[PersonalText], Field(description="Texts per original_draft_id.", max_length=50)
     ] = [],  # noqa: B006
     limit: Annotated[int, Field(ge=1, le=100)] = 25,
-    max_follow_ups: Annotated[
-        int, Field(ge=1, le=3, description="Skip who already got this many.")
-    ] = 1,
+    max_follow_ups: Annotated[int, Field(ge=1, le=3, description="Skip who already got this many.")] = 1,
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, FollowUpsOut]:
     """Draft follow-ups (never sends) for people who did not answer within `after_days` days, except those on

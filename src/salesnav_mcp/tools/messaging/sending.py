@@ -134,9 +134,7 @@ async def send_message(
     recipient: Annotated[
         str | None, Field(description="With the token: the draft's recipient.", max_length=200)
     ] = None,
-    text: Annotated[
-        str | None, Field(description="With the token: the draft's text.", max_length=8000)
-    ] = None,
+    text: Annotated[str | None, Field(description="With the token: the draft's text.", max_length=8000)] = None,
 ) -> Annotated[CallToolResult, SendOut]:
     """Send a stored draft once, after the user approves exactly what goes out (this call waits). Only when the
     user asked to send."""

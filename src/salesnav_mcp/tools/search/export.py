@@ -26,9 +26,7 @@ class SearchExportOut(Result):
 @tool(title="Export a search as CSV", read_only=False, destructive=False, idempotent=False, open_world=False)
 async def export_search(
     ctx: Context,
-    search_id: Annotated[
-        str, Field(pattern=r"^s_[0-9a-f]{16}$")
-    ],
+    search_id: Annotated[str, Field(pattern=r"^s_[0-9a-f]{16}$")],
 ) -> Annotated[CallToolResult, SearchExportOut]:
     """Write every stored result of a search to a CSV file on the server's machine (free)."""
     svc = services(ctx)

@@ -46,9 +46,7 @@ class SearchUrlOut(Result):
 @tool(title="Build a Sales Navigator URL", read_only=True, open_world=False, name="build_search_url")
 async def build_search_url_tool(
     ctx: Context,
-    kind: Annotated[
-        Literal["people", "company"], Field(description="people: leads; company: accounts.")
-    ] = "people",
+    kind: Annotated[Literal["people", "company"], Field(description="people: leads; company: accounts.")] = "people",
     filters: FiltersText = None,
     url: Annotated[str | None, Field(description="Or a Sales Navigator URL to read back.")] = None,
 ) -> Annotated[CallToolResult, SearchUrlOut]:
@@ -86,9 +84,7 @@ async def build_search_url_tool(
 @tool(title="Look up a place's geo id", read_only=True)
 async def lookup_geo(
     ctx: Context,
-    place: Annotated[
-        str, Field(description="e.g. Munich", min_length=2, max_length=100)
-    ],
+    place: Annotated[str, Field(description="e.g. Munich", min_length=2, max_length=100)],
 ) -> Annotated[CallToolResult, GeoOut]:
     """The geo id of a place that is not a listed region, for the regions filter."""
     svc = services(ctx)

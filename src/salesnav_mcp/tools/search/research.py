@@ -29,9 +29,7 @@ async def research_lead(
             max_length=200,
         ),
     ],
-    refresh: Annotated[
-        bool, Field(description="Read LinkedIn again within the 6 h.")
-    ] = False,
+    refresh: Annotated[bool, Field(description="Read LinkedIn again within the 6 h.")] = False,
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, LeadResearchOut]:
     """A person's profile (experience, education, skills) and a summary to cite in a draft; 120 new profiles a

@@ -165,9 +165,7 @@ async def _spend_gate(
 
 SpendGate = Annotated[ElicitationResult[SpendSearch], Resolve(_spend_gate)]
 
-ConfirmSpend = Annotated[
-    bool, Field(description="Client confirmation mode: the user agreed to spend.")
-]
+ConfirmSpend = Annotated[bool, Field(description="Client confirmation mode: the user agreed to spend.")]
 
 
 async def search_and_reply(
