@@ -120,16 +120,6 @@ def inbound_of_event(event: MessageReceivedEvent, *, now: datetime, default_acco
 # ----------------------------------------------------------------------------- tracking sent messages
 
 
-def _person_of(draft: Draft) -> Person:
-    return Person(
-        urn=draft.recipient_key,
-        public_id=draft.recipient_public_id,
-        name=draft.recipient_name,
-        headline=draft.recipient_headline,
-        updated_at=draft.updated_at,
-    )
-
-
 async def track_sent(svc: Services, account_id: str) -> int:
     """Name the conversation of each sent draft that names none: from its send's answer, else the account's
     thread with the person (one listing of recent threads for all of them). Returns how many were named."""
@@ -143,7 +133,10 @@ async def track_sent(svc: Services, account_id: str) -> int:
         if urn is None:
             if threads is None:
                 threads = await _recent_threads(svc, account_id)
-            person = _person_of(draft)
+            person = Person(
+                draft.recipient_key, draft.recipient_public_id, draft.recipient_name, draft.recipient_headline,
+                draft.updated_at,
+            )
             urn = next(
                 (c.conversation_urn for c in threads if any(is_participant(person, p) for p in c.participants)), None
             )
