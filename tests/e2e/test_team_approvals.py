@@ -215,3 +215,45 @@ async def test_signing_in_needs_the_approver_secret_of_that_very_user(team: Team
             headers={"Origin": "https://evil.example"},
         )
         assert elsewhere.status_code == 403
+
+
+async def test_a_connection_request_approved_on_the_page_goes_out_once_with_that_note(team: Team) -> None:
+    note = "Chief, connecting from the team page: <b>not markup</b>"
+    account = SECOND_SALES_NAV_ACCOUNT_ID
+    http, client = mcp_client(team.replicas[0], "alice")
+    async with http, client:
+        found = await client.call_tool(
+            "search_leads", {"filters": {"keywords": "Chief"}, "max_results": 25, "account_id": account}
+        )
+        assert not found.is_error, found.content
+        for lead in found.structured_content["leads"]:
+            drafted = await client.call_tool(
+                "draft_message",
+                {"recipient": lead["profile_id"], "text": note, "channel": "invitation", "account_id": account},
+            )
+            if not drafted.is_error:  # connected or already invited people are refused; the next one is not
+                break
+        else:
+            pytest.fail("no lead in the results could be invited")
+    draft_id, profile_id = drafted.structured_content["draft_id"], lead["profile_id"]
+    before = httpx2.get(f"{team.sandbox.base_url}/_sandbox/state", timeout=10).json()["connectRequests"].get(account, 0)
+
+    results: list[Any] = []
+    async with anyio.create_task_group() as tg:
+
+        async def send() -> None:
+            results.append(await send_and_wait(team.replicas[0], "alice", draft_id))
+
+        tg.start_soon(send)
+        async with sign_in(team.replicas[1], "alice", SECRETS["alice"]) as alice:
+            page, form = await wait_for_form(alice, note)
+            # The human sees what it is, and the note as text exactly as it goes out.
+            assert "Send this LinkedIn connection request?" in page
+            assert "LinkedIn connection request" in page and "<b>not markup</b>" not in page
+            done = await alice.post("/approvals/decide", data={**form, "decision": "approve"})
+            assert done.status_code == 303
+    assert results[0].structured_content["outcome"] == "sent", results[0].content
+    state = httpx2.get(f"{team.sandbox.base_url}/_sandbox/state", timeout=10).json()
+    assert state["connectRequests"][account] == before + 1
+    mine = [i for i in state["invitations"] if i["accountId"] == account and i["note"] == note]
+    assert [i["profileId"] for i in mine] == [profile_id]
