@@ -10,24 +10,32 @@ Rules (also in the tool's description, which is what the model reads):
 - Do-not-contact entries, unreadable recipients and recipients listed twice are refused for every account.
 - Inbox recipients are planned before InMail ones (they cost no credit); the order inside a list is kept.
 - "This month" runs to the end of the UTC month: today's room plus the full cap on each remaining day.
+- Connection requests do not count against the daily cap: SALESNAV_WEEKLY_INVITATIONS per account per week
+  (Monday 00:00 UTC), counted as a draft and a send count them (the higher of the server's and LinkedIn's
+  count; none while LinkedIn holds the account's requests). "This month" adds the full weekly cap for each
+  Monday still to come in the month. Whether a person is already connected or invited is checked when the
+  request is drafted, not here (that is one upstream call per person).
+- A person is planned once, in the first list that names them (inbox, then InMail, then connection requests).
 - The monthly Sales Navigator search budget does not limit sending; it is reported so a campaign that still
   needs prospecting knows what is left.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Literal
 
 import anyio
 from pydantic import BaseModel, Field
 
 from salesnav_mcp.guardrails import ORGANISATION
 from salesnav_mcp.guardrails.budget import next_month_start
-from salesnav_mcp.guardrails.policy import day_start
+from salesnav_mcp.guardrails.policy import WEEK, day_start, week_start
 from salesnav_mcp.models.connectsafely import Account
 from salesnav_mcp.operations.insights import read_inmail_credits
+from salesnav_mcp.operations.invitations import weekly_invitations
 from salesnav_mcp.operations.outreach import (
-    Channel,
     display_name,
     new_conversations_today,
     pending_work,
@@ -39,11 +47,24 @@ from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.upstream.errors import UpstreamError
 
+# Where a recipient is planned: a new inbox conversation, a new InMail thread, or a connection request.
+Channel = Literal["linkedin_inbox", "sales_navigator", "invitation"]
+LIST_NAMES: dict[Channel, str] = {
+    "linkedin_inbox": "the inbox list",
+    "sales_navigator": "the InMail list",
+    "invitation": "the connection request list",
+}
+
 
 class ChannelCounts(BaseModel):
     inbox: int
     inmail: int
+    invitations: int = Field(description="Connection requests")
     total: int
+
+    @classmethod
+    def of(cls, inbox: int, inmail: int, invitations: int) -> ChannelCounts:
+        return cls(inbox=inbox, inmail=inmail, invitations=invitations, total=inbox + inmail + invitations)
 
 
 class Refusal(BaseModel):
@@ -56,7 +77,7 @@ class Refusal(BaseModel):
 class RefusedGroup(BaseModel):
     code: str = Field(
         description="do_not_contact (this account's list) | no_seat | no_inmail_credits | over_monthly_cap | "
-        "account_unavailable"
+        "over_weekly_invitations | account_unavailable"
     )
     channel: Channel
     count: int
@@ -90,6 +111,14 @@ class AccountCapacity(BaseModel):
     )
     searches_reset_at: str | None = None
     drafts_awaiting_confirmation: int = Field(description="Not counted above: they use the same room once sent")
+    invitations_left_this_week: int | None = Field(
+        default=None,
+        description="Connection requests left before Monday 00:00 UTC (None: none were planned); 0 while held",
+    )
+    weekly_invitation_cap: int | None = Field(default=None, description="SALESNAV_WEEKLY_INVITATIONS")
+    invitations_held_until: datetime | None = Field(
+        default=None, description="LinkedIn holds this account's connection requests until then"
+    )
     notes: list[str] = Field(default_factory=list)
     error: str | None = Field(default=None, description="Why this account could not be planned")
 
@@ -106,56 +135,65 @@ class CapacityOut(Result):
 
 
 def screen(
-    inbox: list[str], inmail: list[str], keys: dict[str, list[str] | None], dnc: dict[str, str | None]
-) -> tuple[list[str], list[str], list[Refusal]]:
-    """Refusals that hold for every account; the rest keeps its order.
+    lists: dict[Channel, list[str]], keys: dict[str, list[str] | None], dnc: dict[str, str | None]
+) -> tuple[dict[Channel, list[str]], list[Refusal]]:
+    """Refusals that hold for every account; the rest of each list keeps its order.
 
-    `keys` gives every key of the person each recipient names (None: not a recipient); `dnc` maps the
-    keys of organisation-wide do-not-contact entries to their reasons.
+    `lists` holds the recipients per channel in planning order; `keys` gives every key of the person each
+    recipient names (None: not a recipient); `dnc` maps the keys of organisation-wide do-not-contact entries
+    to their reasons.
     """
     seen: dict[str, Channel] = {}
-    kept: dict[Channel, list[str]] = {"linkedin_inbox": [], "sales_navigator": []}
+    kept: dict[Channel, list[str]] = {channel: [] for channel in lists}
     refused: list[Refusal] = []
-    for channel, items in (("linkedin_inbox", inbox), ("sales_navigator", inmail)):
+    for channel, items in lists.items():
         for recipient in items:
             person_keys = keys.get(recipient)
-            if person_keys is None:
-                refused.append(
-                    Refusal(
-                        recipient=recipient,
-                        channel=channel,
-                        code="invalid_recipient",
-                        reason="not a public id, urn:li:fsd_profile: URN or linkedin.com/in/ profile URL",
-                    )
-                )
-                continue
-            key = person_keys[0]
-            if key in seen:
-                where = "the inbox list" if seen[key] == "linkedin_inbox" else "the InMail list"
-                refused.append(
-                    Refusal(
-                        recipient=recipient,
-                        channel=channel,
-                        code="listed_twice",
-                        reason=f"already planned in {where}; one new conversation per person",
-                    )
-                )
-                continue
-            seen[key] = channel  # type: ignore[assignment]
-            listed = next((k for k in person_keys if k in dnc), None)
-            if listed is not None:
-                why = f" ({dnc[listed]})" if dnc[listed] else ""
-                refused.append(
-                    Refusal(
-                        recipient=recipient,
-                        channel=channel,
-                        code="do_not_contact",
-                        reason=f"on the do-not-contact list{why}",
-                    )
-                )
-                continue
-            kept[channel].append(recipient)  # type: ignore[index]
-    return kept["linkedin_inbox"], kept["sales_navigator"], refused
+            refusal = _refusal(person_keys, seen, dnc)
+            if person_keys is not None:
+                seen.setdefault(person_keys[0], channel)
+            if refusal is None:
+                kept[channel].append(recipient)
+            else:
+                refused.append(Refusal(recipient=recipient, channel=channel, code=refusal[0], reason=refusal[1]))
+    return kept, refused
+
+
+def _refusal(
+    person_keys: list[str] | None, seen: dict[str, Channel], dnc: dict[str, str | None]
+) -> tuple[str, str] | None:
+    """(code, reason) when a recipient is refused for every account, in the order the rules are checked."""
+    if person_keys is None:
+        return "invalid_recipient", "not a public id, urn:li:fsd_profile: URN or linkedin.com/in/ profile URL"
+    if person_keys[0] in seen:
+        where = LIST_NAMES[seen[person_keys[0]]]
+        return "listed_twice", f"already planned in {where}; one new conversation or connection request per person"
+    listed = next((k for k in person_keys if k in dnc), None)
+    if listed is not None:
+        return "do_not_contact", "on the do-not-contact list" + (f" ({dnc[listed]})" if dnc[listed] else "")
+    return None
+
+
+@dataclass(frozen=True)
+class InvitationRoom:
+    """An account's room for connection requests: what is left this week, and the weekly cap that each Monday
+    still to come this month brings back."""
+
+    left_this_week: int
+    weekly_cap: int
+    renewals: int
+
+    @property
+    def this_month(self) -> int:
+        return self.left_this_week + self.weekly_cap * self.renewals
+
+
+def week_renewals_in_month(now: datetime) -> int:
+    """Mondays 00:00 UTC after `now` and before the next month starts."""
+    month_end, monday, count = next_month_start(now), week_start(now) + WEEK, 0
+    while monday < month_end:
+        count, monday = count + 1, monday + WEEK
+    return count
 
 
 def days_left_in_month(now: datetime) -> int:
@@ -174,14 +212,18 @@ def plan_account(
     credits: int | None,
     unavailable: str | None = None,
     notes: list[str] | None = None,
+    invitations: list[str] | None = None,
+    room: InvitationRoom | None = None,
 ) -> AccountCapacity:
-    """Apply the rules to one account (pure: every fact is passed in). `unavailable` says why it can send nothing."""
+    """Apply the rules to one account (pure: every fact is passed in). `unavailable` says why it can send nothing;
+    `room` is the account's room for connection requests (needed when `invitations` are planned)."""
     cap_left = max(0, cap - sent_today)
     month_slots = cap_left + cap * max(0, days_left - 1)
     refused: list[RefusedGroup] = []
     notes = list(notes or [])
+    invitations = list(invitations or [])
     if unavailable:
-        for channel, items in (("linkedin_inbox", inbox), ("sales_navigator", inmail)):
+        for channel, items in (("linkedin_inbox", inbox), ("sales_navigator", inmail), ("invitation", invitations)):
             if items:
                 refused.append(
                     RefusedGroup(
@@ -192,7 +234,7 @@ def plan_account(
                         recipients=items,
                     )
                 )
-        inbox, inmail, cap_left, month_slots = [], [], 0, 0
+        inbox, inmail, invitations, cap_left, month_slots = [], [], [], 0, 0
     if inmail and seat is False:
         refused.append(
             RefusedGroup(
@@ -235,8 +277,9 @@ def plan_account(
                     recipients=items[fits:],
                 )
             )
-    today = ChannelCounts(inbox=inbox_today, inmail=inmail_today, total=inbox_today + inmail_today)
-    month = ChannelCounts(inbox=inbox_month, inmail=inmail_month, total=inbox_month + inmail_month)
+    invitations_today, invitations_month = _plan_invitations(invitations, room, refused)
+    today = ChannelCounts.of(inbox_today, inmail_today, invitations_today)
+    month = ChannelCounts.of(inbox_month, inmail_month, invitations_month)
     return AccountCapacity(
         **base,  # type: ignore[arg-type]
         seat=seat,
@@ -253,6 +296,27 @@ def plan_account(
     )
 
 
+def _plan_invitations(items: list[str], room: InvitationRoom | None, refused: list[RefusedGroup]) -> tuple[int, int]:
+    """Connection requests that fit today and this month; those beyond the month's weekly room go to `refused`."""
+    if not items:
+        return 0, 0
+    if room is None:
+        raise ValueError("connection requests are planned against the account's weekly room")
+    month = min(len(items), room.this_month)
+    if len(items) > month:
+        refused.append(
+            RefusedGroup(
+                code="over_weekly_invitations",
+                channel="invitation",
+                count=len(items) - month,
+                reason=f"beyond {room.this_month} connection request(s) left this month at the weekly cap of "
+                f"{room.weekly_cap}",
+                recipients=items[month:],
+            )
+        )
+    return min(len(items), room.left_this_week), month
+
+
 # ----------------------------------------------------------------------------- facts per account
 
 
@@ -260,30 +324,28 @@ async def account_capacity(
     svc: Services,
     account_id: str,
     account: Account | None,
-    inbox: list[str],
-    inmail: list[str],
+    lists: dict[Channel, list[str]],
     *,
     tolerate_upstream: bool,
     keys: dict[str, list[str] | None],
 ) -> AccountCapacity:
-    """`account_capacity` with the account's own do-not-contact entries refused first."""
+    """One account's plan for the recipients that passed `screen`, its own do-not-contact entries refused first."""
     listed = {e.recipient_key for e in await svc.guardrails.dnc.list(scopes=[account_id])}
-    blocked = {r for r in (*inbox, *inmail) if listed.intersection(keys.get(r) or ())}
+    blocked = {r for items in lists.values() for r in items if listed.intersection(keys.get(r) or ())}
     planned = await _account_capacity(
         svc,
         account_id,
         account,
-        [r for r in inbox if r not in blocked],
-        [r for r in inmail if r not in blocked],
+        {channel: [r for r in items if r not in blocked] for channel, items in lists.items()},
         tolerate_upstream=tolerate_upstream,
     )
-    for channel, items in (("linkedin_inbox", inbox), ("sales_navigator", inmail)):
+    for channel, items in reversed(lists.items()):
         if mine := [r for r in items if r in blocked]:
             planned.refused.insert(
                 0,
                 RefusedGroup(
                     code="do_not_contact",
-                    channel=channel,  # type: ignore[arg-type]
+                    channel=channel,
                     count=len(mine),
                     reason="on this account's do-not-contact list",
                     recipients=mine,
@@ -293,13 +355,7 @@ async def account_capacity(
 
 
 async def _account_capacity(
-    svc: Services,
-    account_id: str,
-    account: Account | None,
-    inbox: list[str],
-    inmail: list[str],
-    *,
-    tolerate_upstream: bool,
+    svc: Services, account_id: str, account: Account | None, lists: dict[Channel, list[str]], *, tolerate_upstream: bool
 ) -> AccountCapacity:
     now = svc.clock.now()
     budget = await svc.guardrails.budget.status(account_id)
@@ -315,11 +371,23 @@ async def _account_capacity(
         "searches_reset_at": budget.resets_at.isoformat(),
         "drafts_awaiting_confirmation": len(pending.awaiting_confirmation),
     }
-    facts = {
+    facts: dict[str, Any] = {
         "cap": svc.settings.salesnav_daily_new_conversations,
         "sent_today": await new_conversations_today(svc, account_id),
         "days_left": days_left_in_month(now),
+        "invitations": lists.get("invitation"),
+        "notes": notes,
     }
+    if lists.get("invitation"):
+        week = await weekly_invitations(svc, account_id)
+        facts["room"] = InvitationRoom(week.remaining, week.limit, week_renewals_in_month(now))
+        base |= {
+            "invitations_left_this_week": week.remaining,
+            "weekly_invitation_cap": week.limit,
+            "invitations_held_until": week.held_until,
+        }
+        notes.append("connection requests to people already connected or invited are refused when drafted")
+    inbox, inmail = lists.get("linkedin_inbox", []), lists.get("sales_navigator", [])
     unavailable = "the account is in ERROR state upstream" if account and account.status == "ERROR" else None
     try:
         credits = await read_inmail_credits(svc, account_id)
@@ -327,40 +395,38 @@ async def _account_capacity(
         if not tolerate_upstream:
             raise
         base["error"] = str(exc)
-        return plan_account(
-            base,
-            inbox,
-            inmail,
-            **facts,
-            seat=None,
-            credits=None,
-            unavailable=f"upstream error: {exc}",
-            notes=notes,  # type: ignore[arg-type]
-        )
+        return plan_account(base, inbox, inmail, **facts, seat=None, credits=None, unavailable=f"upstream error: {exc}")
     base["premium_type"] = credits.premium_type
     return plan_account(
         base,
         inbox,
         inmail,
-        **facts,  # type: ignore[arg-type]
+        **facts,
         seat=seat_from_premium(credits.premium_type),
         credits=credits.available,
         unavailable=unavailable,
-        notes=notes,
     )
 
 
 async def plan_capacity(
-    svc: Services, inbox: list[str], inmail: list[str], account_ids: list[str] | None
+    svc: Services,
+    inbox: list[str],
+    inmail: list[str],
+    account_ids: list[str] | None,
+    invitations: list[str] | None = None,
 ) -> CapacityOut:
-    """Plan new conversations for these recipients on the named accounts, or on every enabled connected one.
+    """Plan new conversations and connection requests for these recipients on the named accounts, or on every
+    enabled connected one.
 
     Named accounts must be granted and their upstream errors are raised; otherwise an account
     that upstream fails for is reported as not planned.
     """
+    requested: dict[Channel, list[str]] = {
+        "linkedin_inbox": inbox, "sales_navigator": inmail, "invitation": list(invitations or [])
+    }
     dnc = {e.recipient_key: e.reason for e in await svc.guardrails.dnc.list(scopes=[ORGANISATION])}
-    keys = await keys_by_recipient(svc, [*inbox, *inmail])
-    inbox_ok, inmail_ok, refused_everywhere = screen(inbox, inmail, keys, dnc)
+    keys = await keys_by_recipient(svc, [r for items in requested.values() for r in items])
+    lists, refused_everywhere = screen(requested, keys, dnc)
     accounts = await roster(svc)
     explicit = bool(account_ids)
     wanted = (
@@ -372,7 +438,7 @@ async def plan_capacity(
 
     async def one(aid: str) -> None:
         results[aid] = await account_capacity(
-            svc, aid, accounts.get(aid), inbox_ok, inmail_ok, tolerate_upstream=not explicit, keys=keys
+            svc, aid, accounts.get(aid), lists, tolerate_upstream=not explicit, keys=keys
         )
 
     async with anyio.create_task_group() as tg:
@@ -382,7 +448,7 @@ async def plan_capacity(
     candidates = [c for c in planned if c.error is None and c.today.total > 0]
     best = max(candidates, key=lambda c: c.today.total).account_id if candidates else None
     return CapacityOut(
-        requested=ChannelCounts(inbox=len(inbox), inmail=len(inmail), total=len(inbox) + len(inmail)),
+        requested=ChannelCounts.of(len(inbox), len(inmail), len(requested["invitation"])),
         refused_everywhere=refused_everywhere,
         accounts=planned,
         best_account_today=best,

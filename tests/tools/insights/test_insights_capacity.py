@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +11,7 @@ from mcp import Client
 from salesnav_mcp.clock import ManualClock
 from salesnav_mcp.config import Settings
 from salesnav_mcp.guardrails import parse_recipient
-from salesnav_mcp.operations.capacity import plan_account
+from salesnav_mcp.operations.capacity import InvitationRoom, plan_account, week_renewals_in_month
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox.data import (
     BUSINESS_ACCOUNT_ID,
@@ -25,6 +25,7 @@ from tests.tools.insights.helpers import start_new_conversation
 pytestmark = pytest.mark.anyio
 
 CAP = 5
+WEEKLY = 3  # connection requests per account per week
 # The clock starts on 2026-11-02: 29 UTC days left in November, today included.
 DAYS_LEFT = 29
 
@@ -36,7 +37,9 @@ def clock(manual_clock: ManualClock) -> ManualClock:
 
 @pytest.fixture
 def settings(tmp_path: Any) -> Settings:
-    return make_settings(tmp_path, SANDBOX_SERVER, salesnav_daily_new_conversations=CAP)
+    return make_settings(
+        tmp_path, SANDBOX_SERVER, salesnav_daily_new_conversations=CAP, salesnav_weekly_invitations=WEEKLY
+    )
 
 
 def people(prefix: str, n: int) -> list[str]:
@@ -65,7 +68,7 @@ async def test_credits_cap_and_refusals_per_account(mcp_client: Client, services
     )
     assert not result.is_error, result.content
     data = result.structured_content
-    assert data["requested"] == {"inbox": 4, "inmail": 8, "total": 12}
+    assert data["requested"] == {"inbox": 4, "inmail": 8, "invitations": 0, "total": 12}
     everywhere = {r["code"]: r for r in data["refused_everywhere"]}
     assert everywhere["do_not_contact"]["recipient"] == "urn:li:fsd_profile:ACoAAdnc0001"
     assert "asked not to be contacted" in everywhere["do_not_contact"]["reason"]
@@ -80,21 +83,21 @@ async def test_credits_cap_and_refusals_per_account(mcp_client: Client, services
     assert alex["sent_today"] == 1 and alex["cap_left_today"] == CAP - 1
     assert alex["inmail_credits"] == 50 and alex["days_left_in_month"] == DAYS_LEFT
     # 3 inbox first, then 1 InMail fills today's 4; all 3 + 7 fit this month.
-    assert alex["today"] == {"inbox": 3, "inmail": 1, "total": 4}
-    assert alex["this_month"] == {"inbox": 3, "inmail": 7, "total": 10}
+    assert alex["today"] == {"inbox": 3, "inmail": 1, "invitations": 0, "total": 4}
+    assert alex["this_month"] == {"inbox": 3, "inmail": 7, "invitations": 0, "total": 10}
     assert alex["deferred"] == 6 and alex["refused"] == []
 
     jamie = accounts[SECOND_SALES_NAV_ACCOUNT_ID]
     credits = refused(jamie)["no_inmail_credits"]
     assert credits["count"] == 4 and credits["recipients"] == inmail[4:]  # list order kept: the first 3 fit
-    assert jamie["today"] == {"inbox": 3, "inmail": 2, "total": 5}
+    assert jamie["today"] == {"inbox": 3, "inmail": 2, "invitations": 0, "total": 5}
     assert jamie["this_month"]["inmail"] == 3
 
     for no_seat in (BUSINESS_ACCOUNT_ID, FREE_ACCOUNT_ID):
         account = accounts[no_seat]
         assert account["seat"] is False
         assert refused(account)["no_seat"]["count"] == 7
-        assert account["today"] == {"inbox": 3, "inmail": 0, "total": 3}
+        assert account["today"] == {"inbox": 3, "inmail": 0, "invitations": 0, "total": 3}
     assert any("warming up" in n for n in accounts[FREE_ACCOUNT_ID]["notes"])
     assert data["best_account_today"] == SECOND_SALES_NAV_ACCOUNT_ID
 
@@ -154,6 +157,52 @@ async def test_nothing_is_sent_or_drafted(mcp_client: Client, services: Services
     assert tools["plan_outreach_capacity"].annotations.read_only_hint is True
 
 
+async def test_connection_requests_are_planned_against_the_weekly_cap_not_the_daily_one(
+    mcp_client: Client, services: Services
+) -> None:
+    listed = parse_recipient("urn:li:fsd_profile:ACoAAinvdnc")
+    await services.guardrails.dnc.add(listed, reason="asked not to be contacted")
+    inbox = people("ACoAAin", 2)
+    invitations = [inbox[0], "urn:li:fsd_profile:ACoAAinvdnc", *people("ACoAAinv", 20)]
+    args = {"inbox_recipients": inbox, "invitation_recipients": invitations, "account_ids": [DEFAULT_ACCOUNT_ID]}
+    result = await mcp_client.call_tool("plan_outreach_capacity", args)
+    assert not result.is_error, result.content
+    data = result.structured_content
+    assert data["requested"] == {"inbox": 2, "inmail": 0, "invitations": 22, "total": 24}
+    everywhere = {(r["code"], r["channel"]): r["recipient"] for r in data["refused_everywhere"]}
+    # One approach per person: someone already in the inbox list is not invited too.
+    assert everywhere == {
+        ("listed_twice", "invitation"): inbox[0],
+        ("do_not_contact", "invitation"): "urn:li:fsd_profile:ACoAAinvdnc",
+    }
+    [alex] = data["accounts"]
+    assert (alex["weekly_invitation_cap"], alex["invitations_left_this_week"]) == (WEEKLY, WEEKLY)
+    # Requests leave the daily cap of new conversations alone; the Mondays left in November bring the cap back.
+    renewals = 4  # 9, 16, 23 and 30 November
+    assert alex["today"] == {"inbox": 2, "inmail": 0, "invitations": WEEKLY, "total": 2 + WEEKLY}
+    assert alex["cap_left_today"] == CAP and alex["this_month"]["invitations"] == WEEKLY * (1 + renewals)
+    over = refused(alex)["over_weekly_invitations"]
+    assert over["channel"] == "invitation" and over["recipients"] == invitations[2:][WEEKLY * (1 + renewals) :]
+    text = result.content[0].text
+    assert "and 22 connection request(s)" in text and f"{WEEKLY} of {WEEKLY} left this week" in text
+
+
+async def test_a_hold_leaves_no_connection_requests_this_week(
+    mcp_client: Client, services: Services, manual_clock: ManualClock
+) -> None:
+    until = manual_clock.now() + timedelta(hours=20)
+    await services.guardrails.policy.hold_invitations(DEFAULT_ACCOUNT_ID, until, reason="LinkedIn's weekly limit")
+    args = {"invitation_recipients": people("ACoAAheld", 2), "account_ids": [DEFAULT_ACCOUNT_ID]}
+    [alex] = (await mcp_client.call_tool("plan_outreach_capacity", args)).structured_content["accounts"]
+    assert alex["invitations_left_this_week"] == 0 and alex["today"]["invitations"] == 0
+    assert alex["invitations_held_until"].startswith(until.strftime("%Y-%m-%dT%H:%M"))
+    assert alex["this_month"]["invitations"] == 2 and alex["deferred"] == 2
+    # Without connection requests to plan, the weekly room is not read at all.
+    plain = {"inbox_recipients": people("ACoAAplain", 1), "account_ids": [DEFAULT_ACCOUNT_ID]}
+    [only_inbox] = (await mcp_client.call_tool("plan_outreach_capacity", plain)).structured_content["accounts"]
+    assert only_inbox["invitations_left_this_week"] is None and only_inbox["today"]["invitations"] == 0
+
+
 # ----------------------------------------------------------------------------- the rules on fixed facts
 
 
@@ -181,3 +230,23 @@ def test_an_unavailable_account_sends_nothing() -> None:
     assert result.today.total == 0 and result.this_month.total == 0
     assert {g.code for g in result.refused} == {"account_unavailable"}
     assert sum(g.count for g in result.refused) == 4
+
+
+def test_mondays_left_in_the_month_renew_the_weekly_room() -> None:
+    assert week_renewals_in_month(datetime(2026, 11, 2, 9, tzinfo=UTC)) == 4
+    assert week_renewals_in_month(datetime(2026, 11, 29, 23, tzinfo=UTC)) == 1  # Monday 30 November
+    assert week_renewals_in_month(datetime(2026, 11, 30, 0, tzinfo=UTC)) == 0
+    assert week_renewals_in_month(datetime(2027, 2, 1, 0, tzinfo=UTC)) == 3  # 8, 15 and 22 February
+
+
+def test_connection_requests_fill_the_week_then_the_month_and_an_unavailable_account_takes_none() -> None:
+    room = InvitationRoom(left_this_week=2, weekly_cap=5, renewals=1)
+    result = plan(1, 0, invitations=people("inv", 9), room=room)
+    assert (result.today.inbox, result.today.invitations, result.this_month.invitations) == (1, 2, 7)
+    assert result.cap_left_today == 10 and result.deferred == 5
+    over = refused({"refused": [g.model_dump() for g in result.refused]})["over_weekly_invitations"]
+    assert over["recipients"] == people("inv", 9)[7:]
+    down = plan(0, 0, invitations=people("inv", 2), room=room, unavailable="the account is in ERROR state upstream")
+    assert down.today.total == 0 and [(g.code, g.channel, g.count) for g in down.refused] == [
+        ("account_unavailable", "invitation", 2)
+    ]

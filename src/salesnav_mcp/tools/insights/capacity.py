@@ -13,6 +13,7 @@ from mcp_types import CallToolResult
 from pydantic import Field
 
 from salesnav_mcp.operations.capacity import AccountCapacity, CapacityOut, plan_capacity
+from salesnav_mcp.tools.params import AccountIdText
 from salesnav_mcp.tools.runtime import reply, services, tool
 
 MAX_RECIPIENTS = 2000
@@ -35,6 +36,12 @@ def _account_line(c: AccountCapacity) -> str:
     )
     if c.inmail_credits is not None:
         line += f", {c.inmail_credits} InMail credit(s)"
+    if c.invitations_left_this_week is not None:
+        held = f", held until {c.invitations_held_until:%Y-%m-%d %H:%M} UTC" if c.invitations_held_until else ""
+        line += (
+            f"; connection requests: {t.invitations} today, {m.invitations} this month "
+            f"({c.invitations_left_this_week} of {c.weekly_invitation_cap} left this week{held})"
+        )
     if c.refused:
         line += "; refused: " + ", ".join(f"{g.count} {_channel(g.channel)} ({g.code})" for g in c.refused)
     if c.notes:
@@ -43,12 +50,14 @@ def _account_line(c: AccountCapacity) -> str:
 
 
 def _channel(channel: str) -> str:
-    return "InMail" if channel == "sales_navigator" else "inbox"
+    return {"sales_navigator": "InMail", "invitation": "connection request"}.get(channel, "inbox")
 
 
 def capacity_summary(out: CapacityOut) -> str:
     r = out.requested
     lines = [f"Plan for {r.inbox} inbox + {r.inmail} InMail recipient(s), new conversations only."]
+    if r.invitations:
+        lines[0] = f"Plan for {r.inbox} inbox + {r.inmail} InMail recipient(s) and {r.invitations} connection request(s)."
     if out.refused_everywhere:
         counts: dict[str, int] = {}
         for refusal in out.refused_everywhere:
@@ -74,25 +83,20 @@ async def plan_outreach_capacity(
             description="New inbox conversations (profile ids, URNs or URLs); replies in threads are unlimited."
         ),
     ] = None,
-    inmail_recipients: Annotated[
-        Recipients,
-        Field(
-            description="New InMail threads (one credit each)."
-        ),
-    ] = None,
+    inmail_recipients: Annotated[Recipients, Field(description="New InMail threads (one credit each).")] = None,
+    invitation_recipients: Annotated[Recipients, Field(description="Connection requests (weekly cap).")] = None,
     account_ids: Annotated[
-        list[Annotated[str, Field(pattern=r"^\s*[0-9a-fA-F]{24}\s*$")]] | None,
-        Field(
-            description="Omit for every connected account.", max_length=MAX_ACCOUNTS
-        ),
+        list[AccountIdText] | None,
+        Field(description="Omit for every connected account.", max_length=MAX_ACCOUNTS),
     ] = None,
 ) -> Annotated[CallToolResult, CapacityOut]:
-    """Before a campaign: how many of these recipients each account can reach today and this month, and who is
-    refused. Sends nothing."""
+    """Before a campaign: how many recipients each account can reach today and this month, and who is refused.
+    Sends nothing."""
     svc = services(ctx)
-    inbox = list(inbox_recipients or [])
-    inmail = list(inmail_recipients or [])
-    if not inbox and not inmail:
-        raise ToolError("Give at least one recipient in 'inbox_recipients' or 'inmail_recipients'.")
-    out = await plan_capacity(svc, inbox, inmail, account_ids)
+    inbox, inmail, invitations = list(inbox_recipients or []), list(inmail_recipients or []), list(invitation_recipients or [])
+    if not inbox and not inmail and not invitations:
+        raise ToolError(
+            "Give at least one recipient in 'inbox_recipients', 'inmail_recipients' or 'invitation_recipients'."
+        )
+    out = await plan_capacity(svc, inbox, inmail, account_ids, invitations)
     return reply(capacity_summary(out), out)

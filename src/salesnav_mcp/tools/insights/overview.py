@@ -13,6 +13,7 @@ from salesnav_mcp.operations.overview import AccountOverview, account_overviews
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.ssi_history import DEFAULT_DAYS, MAX_DAYS
 from salesnav_mcp.tools.apps import OVERVIEW_VIEW
+from salesnav_mcp.tools.params import AccountIdText
 from salesnav_mcp.tools.runtime import reply, services, tool
 
 
@@ -59,13 +60,7 @@ def overview_line(o: AccountOverview, days: int) -> str:
 @tool(title="Account overview", read_only=True, ui=OVERVIEW_VIEW)
 async def get_account_overview(
     ctx: Context,
-    account_id: Annotated[
-        str | None,
-        Field(
-            description="Omit for every connected account.",
-            pattern=r"^\s*[0-9a-fA-F]{24}\s*$",
-        ),
-    ] = None,
+    account_id: Annotated[AccountIdText | None, Field(description="Omit for every connected account.")] = None,
     days: Annotated[int, Field(description="Trend period.", ge=1, le=MAX_DAYS)] = (
         DEFAULT_DAYS
     ),

@@ -15,6 +15,7 @@ from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools.apps import REVIEW_VIEW
 from salesnav_mcp.tools.elicit import NOT_NEEDED, can_elicit, outcome_value
+from salesnav_mcp.tools.params import AccountIdText
 from salesnav_mcp.tools.runtime import reply, resolver, services, tool
 from salesnav_mcp.tools.surfaces import await_decision, no_surface_reason, surface_for, where_to_approve
 
@@ -68,12 +69,7 @@ Recipient = Annotated[
     ),
 ]
 ScopeAccount = Annotated[
-    str | None,
-    Field(
-        default=None,
-        description="The one account it holds for; omit for every account.",
-        pattern=r"^\s*[0-9a-fA-F]{24}\s*$",
-    ),
+    AccountIdText | None, Field(default=None, description="The one account it holds for; omit for every account.")
 ]
 
 
@@ -105,7 +101,7 @@ async def _dnc_removal_gate(ctx: Context, removal: Annotated[dnc.Removal, Resolv
 
 
 @tool(
-    title="Add to or remove from do-not-contact",
+    title="Update the do-not-contact list",
     read_only=False,
     destructive=True,
     idempotent=True,

@@ -183,7 +183,7 @@ async def _resolution_gate(ctx: Context, draft_id: str) -> Any:
 
 
 @tool(
-    title="Record the outcome of an unknown send",
+    title="Resolve an unknown send",
     read_only=False,
     destructive=False,
     open_world=False,

@@ -27,7 +27,7 @@ class ContractsOut(Result):
     )
 
 
-@tool(title="List Sales Navigator contracts", read_only=True)
+@tool(title="Sales Navigator contracts", read_only=True)
 async def list_contracts(ctx: Context) -> Annotated[CallToolResult, ContractsOut]:
     """The Sales Navigator contracts with a seat, and which allow analytics exports."""
     svc = services(ctx)

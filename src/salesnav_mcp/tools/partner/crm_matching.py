@@ -41,7 +41,7 @@ def _line(m: MatchOut) -> str:
     return f"{m.record_id}: {m.status.replace('_', ' ')} ({where})"
 
 
-@tool(title="Match CRM records to LinkedIn", read_only=True)
+@tool(title="Match CRM records", read_only=True)
 async def match_crm_records(
     ctx: Context,
     records: Annotated[

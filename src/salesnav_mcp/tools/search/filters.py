@@ -81,7 +81,7 @@ async def build_search_url_tool(
     return reply(link, out)
 
 
-@tool(title="Look up a place's geo id", read_only=True)
+@tool(title="Look up a geo id", read_only=True)
 async def lookup_geo(
     ctx: Context,
     place: Annotated[str, Field(description="e.g. Munich", min_length=2, max_length=100)],
