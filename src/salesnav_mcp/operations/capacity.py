@@ -386,7 +386,6 @@ async def _account_capacity(
             "weekly_invitation_cap": week.limit,
             "invitations_held_until": week.held_until,
         }
-        notes.append("connection requests to people already connected or invited are refused when drafted")
     inbox, inmail = lists.get("linkedin_inbox", []), lists.get("sales_navigator", [])
     unavailable = "the account is in ERROR state upstream" if account and account.status == "ERROR" else None
     try:

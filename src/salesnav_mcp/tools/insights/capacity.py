@@ -57,7 +57,10 @@ def capacity_summary(out: CapacityOut) -> str:
     r = out.requested
     lines = [f"Plan for {r.inbox} inbox + {r.inmail} InMail recipient(s), new conversations only."]
     if r.invitations:
-        lines[0] = f"Plan for {r.inbox} inbox + {r.inmail} InMail recipient(s) and {r.invitations} connection request(s)."
+        lines[0] = (
+            f"Plan for {r.inbox} inbox + {r.inmail} InMail recipient(s) and {r.invitations} connection request(s); "
+            "whether someone is already connected or invited is checked when a request is drafted."
+        )
     if out.refused_everywhere:
         counts: dict[str, int] = {}
         for refusal in out.refused_everywhere:
