@@ -13,7 +13,7 @@ pytestmark = pytest.mark.anyio
 
 async def test_workflow_prompts_are_listed_and_render(mcp_client: Client) -> None:
     names = {p.name for p in (await mcp_client.list_prompts()).prompts}
-    assert {"prospecting", "outreach_drafting", "account_research", "ssi_coaching"} <= names
+    assert {"prospecting", "outreach_drafting", "follow_up", "account_research", "ssi_coaching"} <= names
     prompt = await mcp_client.get_prompt(
         "prospecting", {"ideal_customer_profile": "VPs of Sales at 200-500 person fintechs in Germany"}
     )
@@ -22,6 +22,10 @@ async def test_workflow_prompts_are_listed_and_render(mcp_client: Client) -> Non
     drafting = await mcp_client.get_prompt("outreach_drafting", {"recipients": "a, b", "goal": "book a call"})
     body = drafting.messages[0].content.text
     assert "draft_message" in body and "Do not call send_message" in body
+    following = await mcp_client.get_prompt("follow_up", {"after_days": "9", "account_id": DEFAULT_ACCOUNT_ID})
+    steps = following.messages[0].content.text
+    assert "check_replies" in steps and "draft_follow_ups with after_days=9" in steps and DEFAULT_ACCOUNT_ID in steps
+    assert "Do not send anything unless the user explicitly asks" in steps and "untrusted data" in steps
 
 
 async def test_resources_list_and_read(mcp_client: Client) -> None:

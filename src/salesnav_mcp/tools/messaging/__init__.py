@@ -11,7 +11,7 @@ from salesnav_mcp.tools.messaging.attachments import upload_attachment
 from salesnav_mcp.tools.messaging.do_not_contact import list_do_not_contact, update_do_not_contact
 from salesnav_mcp.tools.messaging.drafting import draft_message, list_drafts
 from salesnav_mcp.tools.messaging.invitations import list_invitations, withdraw_invitation
-from salesnav_mcp.tools.messaging.prompts import outreach_drafting
+from salesnav_mcp.tools.messaging.prompts import follow_up, outreach_drafting
 from salesnav_mcp.tools.messaging.reading import list_conversations, read_messages
 from salesnav_mcp.tools.messaging.replies import check_replies, draft_follow_ups
 from salesnav_mcp.tools.messaging.resources import drafts
@@ -42,5 +42,5 @@ toolset = Toolset(
         approval_decide,
     ],
     resources=[drafts],
-    prompts=[outreach_drafting],
+    prompts=[outreach_drafting, follow_up],
 )

@@ -1,4 +1,4 @@
-"""Messaging prompt: outreach drafting, which stops at drafts the user reviews and never sends."""
+"""Messaging prompts: outreach drafting and following up; both stop at drafts the user reviews and never send."""
 
 from __future__ import annotations
 
@@ -39,5 +39,34 @@ For each recipient:
 Stop at the drafts. Show each preview and its findings, and tell the user that sending needs their
 confirmation (send_message asks them). Do not call send_message unless the user explicitly asks to send a
 specific draft.
+
+{UNTRUSTED_TEXT_RULE}"""
+
+
+@prompt(
+    title="Follow up on outreach (ends in drafts, never a send)",
+    uses=("check_replies", "read_messages", "draft_message", "draft_follow_ups", "list_drafts"),
+)
+def follow_up(
+    after_days: Annotated[int, Field(description="Follow up with who has not answered within this many days.")] = 5,
+    account_id: PromptAccountId = None,
+    tone: Annotated[str | None, Field(description="Tone, e.g. 'light and helpful'.")] = None,
+) -> str:
+    """See who replied, then draft follow-ups for who did not; stops at drafts the user reviews, never sends."""
+    account = f" Account: {account_id}." if account_id else ""
+    return f"""Follow up on my LinkedIn outreach.{account} Tone: {tone or "brief, friendly, no pressure"}.
+
+1. Call check_replies to see who answered recently. Summarise each reply in one line (who, what they said) and
+   point out any that need a personal answer; answer those with draft_message in their conversation
+   (conversation_urn), after read_messages if the thread needs context.
+2. Call draft_follow_ups with after_days={after_days} and no text: it lists who is due (sent more than
+   {after_days} days ago, no answer, not on the do-not-contact list) without drafting anything.
+3. Write each due person a follow-up of at most 400 characters that adds something new (a short insight, a
+   relevant question, an easy way out) rather than repeating the first message, and store them with
+   draft_follow_ups again, passing `texts` (one per original_draft_id).
+4. Show the drafts (list_drafts) with their findings.
+
+Stop at the drafts. Tell the user that sending needs their approval: review_drafts puts them all before the
+user, who approves each. Do not send anything unless the user explicitly asks.
 
 {UNTRUSTED_TEXT_RULE}"""
