@@ -12,7 +12,7 @@ from salesnav_mcp.tools.runtime import prompt
 
 @prompt(
     title="Draft outreach (ends in drafts, never a send)",
-    uses=("list_conversations", "read_messages", "research_lead", "draft_message"),
+    uses=("plan_outreach_capacity", "list_conversations", "read_messages", "research_lead", "draft_message"),
 )
 def outreach_drafting(
     recipients: Annotated[
@@ -25,6 +25,9 @@ def outreach_drafting(
     """Write personalised messages and stop at drafts the user reviews; never sends."""
     return f"""Draft personalised LinkedIn messages for: {recipients}
 Goal: {goal}. Tone: {tone or "professional, warm, concise"}.{f" Account: {account_id}." if account_id else ""}
+
+With more than a handful of recipients, first call plan_outreach_capacity: it shows what each account can
+send today and this month (daily cap, InMail credits, weekly connection requests) and who is refused.
 
 For each recipient:
 1. Read what is known about them (their search result, research_lead for their profile, or
