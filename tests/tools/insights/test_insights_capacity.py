@@ -184,7 +184,9 @@ async def test_connection_requests_are_planned_against_the_weekly_cap_not_the_da
     over = refused(alex)["over_weekly_invitations"]
     assert over["channel"] == "invitation" and over["recipients"] == invitations[2:][WEEKLY * (1 + renewals) :]
     text = result.content[0].text
-    assert "and 22 connection request(s)" in text and f"{WEEKLY} of {WEEKLY} left this week" in text
+    assert "and 22 connection request(s)" in text
+    assert f"today {2 + WEEKLY} (2 inbox + 0 InMail + {WEEKLY} connection request(s);" in text
+    assert f"{WEEKLY} of {WEEKLY} connection requests left this week" in text
 
 
 async def test_a_hold_leaves_no_connection_requests_this_week(

@@ -30,18 +30,17 @@ def _account_line(c: AccountCapacity) -> str:
     if c.error:
         return f"{head}: not planned ({c.error})"
     t, m = c.today, c.this_month
+    planned_requests = c.invitations_left_this_week is not None
+    requests = f" + {t.invitations} connection request(s)" if planned_requests else ""
     line = (
-        f"{head}: today {t.total} ({t.inbox} inbox + {t.inmail} InMail; {c.cap_left_today} of {c.daily_cap} new "
-        f"conversations left), this month {m.total}"
+        f"{head}: today {t.total} ({t.inbox} inbox + {t.inmail} InMail{requests}; {c.cap_left_today} of "
+        f"{c.daily_cap} new conversations left), this month {m.total}"
     )
     if c.inmail_credits is not None:
         line += f", {c.inmail_credits} InMail credit(s)"
-    if c.invitations_left_this_week is not None:
+    if planned_requests:
         held = f", held until {c.invitations_held_until:%Y-%m-%d %H:%M} UTC" if c.invitations_held_until else ""
-        line += (
-            f"; connection requests: {t.invitations} today, {m.invitations} this month "
-            f"({c.invitations_left_this_week} of {c.weekly_invitation_cap} left this week{held})"
-        )
+        line += f", {c.invitations_left_this_week} of {c.weekly_invitation_cap} connection requests left this week{held}"
     if c.refused:
         line += "; refused: " + ", ".join(f"{g.count} {_channel(g.channel)} ({g.code})" for g in c.refused)
     if c.notes:
