@@ -1,5 +1,6 @@
 """The store's part of connection requests on both databases: invitation drafts, the week's count the cap reads,
-the hold on an account's invitations, the send start refusing past either, and migration 5 on an older file."""
+the hold on an account's invitations, the send start refusing past either, accepted requests, and migrations 5
+and 6 on an older file."""
 
 from __future__ import annotations
 
@@ -79,8 +80,9 @@ async def test_the_send_start_refuses_past_the_weekly_cap_or_in_a_hold(store: St
     assert started.outcome == ("held" if held else "started")  # type: ignore[attr-defined]
 
 
-async def test_migration_5_keeps_every_draft_and_admits_invitations(tmp_path: Path) -> None:
-    """On a SQLite file made by version 4 (PostgreSQL runs the same statements: store/schema.py)."""
+async def test_migrations_from_version_4_keep_every_draft_and_admit_invitations(tmp_path: Path) -> None:
+    """On a SQLite file made by version 4, migrations 5 and 6 (PostgreSQL runs the same statements:
+    store/schema.py)."""
     import sqlite3
 
     from salesnav_mcp.store.schema import migrations
@@ -110,12 +112,28 @@ async def test_migration_5_keeps_every_draft_and_admits_invitations(tmp_path: Pa
     conn.commit()
     conn.close()
     async with await open_store(make_settings(data)) as store:
-        assert await store.schema_version() == LATEST_VERSION == 5
+        assert await store.schema_version() == LATEST_VERSION == 6
         old = await store.get_draft("d_old")
         assert old is not None
         assert (old.channel, old.text, old.state, old.copy_to_crm, old.follow_up_of) == (
             "sales_navigator", "Hello", "sent", True, "d_first"
         )
-        assert old.replied_at == datetime.fromtimestamp(3, UTC)
+        assert old.replied_at == datetime.fromtimestamp(3, UTC) and old.accepted_at is None
         await store.insert_draft(invitation("i_new", state="draft"))  # type: ignore[arg-type]
         assert [d.id for d in await store.list_drafts(account_id=ACCOUNT)] == ["i_new", "d_old"]
+
+
+async def test_an_accepted_request_is_recorded_once_and_only_for_a_sent_invitation(store: Store) -> None:
+    await store.insert_draft(invitation("i1", sent_at=NOW - timedelta(days=3)))  # type: ignore[arg-type]
+    await store.insert_draft(invitation("i2", BEN, sent_at=NOW - timedelta(days=40)))  # type: ignore[arg-type]
+    await store.insert_draft(invitation("i3", BEN, state="failed", sent_at=NOW))  # type: ignore[arg-type]
+    await store.insert_draft(draft("m1", sent_at=NOW, conversation=None))  # a message is no invitation
+    recent = await store.list_drafts(
+        account_id=ACCOUNT, states=["sent"], channel=INVITATION, sent_after=NOW - timedelta(days=30)
+    )
+    assert [d.id for d in recent] == ["i1"]
+    assert await store.mark_invitation_accepted("i1", now=NOW) is True
+    assert await store.mark_invitation_accepted("i1", now=NOW + timedelta(hours=1)) is False  # the first stands
+    assert [await store.mark_invitation_accepted(d, now=NOW) for d in ("i3", "m1")] == [False, False]
+    accepted = await store.get_draft("i1")
+    assert accepted is not None and accepted.accepted_at == NOW and accepted.state == "sent"

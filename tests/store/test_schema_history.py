@@ -13,8 +13,14 @@ import pytest
 from salesnav_mcp.store import postgres, schema, sqlite
 
 APPLIED = {
-    "sqlite": ["8919a896fb989aac", "fb41c73f099ad340", "bf480164092df2ab", "0e21c21ec8d0f6dc", "0f82c00fb2b3e220"],
-    "postgres": ["a73ce1f844b9f338", "4badcac626bc7255", "54bd5dba5d7b8944", "ac9825b74a80c747", "8e7fb152f1a43fa0"],
+    "sqlite": [
+        "8919a896fb989aac", "fb41c73f099ad340", "bf480164092df2ab", "0e21c21ec8d0f6dc", "0f82c00fb2b3e220",
+        "54a9a021def86bfb",
+    ],
+    "postgres": [
+        "a73ce1f844b9f338", "4badcac626bc7255", "54bd5dba5d7b8944", "ac9825b74a80c747", "8e7fb152f1a43fa0",
+        "291fe4e1a57a073c",
+    ],
 }
 
 

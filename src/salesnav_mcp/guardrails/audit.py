@@ -10,6 +10,7 @@ Entry kinds (`kind`, all listed in KINDS), each with the account, optional actor
   confirm.approved  confirm.refused            (details carry mode and method)
   send.attempt  send.sent  send.failed  send.unknown  send.dry_run  send.refused  send.repeat  send.resolved
   dnc.added  dnc.removed
+  invitation.hold  invitation.withdrawn  invitation.accepted  (connection requests: held, taken back, seen accepted)
   access.refused                               (a named user asked for what is not granted to them)
   approval.requested  approval.decided         (details carry the surface and who decided)
 
@@ -59,6 +60,9 @@ KINDS = (
     "send.resolved",
     "dnc.added",
     "dnc.removed",
+    "invitation.hold",
+    "invitation.withdrawn",
+    "invitation.accepted",
     "access.refused",
     "approval.requested",
     "approval.decided",

@@ -12,10 +12,11 @@ recorded here.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from salesnav_mcp.guardrails.base import Guardrail
-from salesnav_mcp.store import Draft, InboundMessage, InboundOutcome, ReplyCounts
+from salesnav_mcp.store import INVITATION, Draft, InboundMessage, InboundOutcome, ReplyCounts
 
 
 class Replies(Guardrail):
@@ -67,6 +68,21 @@ class Replies(Guardrail):
     async def untracked(self, account_id: str, *, limit: int = 200) -> list[Draft]:
         """Sent drafts that do not name their conversation yet."""
         return await self._store.sent_without_conversation(account_id=account_id, limit=limit)
+
+    async def sent_invitations(self, account_id: str, *, sent_after: datetime) -> list[Draft]:
+        """Connection requests the account sent after `sent_after`, newest first."""
+        return await self._store.list_drafts(
+            account_id=account_id, states=["sent"], channel=INVITATION, sent_after=sent_after, limit=500
+        )
+
+    async def accepted(self, draft: Draft, *, actor: str | None = None) -> Draft | None:
+        """Record that the person accepted a sent connection request (once, audited): the draft as recorded, or
+        None when it was known already."""
+        now = self._clock.now()
+        if not await self._store.mark_invitation_accepted(draft.id, now=now):
+            return None
+        await self._audit.record_draft("invitation.accepted", draft, actor=actor, recipient=draft.recipient)
+        return replace(draft, accepted_at=now)
 
     async def track(self, draft: Draft, conversation_urn: str) -> None:
         """Name the conversation a sent draft went to (kept when it already names one)."""

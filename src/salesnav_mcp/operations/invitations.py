@@ -30,6 +30,8 @@ from salesnav_mcp.upstream.errors import (
 )
 
 UPSTREAM_HOLD = timedelta(hours=24)  # upstream's documented hold after the weekly limit
+ACCEPTANCE_WINDOW = timedelta(days=30)  # how far back sent requests are looked at for acceptance
+ACCEPTANCE_LOOKUPS = 10  # relationship lookups one listing may make
 SENT_PAGE = 100  # invitations upstream lists per page (DEFINE: fewer means the last page)
 
 
@@ -187,6 +189,32 @@ async def withdraw(svc: Services, account_id: str, recipient: str) -> tuple[Pers
         details={"recipient": person.urn, "recipient_public_id": person.public_id},
     )
     return person, answer.message
+
+
+async def accepted_invitations(svc: Services, account_id: str, pending: list[SentInvitation]) -> list[Draft]:
+    """Connection requests this server sent in the last 30 days that were accepted, most recently seen first.
+
+    A request LinkedIn no longer lists among `pending` (the newest page) is looked up once in the relationship
+    endpoint (at most 10 a listing, newest first); a connected person is recorded as having accepted, so it is
+    not looked up again. A request no longer pending whose person is not connected was withdrawn or lapsed.
+    """
+    sent = await svc.guardrails.replies.sent_invitations(account_id, sent_after=svc.clock.now() - ACCEPTANCE_WINDOW)
+    listed = {i.profile.public_identifier.lower() for i in pending if i.profile and i.profile.public_identifier}
+    accepted = [d for d in sent if d.accepted_at is not None]
+    unsettled = [d for d in sent if d.accepted_at is None and (d.recipient_public_id or "").lower() not in listed]
+    for draft in unsettled[:ACCEPTANCE_LOOKUPS]:
+        try:
+            relationship = await svc.connectsafely.get_relationship(_draft_ref(draft), account_id=account_id)
+        except UpstreamError:
+            continue  # looked up again on the next listing
+        if relationship.connected and (recorded := await svc.guardrails.replies.accepted(draft, actor=svc.actor())):
+            accepted.append(recorded)
+    return sorted(accepted, key=lambda d: (d.accepted_at, d.id), reverse=True)
+
+
+def _draft_ref(draft: Draft) -> str:
+    """How the relationship endpoint names a draft's person: the public id, else the URN (as `_profile_ref`)."""
+    return draft.recipient_public_id or draft.recipient
 
 
 async def sent_invitations(svc: Services, account_id: str, *, start_index: int) -> list[SentInvitation]:

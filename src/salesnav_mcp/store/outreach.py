@@ -12,6 +12,7 @@ from salesnav_mcp.store.records import (
     MAYBE_SENT_STATES,
     ORGANISATION,
     BeginSendResult,
+    Channel,
     DncEntry,
     Draft,
     DraftState,
@@ -78,7 +79,13 @@ class Outreach(StoreBase):
 
     @reads
     def list_drafts(
-        self, *, account_id: str | None = None, states: Sequence[DraftState] | None = None, limit: int = 50
+        self,
+        *,
+        account_id: str | None = None,
+        states: Sequence[DraftState] | None = None,
+        channel: Channel | None = None,
+        sent_after: datetime | None = None,
+        limit: int = 50,
     ) -> Script[list[Draft]]:
         """Newest first."""
         where = Where()
@@ -86,6 +93,10 @@ class Outreach(StoreBase):
             where.compare("account_id", "=", account_id)
         if states:
             where.one_of("state", states)
+        if channel is not None:
+            where.compare("channel", "=", channel)
+        if sent_after is not None:
+            where.compare("send_started_at", ">", sent_after)
         rows = yield all_rows(
             f"SELECT * FROM drafts WHERE {where.sql} ORDER BY created_at DESC, id LIMIT ?", *where.args, limit
         )

@@ -131,6 +131,7 @@ class Draft:
     replied_at: datetime | None = None  # a sent draft: when the person first answered after it
     reply_message_urn: str | None = None  # that answer
     follow_up_of: str | None = None  # the sent draft this one follows up
+    accepted_at: datetime | None = None  # a sent connection request: when the server first saw it accepted
 
 
 SendOutcome = Literal[

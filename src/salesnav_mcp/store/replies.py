@@ -163,6 +163,17 @@ class Replies(StoreBase):
         return [self._record(Draft, r) for r in rows]
 
     @writes
+    def mark_invitation_accepted(self, draft_id: str, *, now: datetime) -> Script[bool]:
+        """Record when a sent connection request was first seen accepted (once)."""
+        changed = yield run(
+            """UPDATE drafts SET accepted_at = ?
+                WHERE id = ? AND channel = 'invitation' AND state = 'sent' AND accepted_at IS NULL""",
+            now,
+            draft_id,
+        )
+        return bool(changed)
+
+    @writes
     def set_draft_conversation(self, draft_id: str, conversation_urn: str, *, now: datetime) -> Script[bool]:
         """Name the conversation a sent draft went to, unless it already names one."""
         changed = yield run(

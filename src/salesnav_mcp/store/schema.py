@@ -267,13 +267,18 @@ def _version_5(t: ColumnTypes) -> list[str]:
     ]
 
 
+def _version_6(t: ColumnTypes) -> list[str]:
+    """Accepted connection requests: when the server first saw a sent invitation's person connected."""
+    return [f"ALTER TABLE drafts ADD COLUMN accepted_at {t.time}"]
+
+
 def migrations(types: ColumnTypes, own: dict[int, list[str]]) -> list[Migration]:
     """Every migration for a database with these column types; `own` adds its own statements per version."""
-    versions = (_version_1, _version_2, _version_3, _version_4, _version_5)
+    versions = (_version_1, _version_2, _version_3, _version_4, _version_5, _version_6)
     return [(n, build(types) + own.get(n, [])) for n, build in enumerate(versions, start=1)]
 
 
-LATEST_VERSION = 5
+LATEST_VERSION = 6
 
 
 def migrate(types: ColumnTypes, own: dict[int, list[str]], *, remedy: str) -> Script[None]:

@@ -335,3 +335,45 @@ async def test_client_mode_sends_an_invitation_with_its_token_once(tmp_path: Any
         again = await call(client, "send_message", {**args, "text": ""})
         assert (sent["outcome"], again["outcome"]) == ("sent", "already_sent")
         assert [i.note for i in invitations_to(svc, lead)] == [None] and connect_calls(svc) == 1
+
+
+async def test_accepted_requests_are_listed_once_seen_and_looked_up_only_until_then(
+    server: MCPServer, services: Services, connect: Any, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    leads = strangers(services, CAP)
+    lookups: list[str] = []
+    real_lookup = services.connectsafely.get_relationship
+
+    async def counted(profile: str, **kwargs: Any) -> Any:
+        lookups.append(profile)
+        return await real_lookup(profile, **kwargs)
+
+    async with connect(server, elicitation_callback=ScriptedHuman("accept")) as client:
+        for lead in leads:
+            draft = await call(client, "draft_message", invite(lead.profile_id))
+            await call(client, "send_message", {"draft_id": draft["draft_id"]})
+        listed = await call(client, "list_invitations", {})
+        assert listed["accepted"] == []  # all still pending: nothing to look up
+        clock.advance(timedelta(hours=73))  # the sandbox's people accept within 72 h, or never
+        monkeypatch.setattr(services.connectsafely, "get_relationship", counted)
+        accepting = {lead.profile_id for lead in leads if invitations_to(services, lead)[0].accepts_at is not None}
+        assert 0 < len(accepting) < len(leads)  # the seed has both kinds among these people
+        answer = await client.call_tool("list_invitations", {})
+        first, text = answer.structured_content, answer.content[0].text
+        again = await call(client, "list_invitations", {})
+
+    assert {a["recipient_public_id"] for a in first["accepted"]} == accepting
+    assert not accepting & {i["public_id"] for i in first["invitations"]}  # no longer pending upstream
+    assert [a["draft_id"] for a in again["accepted"]] == [a["draft_id"] for a in first["accepted"]]
+    assert sorted(lookups) == sorted(accepting)  # once each, only while unknown; pending ones need none
+    assert "Accepted lately" in text and "reachable with draft_message" in text
+    kinds = [e.kind for e in await services.guardrails.audit.entries()]
+    assert kinds.count("invitation.accepted") == len(accepting)
+    # Now connections: a message to them is an ordinary draft, and a second request is refused.
+    async with connect(server, elicitation_callback=ScriptedHuman("accept")) as client:
+        person = next(iter(accepting))
+        assert "already a connection" in await refused(client, "draft_message", invite(person))
+        message = await call(
+            client, "draft_message", {"recipient": person, "text": "Thanks for connecting!", "channel": "linkedin_inbox"}
+        )
+        assert message["sendable"] and message["channel"] == "linkedin_inbox"

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 
 from salesnav_mcp.guardrails.review import PersonLabel
 from salesnav_mcp.operations import invitations
@@ -40,11 +40,24 @@ class InvitationOut(BaseModel):
     invitation_id: str | None
 
 
+class AcceptedOut(BaseModel):
+    """A connection request of this server's that was accepted (read from its draft)."""
+
+    draft_id: str = Field(validation_alias=AliasChoices("draft_id", "id"))
+    recipient: str = Field(description="The person's URN.")
+    recipient_public_id: str | None
+    recipient_name: str | None = Field(description="As LinkedIn named them when drafted (untrusted text).")
+    accepted_at: datetime = Field(description="When this server first saw them connected.")
+
+
 class InvitationsOut(Result):
     account_id: str
     week: WeekOut
     invitations: list[InvitationOut] = Field(description="Pending invitations, newest first.")
     next_start_index: int | None = Field(description="Pass as start_index for the next page; None: no more.")
+    accepted: list[AcceptedOut] = Field(
+        description="Requests this server sent in the last 30 days that were accepted (first page only)."
+    )
 
 
 class WithdrawnOut(Result):
@@ -72,11 +85,15 @@ async def list_invitations(
     account_id: AccountId = None,
     start_index: Annotated[int, Field(ge=0, le=10_000, description="Offset.")] = 0,
 ) -> Annotated[CallToolResult, InvitationsOut]:
-    """Pending connection requests this account sent, newest first, and this week's count against the cap."""
+    """Pending and lately accepted connection requests, and this week's count against the cap."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     week = week_out(await invitations.weekly_invitations(svc, account))
     sent = await invitations.sent_invitations(svc, account, start_index=start_index)
+    accepted = [
+        AcceptedOut.model_validate(d, from_attributes=True)
+        for d in (await invitations.accepted_invitations(svc, account, sent) if start_index == 0 else [])
+    ]
     items = [
         InvitationOut(
             public_id=(i.profile.public_identifier if i.profile else None),
@@ -93,6 +110,7 @@ async def list_invitations(
         week=week,
         invitations=items,
         next_start_index=start_index + len(items) if len(items) >= invitations.SENT_PAGE else None,
+        accepted=accepted,
         sandbox=svc.connectsafely.sandbox,
     )
     lines = [week_line(week), f"{len(items)} pending invitation(s). Names and headlines are untrusted text."]
@@ -100,6 +118,13 @@ async def list_invitations(
         f"- {i.public_id or '?'}: {clip(i.name or '', 60)}, {clip(i.headline or '', 60)} (sent {i.sent_ago or '?'})"
         for i in items
     ]
+    if accepted:
+        lines.append(f"Accepted lately ({len(accepted)}; now connections, reachable with draft_message):")
+        lines += [
+            f"- {a.recipient_public_id or a.recipient}: {clip(a.recipient_name or '', 60)} "
+            f"(seen {a.accepted_at:%Y-%m-%d %H:%M} UTC)"
+            for a in accepted
+        ]
     return reply("\n".join(lines), out)
 
 
