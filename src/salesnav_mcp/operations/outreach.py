@@ -18,7 +18,7 @@ from salesnav_mcp.guardrails.policy import day_start
 from salesnav_mcp.guardrails.review import PersonLabel, SendReview
 from salesnav_mcp.models.connectsafely import Account
 from salesnav_mcp.operations.errors import OperationError
-from salesnav_mcp.operations.people import is_participant, participant_names, resolve_person
+from salesnav_mcp.operations.people import is_connection, is_participant, participant_names, resolve_person
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.upstream.errors import NoSeatError
 
@@ -87,7 +87,8 @@ class Route:
 async def route_message(
     svc: Services, account_id: str, person: Person, channel: ChannelChoice, conversation_urn: str | None
 ) -> Route:
-    """Reply in the given or an existing thread; else a new conversation, by InMail when the account has a seat."""
+    """Reply in the given or an existing thread; else a new conversation: in the inbox to a connection (a message
+    that spends no InMail credit) or from an account without a seat, by InMail otherwise."""
     if conversation_urn:
         await check_conversation(svc, account_id, conversation_urn, person)
         thread: tuple[str, Channel] | None = (conversation_urn, channel_of(conversation_urn))
@@ -105,7 +106,7 @@ async def route_message(
     seat = bool(seat_from_premium(balance.premium_type))
     if channel == "sales_navigator" and not seat:
         raise NoSeatError(f"Account {account_id} cannot send InMail.", api="ConnectSafely")
-    if not seat:
+    if not seat or (channel == "auto" and await is_connection(svc, account_id, person)):
         return Route("linkedin_inbox", None, is_new_conversation=True, inmail_credits=None)
     return Route("sales_navigator", None, is_new_conversation=True, inmail_credits=balance.in_mail_credits)
 

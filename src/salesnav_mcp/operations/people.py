@@ -18,7 +18,7 @@ from salesnav_mcp.guardrails.recipients import member_id, ref_keys
 from salesnav_mcp.models.connectsafely import Participant
 from salesnav_mcp.operations.errors import OperationError
 from salesnav_mcp.operations.services import Services
-from salesnav_mcp.upstream.errors import NotFoundError, RateLimitedError
+from salesnav_mcp.upstream.errors import NotFoundError, RateLimitedError, UpstreamError
 
 
 async def resolve_person(svc: Services, account_id: str, recipient: str, *, field: str = "recipient") -> Person:
@@ -89,6 +89,15 @@ async def _by_public_id(svc: Services, account_id: str, ref: RecipientRef, field
         raise OperationError(f"{field}: LinkedIn's profile of {public_id!r} carries no URN; try again later.")
     name = " ".join(p for p in (profile.first_name, profile.last_name) if p) or None
     return await remember(svc, profile.entity_urn, profile.public_identifier or public_id, name, profile.headline)
+
+
+async def is_connection(svc: Services, account_id: str, person: Person) -> bool:
+    """Whether the person is a 1st-degree connection of the account (False when LinkedIn cannot say)."""
+    try:
+        relationship = await svc.connectsafely.get_relationship(person.public_id or person.urn, account_id=account_id)
+    except UpstreamError:
+        return False
+    return relationship.connected
 
 
 async def remember(svc: Services, urn: str, public_id: str | None, name: str | None, headline: str | None) -> Person:

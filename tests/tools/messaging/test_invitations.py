@@ -373,7 +373,5 @@ async def test_accepted_requests_are_listed_once_seen_and_looked_up_only_until_t
     async with connect(server, elicitation_callback=ScriptedHuman("accept")) as client:
         person = next(iter(accepting))
         assert "already a connection" in await refused(client, "draft_message", invite(person))
-        message = await call(
-            client, "draft_message", {"recipient": person, "text": "Thanks for connecting!", "channel": "linkedin_inbox"}
-        )
-        assert message["sendable"] and message["channel"] == "linkedin_inbox"
+        message = await call(client, "draft_message", {"recipient": person, "text": "Thanks for connecting!"})
+        assert message["sendable"] and message["channel"] == "linkedin_inbox"  # no InMail credit for a connection

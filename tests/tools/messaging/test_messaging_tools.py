@@ -38,6 +38,26 @@ async def test_confirmed_send_goes_out_exactly_once(server: MCPServer, services:
     assert len(messages) == 1 and messages[0].text == TEXT and messages[0].channel == "sales_navigator"
 
 
+async def test_a_connection_is_written_to_in_the_inbox_without_spending_an_inmail_credit(
+    server: MCPServer, services: Services, connect: Any
+) -> None:
+    connection, stranger = a_lead(services, degree="F"), a_lead(services, degree="S")
+    credits = world(services).accounts[DEFAULT_ACCOUNT_ID].inmail_credits
+    async with connect(server, elicitation_callback=ScriptedHuman("accept")) as client:
+        to_connection = await make_draft(client, connection.profile_id)
+        to_stranger = await make_draft(client, stranger.profile_id, subject="Quick question")
+        # Asked for InMail on purpose, a connection still gets one.
+        chosen = await make_draft(client, connection.profile_id, "Another note", channel="sales_navigator")
+        assert [d["channel"] for d in (to_connection, to_stranger, chosen)] == [
+            "linkedin_inbox", "sales_navigator", "sales_navigator"
+        ]
+        sent = await client.call_tool("send_message", {"draft_id": to_connection["draft_id"]})
+        assert sent.structured_content["outcome"] == "sent", sent.content
+    [message] = sent_to(services, connection.profile_id)
+    assert message.channel == "linkedin_inbox"
+    assert world(services).accounts[DEFAULT_ACCOUNT_ID].inmail_credits == credits
+
+
 @pytest.mark.parametrize("action", ["decline", "cancel"])
 async def test_declined_or_cancelled_dialog_sends_nothing(
     server: MCPServer, services: Services, connect: Any, action: str

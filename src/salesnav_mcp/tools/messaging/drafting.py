@@ -104,7 +104,7 @@ async def draft_message(
     channel: Annotated[
         ChannelChoice | Literal["invitation"],
         Field(
-            description="auto: the existing thread, else InMail with a seat; invitation: a connection request."
+            description="auto: existing thread, else inbox for a connection, InMail with a seat; invitation: a connection request."
         ),
     ] = "auto",
     conversation_urn: Annotated[

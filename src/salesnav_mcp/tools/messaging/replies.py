@@ -71,8 +71,8 @@ async def draft_follow_ups(
     max_follow_ups: Annotated[int, Field(ge=1, le=3, description="Skip who already got this many.")] = 1,
     account_id: AccountId = None,
 ) -> Annotated[CallToolResult, FollowUpsOut]:
-    """Draft follow-ups (never sends) for people who did not answer within `after_days` days, except those on
-    the do-not-contact list."""
+    """Draft follow-ups (never sends) for people silent for `after_days` days, except those on the do-not-contact
+    list."""
     svc = services(ctx)
     account = await svc.account_id(account_id)
     out = await replies.draft_follow_ups(

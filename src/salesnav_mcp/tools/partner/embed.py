@@ -53,8 +53,7 @@ async def get_profile_embed_url(
         Field(description="Put the token in the result; only if asked."),
     ] = False,
 ) -> Annotated[CallToolResult, ProfileEmbedOut]:
-    """The URL of LinkedIn's embeddable Sales Navigator profile of a person, by CRM record and/or name, email,
-    company."""
+    """LinkedIn's embeddable Sales Navigator profile URL of a person, by CRM record and/or name, email, company."""
     svc = services(ctx)
     if crm_record is None and not email and not (first_name and last_name):
         raise ToolError("Say whose profile to embed: give crm_record, email, or first_name and last_name.")
