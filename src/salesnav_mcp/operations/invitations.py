@@ -19,7 +19,7 @@ from salesnav_mcp.guardrails.policy import INVITATION_NOTE_MAX, WEEK, UpstreamIn
 from salesnav_mcp.guardrails.review import PersonLabel
 from salesnav_mcp.models.connectsafely import SentInvitation
 from salesnav_mcp.operations.errors import OperationError
-from salesnav_mcp.operations.people import resolve_person
+from salesnav_mcp.operations.people import relationship_of, resolve_person
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.store import INVITATION
 from salesnav_mcp.upstream.errors import (
@@ -125,13 +125,8 @@ def invitation_call(svc: Services) -> Callable[[Draft], Awaitable[Mapping[str, A
 
 
 async def _went_out(svc: Services, draft: Draft) -> bool:
-    try:
-        relationship = await svc.connectsafely.get_relationship(
-            draft.recipient_public_id or draft.recipient, account_id=draft.account_id
-        )
-    except UpstreamError:
-        return False
-    return relationship.invitation_sent
+    relationship = await relationship_of(svc, draft.account_id, draft.recipient_public_id, draft.recipient)
+    return relationship is not None and relationship.invitation_sent
 
 
 @dataclass(frozen=True)
@@ -202,19 +197,13 @@ async def accepted_invitations(svc: Services, account_id: str, pending: list[Sen
     listed = {i.profile.public_identifier.lower() for i in pending if i.profile and i.profile.public_identifier}
     accepted = [d for d in sent if d.accepted_at is not None]
     unsettled = [d for d in sent if d.accepted_at is None and (d.recipient_public_id or "").lower() not in listed]
-    for draft in unsettled[:ACCEPTANCE_LOOKUPS]:
-        try:
-            relationship = await svc.connectsafely.get_relationship(_draft_ref(draft), account_id=account_id)
-        except UpstreamError:
-            continue  # looked up again on the next listing
-        if relationship.connected and (recorded := await svc.guardrails.replies.accepted(draft, actor=svc.actor())):
+    for draft in unsettled[:ACCEPTANCE_LOOKUPS]:  # one LinkedIn cannot answer now is looked up next time
+        relationship = await relationship_of(svc, account_id, draft.recipient_public_id, draft.recipient)
+        if relationship is None or not relationship.connected:
+            continue
+        if recorded := await svc.guardrails.replies.accepted(draft, actor=svc.actor()):
             accepted.append(recorded)
     return sorted(accepted, key=lambda d: (d.accepted_at, d.id), reverse=True)
-
-
-def _draft_ref(draft: Draft) -> str:
-    """How the relationship endpoint names a draft's person: the public id, else the URN (as `_profile_ref`)."""
-    return draft.recipient_public_id or draft.recipient
 
 
 async def sent_invitations(svc: Services, account_id: str, *, start_index: int) -> list[SentInvitation]:

@@ -18,7 +18,7 @@ from salesnav_mcp.guardrails.policy import day_start
 from salesnav_mcp.guardrails.review import PersonLabel, SendReview
 from salesnav_mcp.models.connectsafely import Account
 from salesnav_mcp.operations.errors import OperationError
-from salesnav_mcp.operations.people import is_connection, is_participant, participant_names, resolve_person
+from salesnav_mcp.operations.people import is_participant, participant_names, relationship_of, resolve_person
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.upstream.errors import NoSeatError
 
@@ -106,9 +106,14 @@ async def route_message(
     seat = bool(seat_from_premium(balance.premium_type))
     if channel == "sales_navigator" and not seat:
         raise NoSeatError(f"Account {account_id} cannot send InMail.", api="ConnectSafely")
-    if not seat or (channel == "auto" and await is_connection(svc, account_id, person)):
+    if not seat or (channel == "auto" and await _connected(svc, account_id, person)):
         return Route("linkedin_inbox", None, is_new_conversation=True, inmail_credits=None)
     return Route("sales_navigator", None, is_new_conversation=True, inmail_credits=balance.in_mail_credits)
+
+
+async def _connected(svc: Services, account_id: str, person: Person) -> bool:
+    relationship = await relationship_of(svc, account_id, person.public_id, person.urn)
+    return relationship is not None and relationship.connected
 
 
 async def create_draft(

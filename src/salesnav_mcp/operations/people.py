@@ -15,7 +15,7 @@ from typing import Any
 
 from salesnav_mcp.guardrails import InvalidDraft, Person, RecipientRef, parse_recipient, person_keys
 from salesnav_mcp.guardrails.recipients import member_id, ref_keys
-from salesnav_mcp.models.connectsafely import Participant
+from salesnav_mcp.models.connectsafely import Participant, Relationship
 from salesnav_mcp.operations.errors import OperationError
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.upstream.errors import NotFoundError, RateLimitedError, UpstreamError
@@ -91,13 +91,13 @@ async def _by_public_id(svc: Services, account_id: str, ref: RecipientRef, field
     return await remember(svc, profile.entity_urn, profile.public_identifier or public_id, name, profile.headline)
 
 
-async def is_connection(svc: Services, account_id: str, person: Person) -> bool:
-    """Whether the person is a 1st-degree connection of the account (False when LinkedIn cannot say)."""
+async def relationship_of(svc: Services, account_id: str, public_id: str | None, urn: str) -> Relationship | None:
+    """The account's relationship with a person, named as upstream wants it (the public id, else the URN); None
+    when LinkedIn cannot say."""
     try:
-        relationship = await svc.connectsafely.get_relationship(person.public_id or person.urn, account_id=account_id)
+        return await svc.connectsafely.get_relationship(public_id or urn, account_id=account_id)
     except UpstreamError:
-        return False
-    return relationship.connected
+        return None
 
 
 async def remember(svc: Services, urn: str, public_id: str | None, name: str | None, headline: str | None) -> Person:
