@@ -66,7 +66,7 @@ class Replies(Guardrail):
         return await self._store.follow_up_candidates(account_id=account_id, sent_before=sent_before, limit=limit)
 
     async def untracked(self, account_id: str, *, limit: int = 200) -> list[Draft]:
-        """Sent drafts that do not name their conversation yet."""
+        """Sent messages that do not name their conversation yet (connection requests open none)."""
         return await self._store.sent_without_conversation(account_id=account_id, limit=limit)
 
     async def sent_invitations(self, account_id: str, *, sent_after: datetime) -> list[Draft]:

@@ -153,10 +153,12 @@ class Replies(StoreBase):
 
     @reads
     def sent_without_conversation(self, *, account_id: str, limit: int = 200) -> Script[list[Draft]]:
-        """Sent drafts of the account that do not name their conversation yet, oldest first."""
+        """Sent messages of the account that do not name their conversation yet, oldest first. Connection requests
+        are left out: they open no conversation, and an answer after one is matched by its sender."""
         rows = yield all_rows(
-            """SELECT * FROM drafts WHERE account_id = ? AND state = 'sent' AND conversation_urn IS NULL
-               ORDER BY send_started_at, id LIMIT ?""",
+            """SELECT * FROM drafts
+                WHERE account_id = ? AND state = 'sent' AND conversation_urn IS NULL AND channel <> 'invitation'
+                ORDER BY send_started_at, id LIMIT ?""",
             account_id,
             limit,
         )

@@ -375,3 +375,24 @@ async def test_accepted_requests_are_listed_once_seen_and_looked_up_only_until_t
         assert "already a connection" in await refused(client, "draft_message", invite(person))
         message = await call(client, "draft_message", {"recipient": person, "text": "Thanks for connecting!"})
         assert message["sendable"] and message["channel"] == "linkedin_inbox"  # no InMail credit for a connection
+
+
+async def test_checking_replies_does_not_look_for_a_conversation_of_a_connection_request(
+    server: MCPServer, services: Services, connect: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listings: list[Any] = []
+    real_listing = services.connectsafely.list_conversations
+
+    async def counted(**kwargs: Any) -> Any:
+        listings.append(kwargs)
+        return await real_listing(**kwargs)
+
+    lead = strangers(services, 1)[0]
+    async with connect(server, elicitation_callback=ScriptedHuman("accept")) as client:
+        draft = await call(client, "draft_message", invite(lead.profile_id))
+        await call(client, "send_message", {"draft_id": draft["draft_id"]})
+        monkeypatch.setattr(services.connectsafely, "list_conversations", counted)
+        for _ in range(2):
+            await call(client, "check_replies", {})
+    assert listings == []  # a request opens no conversation: nothing to find, nothing listed for it
+    assert await services.guardrails.replies.untracked(DEFAULT_ACCOUNT_ID) == []
