@@ -91,10 +91,7 @@ class Approvals(StoreBase):
             where.one_of("id", ids or [""])
         if states:
             where.one_of("state", states)
-        if kind is not None:
-            where.compare("kind", "=", kind)
-        if subject is not None:
-            where.compare("subject", "=", subject)
+        where.given("kind", "=", kind).given("subject", "=", subject)
         rows = yield all_rows(f"SELECT * FROM approvals WHERE {where.sql} ORDER BY requested_at, id LIMIT ?", *where.args, limit)
         return [self._record(Approval, r) for r in rows]
 

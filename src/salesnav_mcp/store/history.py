@@ -57,13 +57,8 @@ class History(StoreBase):
         kinds: Sequence[str] | None = None,
     ) -> Script[list[AuditEntry]]:
         """Entries with id > after_id in id order (page with the last id seen)."""
-        where = Where().compare("id", ">", after_id)
-        if since is not None:
-            where.compare("at", ">=", since)
-        if until is not None:
-            where.compare("at", "<", until)
-        if account_id is not None:
-            where.compare("account_id", "=", account_id)
+        where = Where().compare("id", ">", after_id).given("at", ">=", since).given("at", "<", until)
+        where.given("account_id", "=", account_id)
         if kinds:
             where.one_of("kind", kinds)
         yield Lock(AUDIT_TRAIL)  # every id handed out before this is committed: none can appear behind the page

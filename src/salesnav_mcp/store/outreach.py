@@ -88,15 +88,10 @@ class Outreach(StoreBase):
         limit: int = 50,
     ) -> Script[list[Draft]]:
         """Newest first."""
-        where = Where()
-        if account_id is not None:
-            where.compare("account_id", "=", account_id)
+        where = Where().given("account_id", "=", account_id).given("channel", "=", channel)
+        where.given("send_started_at", ">", sent_after)
         if states:
             where.one_of("state", states)
-        if channel is not None:
-            where.compare("channel", "=", channel)
-        if sent_after is not None:
-            where.compare("send_started_at", ">", sent_after)
         rows = yield all_rows(
             f"SELECT * FROM drafts WHERE {where.sql} ORDER BY created_at DESC, id LIMIT ?", *where.args, limit
         )
@@ -274,10 +269,7 @@ class Outreach(StoreBase):
         One UPDATE: the database re-checks its WHERE clause on the locked row, so this is a true CAS.
         """
         where = Where().compare("id", "=", draft_id).one_of("state", from_states)
-        if attempt_id is not None:
-            where.compare("attempt_id", "=", attempt_id)
-        if started_before is not None:
-            where.compare("send_started_at", "<", started_before)
+        where.given("attempt_id", "=", attempt_id).given("send_started_at", "<", started_before)
         row = yield one(
             f"""UPDATE drafts SET state = ?, updated_at = ?, result = ?, error = ?,
                   conversation_urn = COALESCE(conversation_urn, ?)

@@ -180,6 +180,10 @@ class Where:
         self.args.append(value)
         return self
 
+    def given(self, column: str, op: str, value: Any) -> Where:
+        """`compare`, when a value is given: None is no filter (SQL's `= NULL` would match nothing anyway)."""
+        return self if value is None else self.compare(column, op, value)
+
     def one_of(self, column: str, values: Sequence[Any]) -> Where:
         self.conditions.append(f"{column} IN ({', '.join('?' for _ in values)})")
         self.args.extend(values)
