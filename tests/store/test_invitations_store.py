@@ -4,6 +4,7 @@ and 6 on an older file."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from salesnav_mcp.store import INVITATION, Store, open_store
 from salesnav_mcp.store.schema import LATEST_VERSION
 from tests.store.test_replies_store import ACCOUNT, ANNA, BEN, OTHER, draft
 from tests.support.settings import make_settings
+from tests.support.store import sqlite_at_version
 
 pytestmark = pytest.mark.anyio
 
@@ -83,19 +85,8 @@ async def test_the_send_start_refuses_past_the_weekly_cap_or_in_a_hold(store: St
 async def test_migrations_from_version_4_keep_every_draft_and_admit_invitations(tmp_path: Path) -> None:
     """On a SQLite file made by version 4, migrations 5 and 6 (PostgreSQL runs the same statements:
     store/schema.py)."""
-    import sqlite3
-
-    from salesnav_mcp.store.schema import migrations
-    from salesnav_mcp.store.sqlite import DB_FILENAME, OWN_STATEMENTS, TYPES
-
     data = tmp_path / "data"
-    data.mkdir()
-    conn = sqlite3.connect(data / DB_FILENAME)
-    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)")
-    for version, statements in migrations(TYPES, OWN_STATEMENTS)[:4]:
-        for statement in statements:
-            conn.execute(statement)
-        conn.execute("INSERT INTO schema_version VALUES (?, 0)", (version,))
+    conn = sqlite_at_version(data, 4)
     with pytest.raises(sqlite3.IntegrityError):  # version 4 knows no invitations
         conn.execute(
             "INSERT INTO drafts (id, account_id, recipient, recipient_key, channel, text, attachments, "

@@ -11,6 +11,7 @@ import pytest
 from salesnav_mcp.store import Store, StoredProfile, open_store
 from salesnav_mcp.store.schema import LATEST_VERSION
 from tests.support.settings import make_settings
+from tests.support.store import sqlite_at_version
 
 pytestmark = pytest.mark.anyio
 
@@ -91,19 +92,8 @@ async def test_pages_are_charged_up_to_the_limit_and_refunded(store: Store) -> N
 
 async def test_migration_4_charges_every_earlier_search_its_first_page(tmp_path: Path) -> None:
     """On a SQLite file made by version 3 (PostgreSQL runs the same statements: store/schema.py)."""
-    import sqlite3
-
-    from salesnav_mcp.store.schema import migrations
-    from salesnav_mcp.store.sqlite import DB_FILENAME, OWN_STATEMENTS, TYPES
-
     data = tmp_path / "data"
-    data.mkdir()
-    conn = sqlite3.connect(data / DB_FILENAME)
-    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)")
-    for version, statements in migrations(TYPES, OWN_STATEMENTS)[:3]:
-        for statement in statements:
-            conn.execute(statement)
-        conn.execute("INSERT INTO schema_version VALUES (?, 0)", (version,))
+    conn = sqlite_at_version(data, 3)
     for i, status in enumerate(("committed", "released", "committed")):
         conn.execute(
             "INSERT INTO searches (id, account_id, query_key, month, status, created_at, updated_at) "

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import quote
 
 from salesnav_mcp.store import Person
@@ -48,3 +50,19 @@ def someone(recipient: str) -> Person:
     urn = recipient if recipient.startswith("urn:li:fsd_profile:") else f"urn:li:fsd_profile:{recipient}"
     public_id = None if recipient.startswith("urn:") else recipient.lower()
     return Person(urn=urn, public_id=public_id, name=None, headline=None, updated_at=datetime.now(UTC))
+
+
+def sqlite_at_version(data: Path, version: int) -> sqlite3.Connection:
+    """A SQLite store file in the data directory `data`, migrated up to `version` only (as an older release left
+    it), open for the test to add rows; commit and close it before the store opens it."""
+    from salesnav_mcp.store.schema import migrations
+    from salesnav_mcp.store.sqlite import DB_FILENAME, OWN_STATEMENTS, TYPES
+
+    data.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(data / DB_FILENAME)
+    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)")
+    for number, statements in migrations(TYPES, OWN_STATEMENTS)[:version]:
+        for statement in statements:
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_version VALUES (?, 0)", (number,))
+    return conn
