@@ -299,18 +299,12 @@ class UpstreamClient:
     # ------------------------------------------------------------------ internals
 
     def _answer(self, call: Call, response: httpx2.Response, data: Any) -> ErrorAnswer:
-        try:
-            text = response.text
-        except (UnicodeDecodeError, LookupError):
-            text = ""
         return ErrorAnswer(
             api=self.api_name,
             method=call.method,
             route=call.route,
-            status=response.status_code,
-            headers=response.headers,
+            response=response,
             data=data,
-            text=text,
             now=self._clock.now(),
             secrets=self._secrets(),
         )

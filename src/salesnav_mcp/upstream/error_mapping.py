@@ -14,8 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 from typing import Any
+
+import httpx2
 
 from salesnav_mcp.redaction import redact
 from salesnav_mcp.upstream.errors import (
@@ -47,12 +50,26 @@ class ErrorAnswer:
     api: str  # "ConnectSafely" | "LinkedIn partner API"
     method: str
     route: str  # path template, e.g. "/conversations/{conversationUrn}/messages"
-    status: int
-    headers: Mapping[str, str]
+    response: httpx2.Response
     data: Any  # parsed JSON body, or None
-    text: str  # raw body text (used when the body is not JSON)
     now: datetime
     secrets: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> int:
+        return self.response.status_code
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self.response.headers
+
+    @cached_property
+    def text(self) -> str:
+        """The raw body text (used when the body is not JSON); empty when it cannot be decoded."""
+        try:
+            return self.response.text
+        except (UnicodeDecodeError, LookupError):
+            return ""
 
     def where(self) -> str:
         return f"{self.api} {self.method} {self.route}"
