@@ -26,11 +26,14 @@ import pytest
 from playwright.async_api import expect
 
 from salesnav_mcp.clock import ManualClock
+from salesnav_mcp.guardrails.confirm import sha256_hex
+from salesnav_mcp.guardrails.drafts import content_hash
 from salesnav_mcp.operations.coaching import WEEKLY_ACTIONS
 from salesnav_mcp.operations.insights import read_ssi
 from salesnav_mcp.salesnav_url import FilterValue, SearchQuery, UrlFilter, build_search_url
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID
 from salesnav_mcp.server.wiring import open_services
+from salesnav_mcp.store import Draft
 from tests.e2e.browser import Tab, chromium, screenshot_path
 from tests.e2e.fixed_clock import fixed_clock_env, launcher
 from tests.e2e.test_review_card_browser import host, host_site, only_local, open_host  # noqa: F401 - fixture
@@ -85,10 +88,46 @@ async def keep_daily_ssi(data_dir: Path, days: int) -> None:
             clock.advance(timedelta(days=1))
 
 
+async def keep_sent_requests(data_dir: Path, accepted: int, pending: int) -> None:
+    """Connection requests the server sent a week before EPOCH, `accepted` of them since seen accepted (as
+    list_invitations records it)."""
+    sent_at = EPOCH - timedelta(days=7)
+    async with open_services(make_settings(data_dir, SANDBOX_SERVER), clock=ManualClock(EPOCH)) as svc:
+        store = svc.guardrails.store
+        for n in range(accepted + pending):
+            person = f"urn:li:fsd_profile:ACoAAAsked{n:04d}"
+            note = f"Hello {n}"
+            await store.insert_draft(
+                Draft(
+                    id=f"request-{n}",
+                    account_id=DEFAULT_ACCOUNT_ID,
+                    recipient=person,
+                    recipient_key=person,
+                    channel="invitation",
+                    subject=None,
+                    text=note,
+                    attachments=[],
+                    conversation_urn=None,
+                    is_new_conversation=True,
+                    state="sent",
+                    content_hash=content_hash(note, None, [], invitation=True),
+                    text_hash=sha256_hex(note),
+                    created_at=sent_at,
+                    updated_at=sent_at,
+                    send_started_at=sent_at,
+                )
+            )
+            if n < accepted:
+                await store.mark_invitation_accepted(f"request-{n}", now=EPOCH - timedelta(days=5))
+
+
 @asynccontextmanager
-async def live_server(workdir: Path, origin: str, *, embedded: bool = False, ssi_days: int = 0) -> AsyncIterator[Live]:
-    """A fresh server on the fixed clock, its store holding `ssi_days` days of SSI readings: live against a
-    standalone sandbox (whose state the test reads), or on its embedded sandbox (no keys: results say sandbox)."""
+async def live_server(
+    workdir: Path, origin: str, *, embedded: bool = False, ssi_days: int = 0, requests: tuple[int, int] = (0, 0)
+) -> AsyncIterator[Live]:
+    """A fresh server on the fixed clock, its store holding `ssi_days` days of SSI readings and `requests`
+    (accepted, pending) connection requests sent: live against a standalone sandbox (whose state the test
+    reads), or on its embedded sandbox (no keys: results say sandbox)."""
     run = launcher(EPOCH)
     env = isolated_env(
         workdir,
@@ -99,6 +138,8 @@ async def live_server(workdir: Path, origin: str, *, embedded: bool = False, ssi
     )
     if ssi_days:
         await keep_daily_ssi(Path(env["SALESNAV_DATA_DIR"]), ssi_days)
+    if any(requests):
+        await keep_sent_requests(Path(env["SALESNAV_DATA_DIR"]), *requests)
     if embedded:
         with mcp_http_server(workdir / "server", fixed_clock_env(env), launcher=run) as server:
             yield Live(None, server)
@@ -364,7 +405,8 @@ async def test_ssi_dashboard_view(tmp_path: Path, host_site: str) -> None:  # no
 
 
 async def test_account_overview_view(tmp_path: Path, host_site: str) -> None:  # noqa: F811
-    async with live_server(tmp_path, host_site, embedded=True, ssi_days=20) as live, chromium() as browser:
+    requests = live_server(tmp_path, host_site, embedded=True, ssi_days=20, requests=(2, 3))
+    async with requests as live, chromium() as browser:
         tab = await open_host(browser, host_site)
         tools = {t["name"]: t for t in await host(tab, "connect", live.server.mcp_url, True)}
         assert tools["get_account_overview"]["_meta"]["ui"]["resourceUri"] == OVERVIEW_VIEW
@@ -405,6 +447,9 @@ async def test_account_overview_view(tmp_path: Path, host_site: str) -> None:  #
         await expect(alex.locator(".ssi-line")).to_contain_text(f"{sign}{abs(change):.1f} over 30 days")
         await expect(alex.locator(".waiting")).to_have_text("1 draft waiting for your approval.")
         await expect(alex.locator(".unknown")).to_have_text("No send in unknown state.")
+        assert accounts[0]["invitations"]["acceptance_rate"] == 0.4
+        await expect(alex.locator(".accepted")).to_have_text("Connection requests accepted (30 days): 2 of 5 (40%).")
+        await expect(cards.nth(1).locator(".accepted")).to_have_count(0)  # sent none: no rate to show
         await expect(cards.nth(1).locator(".review")).to_have_count(0)
         await assert_only_text(tab)
         await shoot(tab, "account-overview")
@@ -417,7 +462,8 @@ async def test_account_overview_view(tmp_path: Path, host_site: str) -> None:  #
         text = message["content"][0]["text"]
         assert f"review_drafts with draft_ids {draft_id}" in text and DEFAULT_ACCOUNT_ID in text
         drafts = (await host(tab, "call", "list_drafts", {}))["structuredContent"]["drafts"]
-        assert [(d["draft_id"], d["state"]) for d in drafts] == [(draft_id, "draft")]  # handed over, not sent
+        messages = [(d["draft_id"], d["state"]) for d in drafts if d["channel"] != "invitation"]
+        assert messages == [(draft_id, "draft")]  # handed over, not sent
         await fits(tab, 380)
         assert tab.errors == [] and only_local(tab, host_site, live.server.base_url) == []
 

@@ -138,11 +138,18 @@ async def test_reply_counts_and_the_answered_drafts(store: Store) -> None:
         [inbound(f"m:{i}", T0 + timedelta(hours=i + 1), sender=None, conversation=f"urn:li:c:{i}") for i in (1, 3)]
     )
     counts = await store.reply_counts(account_id=ACCOUNT, since=T0 - timedelta(days=30))
-    assert (counts.sent, counts.replied) == (4, 2)
+    assert (counts.sent, counts.replied, counts.invitations, counts.accepted) == (4, 2, 0, 0)
     answered = await store.replied_drafts(account_id=ACCOUNT, since=T0)
     assert [d.id for d in answered] == ["d_3", "d_1"]
     awaiting = await store.sent_awaiting_reply(account_id=ACCOUNT, sent_after=T0 - timedelta(days=30))
     assert [d.id for d in awaiting] == ["d_0", "d_2"]
+    for i in range(3):  # connection requests: two seen accepted, one of them before the period
+        request = draft(f"i_{i}", f"urn:li:fsd_profile:ACoAAAsked{i}", conversation=None)
+        await store.insert_draft(replace(request, channel="invitation", send_started_at=T0 - timedelta(days=20 * i)))
+    for i in (0, 2):
+        assert await store.mark_invitation_accepted(f"i_{i}", now=T0)
+    counts = await store.reply_counts(account_id=ACCOUNT, since=T0 - timedelta(days=30))
+    assert (counts.sent, counts.replied, counts.invitations, counts.accepted) == (6, 2, 2, 1)
 
 
 async def test_follow_up_candidates_are_each_silent_persons_latest_message(store: Store) -> None:

@@ -3,9 +3,10 @@
 Upstream is asked for the InMail balance (every account) and today's SSI (accounts that may
 have a seat); everything else comes from the server's own store: SSI and credit history,
 the month's search budget, today's new conversations, this week's connection requests (upstream's quota
-endpoint adds its own count), drafts and unknown sends, and the reply
+endpoint adds its own count), drafts and unknown sends, the reply
 rate of the period's sent messages (as far as replies were recorded: check_replies or the
-webhook records them). When upstream
+webhook records them) and the acceptance rate of its connection requests (as far as acceptances were
+recorded: list_invitations records them). When upstream
 fails for one account of an all-accounts overview, that account still shows the store's part.
 """
 
@@ -75,6 +76,11 @@ class Invitations(BaseModel):
     linkedin_used: int | None = Field(description="LinkedIn's own count (None: its quota could not be read)")
     resets_at: datetime = Field(description="Next Monday 00:00 UTC")
     held_until: datetime | None = Field(description="LinkedIn holds connection requests until then")
+    sent_in_period: int = Field(default=0, description="Connection requests sent through this server in the period")
+    accepted_in_period: int = Field(
+        default=0, description="Of those, seen accepted so far (list_invitations checks pending requests)"
+    )
+    acceptance_rate: float | None = Field(default=None, description="accepted / sent (None when none was sent)")
 
 
 class ReplyRate(BaseModel):
@@ -120,6 +126,10 @@ def _ref(draft: Draft) -> DraftRef:
         state=draft.state,
         updated_at=draft.updated_at,
     )
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
 
 
 def ssi_glance(history: SsiHistoryOut) -> SsiGlance | None:
@@ -200,12 +210,18 @@ async def account_overview(
         new_conversations=NewConversations(
             sent_today=sent_today, daily_cap=cap, remaining=max(0, cap - sent_today), resets_at=next_day_start(now)
         ),
-        invitations=Invitations.model_validate(week, from_attributes=True),
+        invitations=Invitations.model_validate(week, from_attributes=True).model_copy(
+            update={
+                "sent_in_period": counts.invitations,
+                "accepted_in_period": counts.accepted,
+                "acceptance_rate": _rate(counts.accepted, counts.invitations),
+            }
+        ),
         replies=ReplyRate(
             since=period_start,
             sent=counts.sent,
             replied=counts.replied,
-            rate=round(counts.replied / counts.sent, 3) if counts.sent else None,
+            rate=_rate(counts.replied, counts.sent),
         ),
         drafts_awaiting_confirmation=len(pending.awaiting_confirmation),
         awaiting=[_ref(d) for d in pending.awaiting_confirmation[:_LISTED_DRAFTS]],

@@ -249,6 +249,8 @@ class InboundOutcome:
 class ReplyCounts:
     sent: int  # drafts sent in the period (state sent)
     replied: int  # of those, answered
+    invitations: int  # of those, connection requests
+    accepted: int  # of those requests, seen accepted (accepted_at)
 
 
 @dataclass(frozen=True)

@@ -101,14 +101,21 @@ class Replies(StoreBase):
 
     @reads
     def reply_counts(self, *, account_id: str, since: datetime) -> Script[ReplyCounts]:
-        """Drafts sent since `since` (state sent) and how many of them were answered."""
+        """Drafts sent since `since` (state sent) and how many of them were answered; of them, the connection
+        requests and how many were seen accepted."""
         row = yield one(
-            """SELECT COUNT(*) AS sent, COUNT(replied_at) AS replied FROM drafts
-               WHERE account_id = ? AND state = 'sent' AND send_started_at >= ?""",
+            """SELECT COUNT(*) AS sent, COUNT(replied_at) AS replied,
+                      COUNT(CASE WHEN channel = 'invitation' THEN 1 END) AS invitations, COUNT(accepted_at) AS accepted
+                 FROM drafts WHERE account_id = ? AND state = 'sent' AND send_started_at >= ?""",
             account_id,
             since,
         )
-        return ReplyCounts(sent=int(row["sent"]), replied=int(row["replied"]))
+        return ReplyCounts(
+            sent=int(row["sent"]),
+            replied=int(row["replied"]),
+            invitations=int(row["invitations"]),
+            accepted=int(row["accepted"]),
+        )
 
     @reads
     def sent_awaiting_reply(self, *, account_id: str, sent_after: datetime, limit: int = 200) -> Script[list[Draft]]:

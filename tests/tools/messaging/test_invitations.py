@@ -361,12 +361,17 @@ async def test_accepted_requests_are_listed_once_seen_and_looked_up_only_until_t
         answer = await client.call_tool("list_invitations", {})
         first, text = answer.structured_content, answer.content[0].text
         again = await call(client, "list_invitations", {})
+        overview = await client.call_tool("get_account_overview", {"account_id": DEFAULT_ACCOUNT_ID})
 
     assert {a["recipient_public_id"] for a in first["accepted"]} == accepting
     assert not accepting & {i["public_id"] for i in first["invitations"]}  # no longer pending upstream
     assert [a["draft_id"] for a in again["accepted"]] == [a["draft_id"] for a in first["accepted"]]
     assert sorted(lookups) == sorted(accepting)  # once each, only while unknown; pending ones need none
     assert "Accepted lately" in text and "reachable with draft_message" in text
+    seen = overview.structured_content["accounts"][0]["invitations"]  # the overview counts what was recorded
+    assert (seen["sent_in_period"], seen["accepted_in_period"]) == (len(leads), len(accepting))
+    assert seen["acceptance_rate"] == round(len(accepting) / len(leads), 3)
+    assert f"{len(accepting)}/{len(leads)} of 30d accepted" in overview.content[0].text
     kinds = [e.kind for e in await services.guardrails.audit.entries()]
     assert kinds.count("invitation.accepted") == len(accepting)
     # Now connections: a message to them is an ordinary draft, and a second request is refused.

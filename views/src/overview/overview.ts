@@ -30,7 +30,15 @@ interface Account {
   inmail: { available: number; total: number | null } | null;
   search_budget: { unit: "search" | "page"; used: number; limit: number; resets_at: string };
   new_conversations: { sent_today: number; daily_cap: number };
-  invitations: { used: number; limit: number; resets_at: string; held_until: string | null };
+  invitations: {
+    used: number;
+    limit: number;
+    resets_at: string;
+    held_until: string | null;
+    sent_in_period: number;
+    accepted_in_period: number;
+    acceptance_rate: number | null;
+  };
   replies: { sent: number; replied: number; rate: number | null };
   drafts_awaiting_confirmation: number;
   awaiting: DraftRef[];
@@ -171,6 +179,15 @@ function card(account: Account, days: number): HTMLElement {
         : `Reply rate (${days} days): ${num(r.replied)} of ${num(r.sent)} answered (${num(r.rate * 100)}%).`,
     ),
   );
+  if (inv.acceptance_rate !== null) {
+    facts.append(
+      el(
+        "p",
+        "accepted",
+        `Connection requests accepted (${days} days): ${num(inv.accepted_in_period)} of ${num(inv.sent_in_period)} (${num(inv.acceptance_rate * 100)}%).`,
+      ),
+    );
+  }
   item.append(facts, draftsPart(account));
   return item;
 }

@@ -43,12 +43,18 @@ def overview_line(o: AccountOverview, days: int) -> str:
     b, n, r = o.search_budget, o.new_conversations, o.replies
     unit = "searches" if b.unit == "search" else "search pages"
     rate = f"{r.replied}/{r.sent} answered ({r.rate:.0%})" if r.rate is not None else "nothing sent"
+    i = o.invitations
+    accepted = (
+        f", {i.accepted_in_period}/{i.sent_in_period} of {days}d accepted ({i.acceptance_rate:.0%})"
+        if i.acceptance_rate is not None
+        else ""
+    )
     parts = [
         f"{head}: {upstream}",
         f"{unit} {b.used}/{b.limit} this month (resets {b.resets_at[:10]})",
         f"new conversations today {n.sent_today}/{n.daily_cap}",
-        f"connection requests this week {o.invitations.used}/{o.invitations.limit}"
-        + (f" (on hold until {o.invitations.held_until:%Y-%m-%d %H:%M} UTC)" if o.invitations.held_until else ""),
+        f"connection requests this week {i.used}/{i.limit}{accepted}"
+        + (f" (on hold until {i.held_until:%Y-%m-%d %H:%M} UTC)" if i.held_until else ""),
         f"reply rate {days}d: {rate}",
         f"{o.drafts_awaiting_confirmation} draft(s) awaiting confirmation",
     ]
@@ -65,8 +71,8 @@ async def get_account_overview(
         DEFAULT_DAYS
     ),
 ) -> Annotated[CallToolResult, OverviewOut]:
-    """Where a rep stands: seat, SSI trend, InMail credits, search budget, outreach caps used, reply rate, waiting
-    drafts."""
+    """Where a rep stands: seat, SSI trend, InMail credits, search budget, outreach caps, reply and acceptance rates,
+    waiting drafts."""
     svc = services(ctx)
     overviews = await account_overviews(svc, account_id.strip() if account_id else None, days=days)
     out = OverviewOut(days=days, accounts=overviews, sandbox=svc.connectsafely.sandbox)
