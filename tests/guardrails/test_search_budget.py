@@ -135,7 +135,7 @@ async def test_warning_threshold_requires_confirmation(make_guardrails) -> None:
     for i in range(8):
         await run_search(guards, f"q{i}")
     status = await guards.budget.status(ACCOUNT)
-    assert status.warn and status.used == 8 and status.confirm_from == 8
+    assert status.needs_confirmation and status.used == 8 and status.confirm_from == 8
 
     with pytest.raises(BudgetConfirmationRequired) as refused:
         await run_search(guards, "q8")
@@ -153,9 +153,9 @@ async def test_threshold_is_exact_despite_float_rounding(make_guardrails) -> Non
     for i in range(6):
         await run_search(guards, f"k{i}")
     status = await guards.budget.status(ACCOUNT)
-    assert status.used == 6 and not status.warn and status.confirm_from == 7
+    assert status.used == 6 and not status.needs_confirmation and status.confirm_from == 7
     await run_search(guards, "the-7th")  # search 7 itself needs no confirmation
-    assert (await guards.budget.status(ACCOUNT)).warn
+    assert (await guards.budget.status(ACCOUNT)).needs_confirmation
     with pytest.raises(BudgetConfirmationRequired):
         await run_search(guards, "the-8th")
 

@@ -117,7 +117,7 @@ class BudgetStatus:
     limit: int
     remaining: int  # limit - used - pending, never below 0
     resets_at: datetime  # first instant of the next UTC month
-    warn: bool  # used + pending reached the confirmation threshold: new searches need confirmation
+    needs_confirmation: bool  # used + pending reached the confirmation threshold
     confirm_from: int  # that threshold
     unit: BudgetUnit = "search"  # what one unit is: a distinct search, or a page walked
 
@@ -128,7 +128,7 @@ class BudgetStatus:
             "limit": self.limit,
             "remaining": self.remaining,
             "resets_at": self.resets_at.isoformat(),
-            "warn": self.warn,
+            "warn": self.needs_confirmation,
             "pending": self.pending,
         }
 
@@ -261,7 +261,7 @@ class SearchBudget(Guardrail):
             limit=self.limit,
             remaining=max(0, self.limit - used - pending),
             resets_at=next_month_start(now),
-            warn=used + pending >= threshold,
+            needs_confirmation=used + pending >= threshold,
             confirm_from=threshold,
             unit=self.unit,
         )

@@ -15,9 +15,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import anyio
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from salesnav_mcp.guardrails import Draft
 from salesnav_mcp.models.connectsafely import Account
 from salesnav_mcp.operations.insights import read_inmail_credits, stored_credits
 from salesnav_mcp.operations.invitations import weekly_invitations
@@ -91,7 +90,9 @@ class ReplyRate(BaseModel):
 
 
 class DraftRef(BaseModel):
-    draft_id: str
+    model_config = ConfigDict(from_attributes=True)  # read from a stored draft, whose `id` it names draft_id
+
+    draft_id: str = Field(validation_alias=AliasChoices("draft_id", "id"))
     recipient: str
     channel: str
     state: str
@@ -116,16 +117,6 @@ class AccountOverview(BaseModel):
     unknown_sends: int = Field(description="Sends whose outcome is unknown: check LinkedIn, then resolve them")
     unknown: list[DraftRef]
     error: str | None = Field(default=None, description="Why upstream facts are missing for this account")
-
-
-def _ref(draft: Draft) -> DraftRef:
-    return DraftRef(
-        draft_id=draft.id,
-        recipient=draft.recipient,
-        channel=draft.channel,
-        state=draft.state,
-        updated_at=draft.updated_at,
-    )
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -224,9 +215,9 @@ async def account_overview(
             rate=_rate(counts.replied, counts.sent),
         ),
         drafts_awaiting_confirmation=len(pending.awaiting_confirmation),
-        awaiting=[_ref(d) for d in pending.awaiting_confirmation[:_LISTED_DRAFTS]],
+        awaiting=pending.awaiting_confirmation[:_LISTED_DRAFTS],
         unknown_sends=len(pending.unknown),
-        unknown=[_ref(d) for d in pending.unknown[:_LISTED_DRAFTS]],
+        unknown=pending.unknown[:_LISTED_DRAFTS],
         error=error,
         **fields,  # type: ignore[arg-type]
     )

@@ -23,7 +23,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from salesnav_mcp.guardrails import ProfileQuota, parse_recipient
 from salesnav_mcp.models.connectsafely import CompanyDetails, ProfileResponse
@@ -51,9 +51,12 @@ def quoted(text: str | None, limit: int = 120) -> str:
 # ----------------------------------------------------------------------------- a person
 
 
+# The profile's lists are read straight from upstream's models; a field named otherwise there says where it reads.
 class ExperienceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     title: str | None = None
-    company: str | None = None
+    company: str | None = Field(default=None, validation_alias=AliasChoices("company", "company_name"))
     employment_type: str | None = None
     duration: str | None = None
     location: str | None = None
@@ -62,7 +65,9 @@ class ExperienceOut(BaseModel):
 
 
 class EducationOut(BaseModel):
-    school: str | None = None
+    model_config = ConfigDict(from_attributes=True)
+
+    school: str | None = Field(default=None, validation_alias=AliasChoices("school", "school_name"))
     degree: str | None = None
     field_of_study: str | None = None
     date_range: str | None = None
@@ -71,8 +76,10 @@ class EducationOut(BaseModel):
 
 
 class SkillOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     name: str | None = None
-    endorsements: int | None = None
+    endorsements: int | None = Field(default=None, validation_alias=AliasChoices("endorsements", "endorsement_count"))
 
 
 class ProfileQuotaOut(BaseModel):
@@ -175,30 +182,9 @@ def _lead_out(
         verified=p.is_verified,
         connections=p.connection_count,
         followers=p.follower_count,
-        experience=[
-            ExperienceOut(
-                title=e.title,
-                company=e.company_name,
-                employment_type=e.employment_type,
-                duration=e.duration,
-                location=e.location,
-                description=e.description,
-                company_url=e.company_url,
-            )
-            for e in p.experience
-        ],
-        education=[
-            EducationOut(
-                school=e.school_name,
-                degree=e.degree,
-                field_of_study=e.field_of_study,
-                date_range=e.date_range,
-                start_year=e.start_year,
-                end_year=e.end_year,
-            )
-            for e in p.education
-        ],
-        skills=[SkillOut(name=s.name, endorsements=s.endorsement_count) for s in p.skills],
+        experience=p.experience,
+        education=p.education,
+        skills=p.skills,
         other_fields=dict(p.model_extra or {}),
         summary="",
         cached=cached,

@@ -17,6 +17,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, Literal
 
 import anyio
@@ -60,7 +61,7 @@ class BudgetOut(BaseModel):
     used: int
     limit: int
     remaining: int
-    resets_at: str = Field(description="ISO-8601 UTC; the first instant of next month")
+    resets_at: datetime = Field(description="The first instant of next month (UTC)")
     needs_confirmation: bool = Field(
         description="New searches need the user's confirmation (warning threshold reached)."
     )
@@ -92,15 +93,7 @@ class CompanyOut(BaseModel):
 
 
 def budget_out(status: BudgetStatus) -> BudgetOut:
-    return BudgetOut(
-        account_id=status.account_id,
-        unit=status.unit,
-        used=status.used,
-        limit=status.limit,
-        remaining=status.remaining,
-        resets_at=status.resets_at.isoformat(),
-        needs_confirmation=status.warn,
-    )
+    return BudgetOut.model_validate(status, from_attributes=True)
 
 
 def lead_from(person: Any) -> LeadOut:
@@ -147,7 +140,7 @@ def budget_line(b: BudgetOut) -> str:
     unit = many if b.unit == "search" else f"{many} walked ({one} unit)"
     return (
         f"Budget: {b.used}/{b.limit} Sales Navigator {unit} used this month, {b.remaining} left "
-        f"(resets {b.resets_at[:10]})."
+        f"(resets {b.resets_at:%Y-%m-%d})."
     )
 
 

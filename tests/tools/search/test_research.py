@@ -70,7 +70,7 @@ async def test_research_a_lead_from_a_search_result(mcp_client: Client, services
     assert out["degree"] in ("1st", "2nd", "3rd")  # both documented spellings arrive as one
     assert out["experience"][0]["title"] == person.title and out["experience"][0]["company"] == person.company_name
     assert out["education"] and out["education"][0]["school"] == person.school
-    assert out["skills"] and all(s["name"] for s in out["skills"])
+    assert out["skills"] and all(s["name"] and isinstance(s["endorsements"], int) for s in out["skills"])
     assert out["untrusted_content"] is True and out["cached"] is False
     assert out["quota"] == {"used": 1, "limit": 120, "remaining": 119, "frees_at": out["quota"]["frees_at"]}
     text = result.content[0].text  # type: ignore[union-attr]

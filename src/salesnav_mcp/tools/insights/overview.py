@@ -51,7 +51,7 @@ def overview_line(o: AccountOverview, days: int) -> str:
     )
     parts = [
         f"{head}: {upstream}",
-        f"{unit} {b.used}/{b.limit} this month (resets {b.resets_at[:10]})",
+        f"{unit} {b.used}/{b.limit} this month (resets {b.resets_at:%Y-%m-%d})",
         f"new conversations today {n.sent_today}/{n.daily_cap}",
         f"connection requests this week {i.used}/{i.limit}{accepted}"
         + (f" (on hold until {i.held_until:%Y-%m-%d %H:%M} UTC)" if i.held_until else ""),

@@ -29,5 +29,5 @@ async def get_search_budget(ctx: Context, account_id: AccountId = None) -> Annot
     out = BudgetStatusOut(
         budget=budget_out(status), warn_ratio=svc.settings.salesnav_budget_warn_ratio, sandbox=svc.connectsafely.sandbox
     )
-    note = " New searches need the user's confirmation." if status.warn and status.remaining else ""
+    note = " New searches need the user's confirmation." if status.needs_confirmation and status.remaining else ""
     return reply(budget_line(out.budget) + note, out)

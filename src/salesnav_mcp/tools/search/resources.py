@@ -44,7 +44,7 @@ def vocabulary_of(field: str) -> str | None:
 async def budget(svc: Services) -> str:
     """Searches used, remaining and the reset date per account this month. Reading it spends nothing."""
     listed = [a for a in await svc.connectsafely.list_accounts() if svc.may_use(a.id)]
-    statuses = [budget_out(await svc.guardrails.budget.status(a.id)).model_dump() for a in listed]
+    statuses = [budget_out(await svc.guardrails.budget.status(a.id)).model_dump(mode="json") for a in listed]
     return json_text({"sandbox": svc.connectsafely.sandbox, "budgets": statuses})
 
 
@@ -55,7 +55,8 @@ async def budget(svc: Services) -> str:
 )
 async def account_budget(account_id: str, ctx: Context) -> str:
     svc = services(ctx)
-    return json_text(budget_out(await svc.guardrails.budget.status(svc.require_account(account_id))).model_dump())
+    status = await svc.guardrails.budget.status(svc.require_account(account_id))
+    return json_text(budget_out(status).model_dump(mode="json"))
 
 
 @resource("salesnav://searches/{search_id}", name="search-results", title="Every stored result of a search")

@@ -151,7 +151,7 @@ async def _spend_gate(
     if engine == "auto" and await account_seat(svc, account) is False:
         return NOT_NEEDED
     status = await svc.guardrails.budget.status(account)
-    if not status.warn or status.remaining == 0:
+    if not status.needs_confirmation or status.remaining == 0:
         return NOT_NEEDED  # below the threshold, or at the limit (the budget refuses by itself)
     if not can_elicit(ctx):
         return NO_ELICITATION
