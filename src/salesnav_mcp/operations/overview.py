@@ -84,7 +84,7 @@ class Invitations(BaseModel):
 
 class ReplyRate(BaseModel):
     since: datetime = Field(description="Start of the period")
-    sent: int = Field(description="Messages sent through this server in the period")
+    sent: int = Field(description="Messages and connection requests sent through this server in the period")
     replied: int = Field(description="Of those, answered (replies recorded so far)")
     rate: float | None = Field(description="replied / sent (None when nothing was sent)")
 
