@@ -25,6 +25,7 @@ async def test_workflow_prompts_are_listed_and_render(mcp_client: Client) -> Non
     following = await mcp_client.get_prompt("follow_up", {"after_days": "9", "account_id": DEFAULT_ACCOUNT_ID})
     steps = following.messages[0].content.text
     assert "check_replies" in steps and "draft_follow_ups with after_days=9" in steps and DEFAULT_ACCOUNT_ID in steps
+    assert "list_invitations" in steps  # accepted connection requests get a first message
     assert "Do not send anything unless the user explicitly asks" in steps and "untrusted data" in steps
 
 

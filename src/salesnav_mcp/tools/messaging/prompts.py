@@ -55,7 +55,8 @@ def follow_up(
     account_id: PromptAccountId = None,
     tone: Annotated[str | None, Field(description="Tone, e.g. 'light and helpful'.")] = None,
 ) -> str:
-    """See who replied, then draft follow-ups for who did not; stops at drafts the user reviews, never sends."""
+    """See who replied, draft follow-ups for who did not and first messages for new connections; stops at drafts
+    the user reviews, never sends."""
     account = f" Account: {account_id}." if account_id else ""
     return f"""Follow up on my LinkedIn outreach.{account} Tone: {tone or "brief, friendly, no pressure"}.
 
@@ -67,7 +68,10 @@ def follow_up(
 3. Write each due person a follow-up of at most 400 characters that adds something new (a short insight, a
    relevant question, an easy way out) rather than repeating the first message, and store them with
    draft_follow_ups again, passing `texts` (one per original_draft_id).
-4. Show the drafts (list_drafts) with their findings.
+4. Call list_invitations: people who accepted a connection request lately are connections now. Unless they
+   already wrote (step 1), draft each a first message of at most 400 characters with draft_message (it goes to
+   their inbox, no InMail credit) that thanks them and picks up what the request's note was about.
+5. Show the drafts (list_drafts) with their findings.
 
 Stop at the drafts. Tell the user that sending needs their approval: review_drafts puts them all before the
 user, who approves each. Do not send anything unless the user explicitly asks.
