@@ -64,9 +64,11 @@ async def test_one_account_shows_where_the_rep_stands(
     assert acct["new_conversations"]["resets_at"].startswith("2026-11-10T00:00:00")
     assert acct["drafts_awaiting_confirmation"] == 1 and acct["awaiting"][0]["draft_id"] == awaiting
     assert acct["unknown_sends"] == 1 and acct["unknown"][0]["recipient"] == "urn:li:fsd_profile:ACoAABravo"
+    requests = acct["invitations"]  # no connection request sent: no acceptance share to show
+    assert (requests["sent_in_period"], requests["accepted_in_period"], requests["acceptance_rate"]) == (0, 0, None)
 
     text = result.content[0].text
-    assert len(text.splitlines()) == 1
+    assert len(text.splitlines()) == 1 and "accepted" not in text
     for fragment in (
         "Alex Morgan",
         f"SSI {now['overall']:.1f}",
