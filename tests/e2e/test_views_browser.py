@@ -405,8 +405,8 @@ async def test_ssi_dashboard_view(tmp_path: Path, host_site: str) -> None:  # no
 
 
 async def test_account_overview_view(tmp_path: Path, host_site: str) -> None:  # noqa: F811
-    requests = live_server(tmp_path, host_site, embedded=True, ssi_days=20, requests=(2, 3))
-    async with requests as live, chromium() as browser:
+    seeded = live_server(tmp_path, host_site, embedded=True, ssi_days=20, requests=(2, 3))  # 2 of 5 accepted
+    async with seeded as live, chromium() as browser:
         tab = await open_host(browser, host_site)
         tools = {t["name"]: t for t in await host(tab, "connect", live.server.mcp_url, True)}
         assert tools["get_account_overview"]["_meta"]["ui"]["resourceUri"] == OVERVIEW_VIEW
