@@ -89,8 +89,9 @@ def validation_error(exc: pydantic.ValidationError, *, api: str, what: str) -> V
 
 
 class ClientOptions(TypedDict, total=False):
-    """What every client takes besides its address and credential (see `UpstreamClient`)."""
+    """What every client takes besides its credential (see `UpstreamClient`)."""
 
+    base_url: str | None
     settings: Settings | None
     http: httpx2.AsyncClient | None
     transport: httpx2.AsyncBaseTransport | None
@@ -104,12 +105,15 @@ class UpstreamClient:
 
     api_name: ClassVar[str] = "upstream"
     _error_mapper: ClassVar[ErrorMapper]
+    # The settings that give the address and the credential when the caller passes none.
+    _base_url_setting: ClassVar[str]
+    _credential_setting: ClassVar[str]
 
     def __init__(
         self,
         *,
-        base_url: str,
-        credential: SecretStr | str | None,
+        credential: SecretStr | str | None = None,
+        base_url: str | None = None,
         settings: Settings | None = None,
         http: httpx2.AsyncClient | None = None,
         transport: httpx2.AsyncBaseTransport | None = None,
@@ -119,6 +123,10 @@ class UpstreamClient:
     ) -> None:
         if http is not None and transport is not None:
             raise TypeError("pass either an http client or a transport, not both")
+        if not base_url:
+            base_url = getattr(settings, self._base_url_setting) if settings else _default(self._base_url_setting)
+        if credential is None and settings is not None:
+            credential = getattr(settings, self._credential_setting)
         self.base_url = base_url.rstrip("/")
         self._credential = SecretStr(credential) if isinstance(credential, str) else credential
         self._timeout = settings.salesnav_http_timeout if settings else _default("salesnav_http_timeout")

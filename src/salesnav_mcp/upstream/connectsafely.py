@@ -17,7 +17,6 @@ from urllib.parse import quote
 import pydantic
 from pydantic import SecretStr, TypeAdapter
 
-from salesnav_mcp.config import DEFAULT_CONNECTSAFELY_BASE_URL
 from salesnav_mcp.models.connectsafely import (
     MAX_ATTACHMENT_BYTES,
     MAX_PAGE_SIZE,
@@ -108,21 +107,18 @@ class ConnectSafelyClient(UpstreamClient):
     api_name = "ConnectSafely"
     _error_mapper = staticmethod(map_connectsafely_error)
 
+    _base_url_setting = "connectsafely_base_url"
+    _credential_setting = "connectsafely_api_key"
+
     def __init__(
         self,
         *,
         api_key: SecretStr | str | None = None,
-        base_url: str | None = None,
         connect_timeout: float = CONNECT_TIMEOUT,
         **options: Unpack[ClientOptions],
     ) -> None:
         self._connect_timeout = connect_timeout
-        settings = options.get("settings")
-        super().__init__(
-            base_url=base_url or (settings.connectsafely_base_url if settings else DEFAULT_CONNECTSAFELY_BASE_URL),
-            credential=api_key if api_key is not None else (settings.connectsafely_api_key if settings else None),
-            **options,
-        )
+        super().__init__(credential=api_key, **options)
 
     # ------------------------------------------------------------------ search
 

@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 import httpx2
 from pydantic import SecretStr
 
-from salesnav_mcp.config import DEFAULT_LINKEDIN_API_BASE_URL
 from salesnav_mcp.models.common import datetime_to_epoch_ms
 from salesnav_mcp.models.snap import (
     MAX_BATCH_KEYS,
@@ -86,21 +85,11 @@ class SnapClient(UpstreamClient):
     api_name = "LinkedIn partner API"
     _error_mapper = staticmethod(map_restli_error)
 
-    def __init__(
-        self,
-        *,
-        access_token: SecretStr | str | None = None,
-        base_url: str | None = None,
-        **options: Unpack[ClientOptions],
-    ) -> None:
-        settings = options.get("settings")
-        super().__init__(
-            base_url=base_url or (settings.linkedin_api_base_url if settings else DEFAULT_LINKEDIN_API_BASE_URL),
-            credential=access_token
-            if access_token is not None
-            else (settings.linkedin_access_token if settings else None),
-            **options,
-        )
+    _base_url_setting = "linkedin_api_base_url"
+    _credential_setting = "linkedin_access_token"
+
+    def __init__(self, *, access_token: SecretStr | str | None = None, **options: Unpack[ClientOptions]) -> None:
+        super().__init__(credential=access_token, **options)
 
     def _headers(self) -> dict[str, str]:
         return {**super()._headers(), "X-Restli-Protocol-Version": RESTLI_PROTOCOL_VERSION}
