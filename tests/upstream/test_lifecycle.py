@@ -10,7 +10,7 @@ from salesnav_mcp.upstream.connectsafely import ConnectSafelyClient
 from salesnav_mcp.upstream.http import USER_AGENT, make_http_client
 from salesnav_mcp.upstream.snap import SnapClient
 from tests.support.settings import make_settings
-from tests.upstream.helpers import CANARY_API_KEY, CLIENT_SETTINGS, CS_BASE
+from tests.upstream.helpers import CANARY_ACCESS_TOKEN, CANARY_API_KEY, CLIENT_SETTINGS, CS_BASE
 
 pytestmark = pytest.mark.anyio
 
@@ -47,6 +47,27 @@ async def test_settings_supply_base_urls_credentials_and_limits() -> None:
         assert snap._headers()["X-Restli-Protocol-Version"] == "2.0.0"
         assert not cs.sandbox and CANARY_API_KEY not in repr(cs)
 
+
+
+async def test_arguments_win_over_settings_and_no_settings_means_defaults() -> None:
+    settings = make_settings(
+        None,
+        CLIENT_SETTINGS,
+        connectsafely_base_url="https://cs.internal.example/linkedin/",
+        linkedin_api_base_url="https://li.internal.example/v2",
+    )
+    async with ConnectSafelyClient(settings=settings) as cs, SnapClient(settings=settings) as snap:
+        assert (cs.base_url, snap.base_url) == ("https://cs.internal.example/linkedin", "https://li.internal.example/v2")
+        assert snap._headers()["Authorization"] == f"Bearer {CANARY_ACCESS_TOKEN}"
+    async with (
+        ConnectSafelyClient(api_key="mine", base_url=CS_BASE, settings=settings) as cs,
+        SnapClient(access_token="mine-too", settings=settings) as snap,
+    ):
+        assert cs.base_url == CS_BASE and cs._headers()["Authorization"] == "Bearer mine"
+        assert snap._headers()["Authorization"] == "Bearer mine-too"
+    async with ConnectSafelyClient() as cs, SnapClient() as snap:
+        assert (cs.base_url, snap.base_url) == ("https://api.connectsafely.ai/linkedin", "https://api.linkedin.com/v2")
+        assert cs._credential is None and snap._credential is None
 
 def test_http_client_and_transport_are_exclusive() -> None:
     with pytest.raises(TypeError):
