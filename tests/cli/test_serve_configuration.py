@@ -51,6 +51,18 @@ def test_a_malformed_users_file_is_refused_naming_the_entry(
     assert "short-secret" not in err
 
 
+def test_client_confirmation_mode_with_approver_secrets_is_refused(
+    tmp_path: Path, clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    users_file = tmp_path / "users.json"
+    secret = "alice-approver-secret-0f3b9c2d"
+    users_file.write_text(json.dumps({"users": [{**USERS["users"][0], "approver_secret": secret}]}))
+    clean_env.setenv("SALESNAV_USERS_FILE", str(users_file))
+    clean_env.setenv("SALESNAV_CONFIRM_MODE", "client")
+    status, err = serve(capsys)
+    assert status == EXIT_USAGE and "an approver secret in SALESNAV_USERS_FILE would bind nothing" in err
+    assert secret not in err
+
 def test_a_short_state_key_is_refused_without_echoing_it(
     clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

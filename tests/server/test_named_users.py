@@ -3,7 +3,7 @@ LinkedIn accounts granted to them, and the audit trail names who did what."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import SandboxConfig
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID, SECOND_SALES_NAV_ACCOUNT_ID
 from salesnav_mcp.server.app import build_server
-from salesnav_mcp.server.users import parse_users, users_http_auth
+from salesnav_mcp.server.users import UserEntry, parse_users, users_http_auth
 from salesnav_mcp.server.wiring import open_services
 
 pytestmark = pytest.mark.anyio
@@ -57,9 +57,9 @@ async def services(tmp_path: Path) -> AsyncIterator[Services]:
         yield opened
 
 
-def http_app(services: Services) -> Any:
+def http_app(services: Services, users: Sequence[UserEntry] = USERS) -> Any:
     """The server's stateless streamable HTTP app, bearer tokens checked against the users file."""
-    server = build_server(services.settings, services=services, http_auth=users_http_auth(USERS, f"{BASE}/mcp"))
+    server = build_server(services.settings, services=services, http_auth=users_http_auth(users, f"{BASE}/mcp"))
     return server.streamable_http_app(
         streamable_http_path="/mcp",
         stateless_http=True,

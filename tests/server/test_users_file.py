@@ -66,15 +66,26 @@ async def test_verifier_maps_each_token_to_its_user_and_keeps_no_token() -> None
     assert DANA_TOKEN not in dana.model_dump_json() and DANA_TOKEN not in repr(verifier)
     assert user_from_token(dana) == User("dana", frozenset({ACCOUNT}))
     assert user_from_token(await verifier.verify_token(OPS_TOKEN)) == User("ops", None)
+    assert not user_from_token(dana).approves_on_page_only  # no approver secret: the client's surfaces decide
     for wrong in ("", DANA_TOKEN[:-1], DANA_TOKEN + "x", OPS_TOKEN.upper()):
         assert await verifier.verify_token(wrong) is None
 
+
+@pytest.mark.anyio
+async def test_a_user_with_an_approver_secret_approves_on_the_page_only() -> None:
+    entries = parse_users(
+        {"users": [{"name": "rita", "token": DANA_TOKEN, "approver_secret": OPS_TOKEN, "accounts": [ACCOUNT]}]}
+    )
+    assert entries[0].user.approves_on_page_only
+    token = await UsersTokenVerifier(entries).verify_token(DANA_TOKEN)
+    assert user_from_token(token) == User("rita", frozenset({ACCOUNT}), approves_on_page_only=True)
 
 def test_a_token_without_a_usable_grant_claim_grants_nothing() -> None:
     from mcp.server.auth.provider import AccessToken
 
     odd = AccessToken(token="x", client_id=USER_CLIENT_ID, subject="eve", scopes=[], claims={"salesnav_accounts": 7})
-    assert user_from_token(odd) == User("eve", frozenset())
+    # Grants nothing, and (without the claim saying otherwise) approves on the approval page only.
+    assert user_from_token(odd) == User("eve", frozenset(), approves_on_page_only=True)
     other_client = AccessToken(token="x", client_id="salesnav-http-token", scopes=[])
     assert user_from_token(other_client) is None and user_from_token(None) is None
 

@@ -152,10 +152,10 @@ def _serve_http(settings: Settings, args: argparse.Namespace, toolsets: list[str
     if users is not None:
         auth = f"bearer tokens of {len(users)} named users required"
         unable = [u.user.name for u in users if u.approver_sha256 is None]
-        if unable and settings.salesnav_confirm_mode == "auto":
+        if unable and settings.salesnav_confirm_mode != "client":
             logger.warning(
-                "users without an approver secret cannot sign in to /approvals (only a client's dialog or review "
-                "card approves for them): %s",
+                "users without an approver secret approve in their client's dialog or review card, which whatever "
+                "holds their token can answer (give them an approver secret if an agent may hold it): %s",
                 ", ".join(unable),
             )
     logger.info(startup_line(f"streamable HTTP at {url} ({kind}; {auth})", settings.mode_summary()))
@@ -177,6 +177,13 @@ def _load_users(settings: Settings) -> list[Any] | None:
             "users file; unset SALESNAV_HTTP_TOKEN (or give that token to a user in the file)"
         )
     try:
-        return load_users(settings.salesnav_users_file)
+        users = load_users(settings.salesnav_users_file)
     except UsersFileError as exc:
         raise CommandError(str(exc)) from None
+    if settings.salesnav_confirm_mode == "client" and any(u.approver_sha256 is not None for u in users):
+        raise CommandError(
+            "SALESNAV_CONFIRM_MODE=client trusts each client's own tool approval, so an approver secret in "
+            "SALESNAV_USERS_FILE would bind nothing: use the default mode (auto), where a user with an approver "
+            "secret approves on /approvals only, or remove the approver secrets"
+        )
+    return users

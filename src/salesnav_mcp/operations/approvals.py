@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from salesnav_mcp.guardrails import ORGANISATION, Approval, ApprovalRefused, GuardrailError, RecordedApproval
 from salesnav_mcp.guardrails.review import DncRemovalReview, SendReview
-from salesnav_mcp.operations.identity import AccountNotGranted, OrganisationRefused, User
+from salesnav_mcp.operations.identity import AccountNotGranted, ApproverSecretRequired, OrganisationRefused, User
 from salesnav_mcp.operations.outreach import send_review
 from salesnav_mcp.operations.sending import send_draft
 from salesnav_mcp.operations.services import Services
@@ -149,6 +149,8 @@ async def decide(
     if current is None:
         raise ApprovalRefused("There is no such request for approval.", code="missing")
     may_decide(user, current)
+    if user is not None and user.approves_on_page_only and surface != "approval_page":
+        raise ApproverSecretRequired(user, f"approval {approval_id}")
     decided_by = None if user is None else user.name
     approval = await svc.guardrails.approvals.decide(
         approval_id, content_hash=content_hash, approve=approve, surface=surface, decided_by=decided_by

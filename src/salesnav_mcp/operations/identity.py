@@ -20,6 +20,9 @@ class User:
     name: str
     accounts: frozenset[str] | None  # None: every account
     contracts: frozenset[str] | None = field(default=_LIKE_ACCOUNTS)  # contract URNs; None: every contract
+    # Approves only on the approval page, signed in with an approver secret: a dialog or a review card is
+    # answered by whatever client holds the user's token, which may be an agent.
+    approves_on_page_only: bool = False
 
     def __post_init__(self) -> None:
         if self.contracts is _LIKE_ACCOUNTS:
@@ -82,4 +85,16 @@ class OrganisationRefused(AccessRefused):
             f"User {user.name} cannot {what}: only users granted every account change organisation-wide "
             "entries. Name one of your accounts (account_id) to act for that account only.",
             target="organisation",
+        )
+
+
+class ApproverSecretRequired(AccessRefused):
+    """A user who approves on the approval page only tried to decide elsewhere (a client holding their token)."""
+
+    def __init__(self, user: User, target: str) -> None:
+        super().__init__(
+            user,
+            f"User {user.name} approves only on the approval page, signed in with their approver secret; a decision "
+            "from a client (a dialog or a review card) counts for nothing. Nothing was done.",
+            target=target,
         )

@@ -15,6 +15,7 @@ from salesnav_mcp.operations.identity import User
 USER_CLIENT_ID = "salesnav-user"
 ACCOUNTS_CLAIM = "salesnav_accounts"
 CONTRACTS_CLAIM = "salesnav_contracts"
+PAGE_ONLY_CLAIM = "salesnav_approves_on_page_only"
 ALL_ACCOUNTS = "*"
 
 
@@ -22,6 +23,7 @@ def user_claims(user: User) -> dict[str, object]:
     return {
         ACCOUNTS_CLAIM: ALL_ACCOUNTS if user.accounts is None else sorted(user.accounts),
         CONTRACTS_CLAIM: ALL_ACCOUNTS if user.contracts is None else sorted(user.contracts),
+        PAGE_ONLY_CLAIM: user.approves_on_page_only,
     }
 
 
@@ -37,7 +39,13 @@ def user_from_token(token: AccessToken | None) -> User | None:
     if token is None or token.client_id != USER_CLIENT_ID or not token.subject:
         return None
     claims = token.claims or {}
-    return User(token.subject, _granted(claims.get(ACCOUNTS_CLAIM)), _granted(claims.get(CONTRACTS_CLAIM)))
+    return User(
+        token.subject,
+        _granted(claims.get(ACCOUNTS_CLAIM)),
+        _granted(claims.get(CONTRACTS_CLAIM)),
+        # Anything but an explicit false keeps the user to the approval page: fail closed.
+        approves_on_page_only=claims.get(PAGE_ONLY_CLAIM) is not False,
+    )
 
 
 def request_user() -> User | None:

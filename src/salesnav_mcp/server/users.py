@@ -12,7 +12,8 @@
     name = "ops"
     token = "a long random value"      # or the plain token; only its sha256 is kept in memory
     accounts = "*"                      # every account (and, unless `contracts` says otherwise, every contract)
-    approver_secret_sha256 = "..."      # signs the user in to /approvals (never the same as the token)
+    approver_secret_sha256 = "..."      # signs the user in to /approvals, the only place they then approve
+                                        # (never the same as the token)
 
 JSON has the same shape: {"users": [{"name": ..., "token_sha256": ..., "accounts": [...] or "*", "contracts": ...}]}.
 Without `contracts` a user granted every account is granted every contract, any other user none.
@@ -142,7 +143,8 @@ def _parse_user(item: Any, where: str) -> UserEntry:
         raise UsersFileError(
             f"{where}.approver_secret: must differ from the user's token (an agent holding the token must not approve)"
         )
-    return UserEntry(User(name, accounts, contracts), digest, approver)
+    # A user with an approver secret approves with it, on the approval page only (see operations.identity.User).
+    return UserEntry(User(name, accounts, contracts, approves_on_page_only=approver is not None), digest, approver)
 
 
 def _secret_digest(item: dict[str, Any], field: str, where: str) -> bytes | None:

@@ -3,6 +3,8 @@
 In `auto` mode a client that can show an elicitation dialog gets it; one that negotiated MCP Apps
 gets the review card; any other gets the approval page. `strict` allows the dialog only; `client`
 falls back to a token the model passes back (the client's own tool approval is the check).
+A named user with an approver secret approves on the approval page only, whatever the client
+declares: a dialog or a card is answered by the client holding their token, which may be an agent.
 """
 
 from __future__ import annotations
@@ -16,13 +18,26 @@ from mcp.server.mcpserver.exceptions import ToolError
 from salesnav_mcp.guardrails import Approval
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools.elicit import can_elicit
+from salesnav_mcp.tools.runtime import services
 
 Surface = Literal["elicitation", "review_card", "approval_page", "client"]
 PROGRESS_EVERY = 5.0  # seconds between progress notifications while waiting (they keep clients from timing out)
 
 
+def approves_on_page_only(svc: Services) -> bool:
+    user = svc.current_user()
+    return user is not None and user.approves_on_page_only
+
+
+def may_elicit(ctx: Context) -> bool:
+    """Whether a dialog may ask this user to approve (their client can show one, and its answer counts)."""
+    return can_elicit(ctx) and not approves_on_page_only(services(ctx))
+
+
 def surface_for(ctx: Context, mode: str) -> Surface | None:
     """The surface this client approves through; None when the mode allows none this client can show."""
+    if approves_on_page_only(services(ctx)):
+        return "approval_page"
     if can_elicit(ctx):
         return "elicitation"
     if mode == "strict":

@@ -14,10 +14,10 @@ from salesnav_mcp.operations.approvals import request_dnc_removal
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools.apps import REVIEW_VIEW
-from salesnav_mcp.tools.elicit import NOT_NEEDED, can_elicit, outcome_value
+from salesnav_mcp.tools.elicit import NOT_NEEDED, outcome_value
 from salesnav_mcp.tools.params import AccountIdText
 from salesnav_mcp.tools.runtime import reply, resolver, services, tool
-from salesnav_mcp.tools.surfaces import await_decision, no_surface_reason, surface_for, where_to_approve
+from salesnav_mcp.tools.surfaces import await_decision, may_elicit, no_surface_reason, surface_for, where_to_approve
 
 
 class DncEntryOut(BaseModel):
@@ -95,7 +95,7 @@ async def _removal(ctx: Context, action: str, recipient: str, account_id: str | 
 
 
 async def _dnc_removal_gate(ctx: Context, removal: Annotated[dnc.Removal, Resolve(_removal)]) -> Any:
-    if removal.review is None or not can_elicit(ctx):
+    if removal.review is None or not may_elicit(ctx):
         return NOT_NEEDED
     return Elicit(removal.review.render(), RemoveApproval)
 

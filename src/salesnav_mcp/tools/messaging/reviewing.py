@@ -16,9 +16,9 @@ from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.sending import send_draft
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools.apps import REVIEW_VIEW
-from salesnav_mcp.tools.elicit import NO_ELICITATION, can_elicit, outcome_value
+from salesnav_mcp.tools.elicit import NO_ELICITATION, outcome_value
 from salesnav_mcp.tools.runtime import reply, resolver, services, tool
-from salesnav_mcp.tools.surfaces import await_decisions, no_surface_reason, surface_for, where_to_approve
+from salesnav_mcp.tools.surfaces import await_decisions, may_elicit, no_surface_reason, surface_for, where_to_approve
 
 DraftIds = Annotated[
     list[Annotated[str, Field(min_length=3, max_length=64)]],
@@ -59,7 +59,7 @@ async def _reviewed_drafts(ctx: Context, draft_ids: list[str]) -> list[Draft]:
 
 async def _batch_gate(ctx: Context, drafts: Annotated[list[Draft], Resolve(_reviewed_drafts)]) -> Any:
     """One dialog for every sendable draft, with a checkbox each, when the client can show it."""
-    if not can_elicit(ctx):
+    if not may_elicit(ctx):
         return NO_ELICITATION
     svc = services(ctx)
     sendable = [d for d in drafts if d.state in ("draft", "failed")]

@@ -15,10 +15,17 @@ from salesnav_mcp.operations.outreach import send_review
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.operations.sending import send_draft
 from salesnav_mcp.operations.services import Services
-from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, no_dialog_reason, outcome_value
+from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, no_dialog_reason, outcome_value
 from salesnav_mcp.tools.messaging.drafting import DraftOut, FindingOut, draft_out, findings_out
 from salesnav_mcp.tools.runtime import reply, services, tool
-from salesnav_mcp.tools.surfaces import Surface, await_decision, no_surface_reason, surface_for, where_to_approve
+from salesnav_mcp.tools.surfaces import (
+    Surface,
+    await_decision,
+    may_elicit,
+    no_surface_reason,
+    surface_for,
+    where_to_approve,
+)
 
 Outcome = Literal["sent", "already_sent", "failed", "unknown", "dry_run", "awaiting_approval", "rejected", "refused"]
 
@@ -57,7 +64,7 @@ async def _send_gate(
     svc = services(ctx)
     if shown is None or shown.state not in ("draft", "failed") or confirmation_token:
         return NOT_NEEDED
-    if not can_elicit(ctx):
+    if not may_elicit(ctx):
         return NO_ELICITATION
     return Elicit((await send_review(svc, shown)).render(), SendApproval)
 
@@ -172,7 +179,7 @@ class UnknownResolution(BaseModel):
 
 
 async def _resolution_gate(ctx: Context, draft_id: str) -> Any:
-    if not can_elicit(ctx):
+    if not may_elicit(ctx):
         return NO_ELICITATION
     svc = services(ctx)
     draft = await svc.guardrails.drafts.peek(draft_id.strip())

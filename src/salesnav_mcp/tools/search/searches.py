@@ -43,10 +43,10 @@ from salesnav_mcp.salesnav_url import (
     validate_search_url,
 )
 from salesnav_mcp.tools.apps import SEARCH_VIEW
-from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, can_elicit, no_dialog_reason, outcome_value
+from salesnav_mcp.tools.elicit import NO_ELICITATION, NOT_NEEDED, no_dialog_reason, outcome_value
 from salesnav_mcp.tools.params import AccountId
 from salesnav_mcp.tools.runtime import reply, services, tool
-from salesnav_mcp.tools.surfaces import await_decision, no_surface_reason, where_to_approve
+from salesnav_mcp.tools.surfaces import await_decision, may_elicit, no_surface_reason, where_to_approve
 
 
 class LeadSearchFilters(LeadFilters):
@@ -153,7 +153,7 @@ async def _spend_gate(
     status = await svc.guardrails.budget.status(account)
     if not status.needs_confirmation or status.remaining == 0:
         return NOT_NEEDED  # below the threshold, or at the limit (the budget refuses by itself)
-    if not can_elicit(ctx):
+    if not may_elicit(ctx):
         return NO_ELICITATION
     return Elicit(
         f"Sales Navigator search budget for account {status.account_id} (counted in "
