@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from datetime import timedelta
 from pathlib import Path
 
 import httpx2
@@ -19,7 +18,6 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from salesnav_mcp.clock import Clock
-from salesnav_mcp.config import Settings
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.sandbox import SandboxConfig
 from salesnav_mcp.sandbox.data import DEFAULT_ACCOUNT_ID, SECOND_SALES_NAV_ACCOUNT_ID
@@ -28,6 +26,7 @@ from salesnav_mcp.server.wiring import open_services
 from tests.server.test_named_users import BASE, TEXT, a_new_lead, http_app, sent_texts
 from tests.server.test_view_tools_for_named_users import APPS
 from tests.support.elicitation import ScriptedHuman
+from tests.support.settings import SANDBOX_SERVER, make_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -51,13 +50,7 @@ AgentConnect = Callable[[str, ScriptedHuman | None], AbstractAsyncContextManager
 
 @pytest.fixture
 async def services(tmp_path: Path) -> AsyncIterator[Services]:
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        salesnav_data_dir=tmp_path,
-        salesnav_sandbox=True,
-        salesnav_confirm_mode="auto",
-        salesnav_approval_wait=timedelta(seconds=1),
-    )
+    settings = make_settings(tmp_path, SANDBOX_SERVER)  # auto confirmation; a waiting call returns at once
     async with open_services(settings, clock=Clock(), sandbox_config=SandboxConfig(seed=7)) as opened:
         yield opened
 
