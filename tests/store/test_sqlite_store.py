@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -30,6 +31,22 @@ async def test_open_creates_the_file_in_the_data_dir_with_wal_and_schema(tmp_pat
         raw.close()
     assert versions == list(range(1, LATEST_VERSION + 1))
 
+
+async def test_only_the_owner_can_read_the_database(tmp_path: Path) -> None:
+    data_dir = tmp_path / "private"
+    old_umask = os.umask(0o022)  # the usual umask: files readable by everyone unless made otherwise
+    try:
+        async with await open_store(make_settings(data_dir)) as store:
+            await store.kv_setdefault("k", "v")
+            files = [data_dir / name for name in (DB_FILENAME, f"{DB_FILENAME}-wal", f"{DB_FILENAME}-shm")]
+            assert {f: oct(f.stat().st_mode & 0o777) for f in files} == {f: "0o600" for f in files}
+        assert data_dir.stat().st_mode & 0o777 == 0o700
+        # A database an older version left readable by others is made private when opened.
+        (data_dir / DB_FILENAME).chmod(0o644)
+        async with await open_store(make_settings(data_dir)):
+            assert (data_dir / DB_FILENAME).stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old_umask)
 
 async def test_reopening_applies_no_migration_twice(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -110,8 +111,20 @@ def _transaction(conn: sqlite3.Connection, script: Script[Any], begin: str) -> A
     return out
 
 
+def _owner_only(path: Path) -> None:
+    """The database holds messages, people, the audit trail and the confirmation key: only its owner reads it.
+
+    SQLite creates the `-wal` and `-shm` files with the database file's permissions.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o077:  # e.g. created by an older version
+            file.chmod(0o600)
+
+
 def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _owner_only(path)
     conn = sqlite3.connect(str(path), timeout=busy_timeout, isolation_level=None, check_same_thread=False)
     try:
         conn.row_factory = sqlite3.Row
