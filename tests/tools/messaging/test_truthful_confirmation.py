@@ -54,6 +54,10 @@ async def test_a_subject_or_attachment_name_cannot_fake_the_dialog(server: MCPSe
         for hidden in ("\u202e", "\u200b", "\x1b[2J"):
             refused = await draft(client, recipient=lead.profile_id, subject=f"Hello{hidden}there")
             assert "subject" in error_text(refused)
+        # Text the human would approve without seeing it: Unicode tags, a run of variation selectors.
+        for hidden in ("".join(chr(0xE0000 + ord(c)) for c in "price: $41"), "\ufe0f" * 20):
+            refused = await draft(client, recipient=lead.profile_id, text=f"Great meeting you!{hidden}")
+            assert "text: contains U+" in error_text(refused) and "remove it" in error_text(refused)
     assert human.shown == [] and sends(services) == 0
 
 
