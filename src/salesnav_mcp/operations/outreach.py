@@ -16,7 +16,7 @@ from salesnav_mcp.guardrails import Draft, DraftResult, Person
 from salesnav_mcp.guardrails.drafts import checked_fields
 from salesnav_mcp.guardrails.policy import day_start
 from salesnav_mcp.guardrails.review import PersonLabel, SendReview
-from salesnav_mcp.models.connectsafely import Account
+from salesnav_mcp.models.connectsafely import Account, Participant
 from salesnav_mcp.operations.errors import OperationError
 from salesnav_mcp.operations.people import is_participant, participant_names, relationship_of, resolve_person
 from salesnav_mcp.operations.services import Services
@@ -49,12 +49,14 @@ def channel_of(urn: str | None, source: str | None = None) -> Channel:
 
 
 async def existing_thread(svc: Services, account_id: str, person: Person) -> tuple[str, Channel] | None:
-    """(conversation urn, channel) of a thread the account already has with the person, if any."""
+    """(conversation urn, channel) of a thread the account already has with the person alone, if any."""
     cursor = None
     for _ in range(THREAD_SCAN_PAGES):
         page = await svc.connectsafely.list_conversations(account_id=account_id, count=100, next_cursor=cursor)
         for conversation in page.conversations:
-            if any(is_participant(person, p) for p in conversation.participants):
+            if any(is_participant(person, p) for p in conversation.participants) and not await _others_in(
+                svc, account_id, person, conversation.participants
+            ):
                 return conversation.conversation_urn, channel_of(conversation.conversation_urn, conversation.source)
         if not page.has_more or not page.next_cursor:
             return None
@@ -63,7 +65,8 @@ async def existing_thread(svc: Services, account_id: str, person: Person) -> tup
 
 
 async def check_conversation(svc: Services, account_id: str, conversation_urn: str, person: Person) -> None:
-    """Refuse a conversation the person is not in: the reply would land in someone else's thread."""
+    """Refuse a conversation the person is not in, or not alone in: the reply would reach others than the one
+    person the review names."""
     page = await svc.connectsafely.get_messages(conversation_urn, account_id=account_id, count=1)
     if not any(is_participant(person, p) for p in page.participants):
         others = participant_names(page.participants)
@@ -72,6 +75,24 @@ async def check_conversation(svc: Services, account_id: str, conversation_urn: s
             "Leave conversation_urn out to write to the person in their own thread, or draft to the person of "
             "that conversation."
         )
+    if others_in := await _others_in(svc, account_id, person, page.participants):
+        raise OperationError(
+            f"conversation_urn {conversation_urn} is a group conversation: {participant_names(others_in)} would read "
+            f"the message too, while it is reviewed and sent as a message to {PersonLabel.of_person(person)} alone. "
+            "Leave conversation_urn out to write to the person in a conversation of their own."
+        )
+
+
+async def _others_in(
+    svc: Services, account_id: str, person: Person, participants: list[Participant]
+) -> list[Participant]:
+    """The participants other than the person and the account itself (a group conversation has some)."""
+    others = [p for p in participants if not is_participant(person, p)]
+    if others:  # upstream may list the account among the participants: only then is it worth a lookup
+        accounts = await svc.connectsafely.list_accounts()
+        own = {a.public_id.lower() for a in accounts if a.id == account_id and a.public_id}
+        others = [p for p in others if (p.profile_id or "").lower() not in own]
+    return others
 
 
 @dataclass(frozen=True)

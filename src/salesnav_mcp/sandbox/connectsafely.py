@@ -167,6 +167,11 @@ def _participant(lead: Lead, account_id: str) -> dict[str, Any]:
             "distance": _DISTANCE[lead.degree(account_id)]}
 
 
+def _participants(conversation: Conversation, account_id: str) -> list[dict[str, Any]]:
+    """Everyone in the conversation but the account itself."""
+    return [_participant(lead, account_id) for lead in (conversation.lead, *conversation.others)]
+
+
 def conversation_json(conversation: Conversation) -> dict[str, Any]:
     last = conversation.messages[-1]
     item: dict[str, Any] = {
@@ -174,7 +179,7 @@ def conversation_json(conversation: Conversation) -> dict[str, Any]:
         "conversationId": conversation.conversation_id,
         "lastActivityAt": iso(last.sent_at),
         "unreadCount": conversation.unread_count,
-        "participants": [_participant(conversation.lead, conversation.account_id)],
+        "participants": _participants(conversation, conversation.account_id),
         "latestMessage": {"text": last.text, "sentAt": iso(last.sent_at), "senderName": last.sender_name,
                           "hasAttachment": bool(last.attachments)},
         "source": conversation.source,
@@ -458,7 +463,7 @@ async def list_messages(request: Request, world: SandboxWorld) -> Response:
         page, has_more = messages[begin:end], begin > 0
         next_cursor = str(begin) if has_more else None
     return _ok({"messages": [message_json(m) for m in page],
-                "participants": [_participant(conversation.lead, account.id)],
+                "participants": _participants(conversation, account.id),
                 "hasMore": has_more, "cursor": next_cursor, "conversationUrn": conversation.urn,
                 "source": conversation.source})
 

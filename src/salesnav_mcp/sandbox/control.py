@@ -10,6 +10,8 @@ POST /_sandbox/reply   {"profileId", "accountId"?, "text"?}: that person replies
 POST /_sandbox/accept  {"profileId", "accountId"?}: that person accepts the pending invitation now
 POST /_sandbox/rename  {"profileId", "firstName", "lastName"}: that person shows under this name from now on
                        (searches, profiles; a reset forgets it), e.g. a name carrying markup for a rendering test
+POST /_sandbox/group   {"profileIds": [2 or more], "accountId"?, "text"?}: a group conversation of those people
+                       opens in the account's classic inbox, the first of them writing
 GET  /_sandbox/webhooks  the message.received events recorded so far: [{"headers", "body"}]
 
 State-reading and acting routes first let due replies and acceptances happen.
@@ -30,10 +32,11 @@ from salesnav_mcp.clock import ManualClock
 
 from .config import FaultRule
 from .data import DEFAULT_ACCOUNT_ID
+from .inbox import message_urn, new_conversation
 from .population import Lead
 from .replies import reply_now
 from .routes import routes
-from .world import SandboxWorld, iso
+from .world import Message, SandboxWorld, iso
 
 _RULES = TypeAdapter(list[FaultRule])
 
@@ -121,6 +124,26 @@ async def accept(request: Request) -> Response:
     return JSONResponse(invitation.json())
 
 
+async def group(request: Request) -> Response:
+    world = request.app.state.world
+    world.settle()
+    body = await _object(request)
+    ids = body.get("profileIds")
+    if not isinstance(ids, list) or len(ids) < 2:
+        raise HTTPException(400, "profileIds must list at least two people")
+    account_id, first = _person(world, {**body, "profileId": ids[0]})
+    people = [first] + [_person(world, {**body, "profileId": i})[1] for i in ids[1:]]
+    text = body.get("text")
+    if not isinstance(text, str) or not text:
+        text = f"Hi all, {first.first_name} here."
+    message = Message(urn=message_urn("linkedin", world.token(20)), text=text, sent_at=world.now(),
+                      sender_profile_id=first.profile_id, sender_name=first.full_name, by_owner=False)
+    conversation = new_conversation(world, account_id, "linkedin", first, [message], unread_count=1)
+    conversation.others = people[1:]
+    world.conversations[conversation.urn] = conversation
+    return JSONResponse({"conversationUrn": conversation.urn, "participants": [p.profile_id for p in people]})
+
+
 async def rename(request: Request) -> Response:
     world = request.app.state.world
     body = await _object(request)
@@ -149,5 +172,6 @@ ROUTES = routes({
     "POST /reply": reply,
     "POST /accept": accept,
     "POST /rename": rename,
+    "POST /group": group,
     "GET /webhooks": webhooks,
 })

@@ -112,7 +112,7 @@ def reply_now(world: SandboxWorld, account_id: str, lead: Lead, text: str | None
 
 
 def _latest_thread(world: SandboxWorld, account_id: str, lead: Lead) -> Conversation | None:
-    threads = [c for c in world.conversations_of(account_id) if c.lead is lead]
+    threads = [c for c in world.conversations_of(account_id) if c.lead is lead and not c.others]
     return threads[0] if threads else None
 
 

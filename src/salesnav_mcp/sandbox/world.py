@@ -110,6 +110,7 @@ class Conversation:
     unread_count: int = 0
     labels: list[str] = field(default_factory=list)
     subject: str | None = None
+    others: list[Lead] = field(default_factory=list)  # the further people of a group conversation
 
     @property
     def last_activity(self) -> datetime:
@@ -263,7 +264,8 @@ class SandboxWorld:
 
     def thread_with(self, account_id: str, lead: Lead, source: str) -> Conversation | None:
         for conversation in self.conversations.values():
-            if conversation.account_id == account_id and conversation.lead is lead and conversation.source == source:
+            if (conversation.account_id == account_id and conversation.lead is lead and conversation.source == source
+                    and not conversation.others):  # a message to one person never lands in a group
                 return conversation
         return None
 

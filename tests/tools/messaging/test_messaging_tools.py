@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx2
 import pytest
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
@@ -224,6 +225,32 @@ async def test_reply_in_existing_thread_uses_that_thread(server: MCPServer, serv
         assert result.structured_content["outcome"] == "sent", result.content
     assert world(services).sent_messages[-1].conversation_urn == conversation.urn
 
+
+async def test_a_message_to_one_person_never_goes_into_a_group_conversation(
+    server: MCPServer, services: Services, connect: Any
+) -> None:
+    own = next(c for c in world(services).conversations_of(DEFAULT_ACCOUNT_ID) if c.source == "linkedin")
+    person, other = own.lead, a_lead(services)
+    # The newest thread with the person is a group: the person, someone else, and the account.
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=services.sandbox_app), base_url="http://sb") as sb:
+        planted = await sb.post("/_sandbox/group", json={"profileIds": [person.profile_id, other.profile_id]})
+    group_urn = planted.json()["conversationUrn"]
+    assert world(services).conversations_of(DEFAULT_ACCOUNT_ID)[0].urn == group_urn
+    human = ScriptedHuman("accept")
+    async with connect(server, elicitation_callback=human) as client:
+        refused = await client.call_tool(
+            "draft_message", {"recipient": person.profile_id, "text": TEXT, "conversation_urn": group_urn}
+        )
+        assert refused.is_error
+        assert f"{group_urn} is a group conversation: {other.full_name} would read the message too" in (
+            refused.content[0].text
+        )
+        draft = await make_draft(client, person.profile_id, text="Thanks, talk soon.")
+        assert draft["conversation_urn"] == own.urn  # their own thread, not the newer group
+        sent = await client.call_tool("send_message", {"draft_id": draft["draft_id"]})
+        assert sent.structured_content["outcome"] == "sent", sent.content
+    assert [m.conversation_urn for m in world(services).sent_messages] == [own.urn]
+    assert len(world(services).conversations[group_urn].messages) == 1
 
 async def test_nul_character_in_text_is_refused_naming_the_field(mcp_client: Client) -> None:
     result = await mcp_client.call_tool("draft_message", {"recipient": "someone-1", "text": "hi\x00there"})
