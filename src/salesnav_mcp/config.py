@@ -1,21 +1,46 @@
-"""Configuration from the environment (and an optional `.env` file).
+"""Configuration from the environment (and the `.env` file that SALESNAV_ENV_FILE names, if any).
 
 Each upstream API runs live only when its credential is set and the sandbox is
 not forced; otherwise it runs on the embedded sandbox, and every result says so.
 Secrets are `SecretStr`: their values never appear in repr, logs or errors.
+
+The working directory's `.env` is never read by itself: an MCP client starts the server
+in whatever folder it works in (a cloned repository, say), and a `.env` there could send
+the API key to another address, widen the budget or loosen the approvals.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_CONNECTSAFELY_BASE_URL = "https://api.connectsafely.ai/linkedin"
 DEFAULT_LINKEDIN_API_BASE_URL = "https://api.linkedin.com/v2"
+ENV_FILE_VARIABLE = "SALESNAV_ENV_FILE"
+
+
+class FromEnvironment(BaseSettings):
+    """Settings from the environment and, only when SALESNAV_ENV_FILE names one, a `.env` file."""
+
+    model_config = SettingsConfigDict(env_file=None, env_file_encoding="utf-8", extra="ignore")
+
+    def __init__(self, **values: Any) -> None:
+        values.setdefault("_env_file", os.environ.get(ENV_FILE_VARIABLE) or None)
+        super().__init__(**values)
+
+
+def ignored_env_file() -> Path | None:
+    """The working directory's `.env` when it exists and is not the one SALESNAV_ENV_FILE names (worth a word)."""
+    here = Path(".env")
+    named = os.environ.get(ENV_FILE_VARIABLE)
+    if not here.is_file() or (named and Path(named).resolve() == here.resolve()):
+        return None
+    return here.resolve()
 
 
 def _default_data_dir() -> Path:
@@ -40,8 +65,7 @@ Duration = Annotated[timedelta, BeforeValidator(_seconds)]
 Secret = Annotated[SecretStr | None, BeforeValidator(_empty_is_unset)]
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+class Settings(FromEnvironment):
 
     # Credentials and endpoints.
     connectsafely_api_key: Secret = None

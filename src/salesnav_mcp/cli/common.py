@@ -13,7 +13,7 @@ import sys
 
 from pydantic import ValidationError
 
-from salesnav_mcp.config import Settings
+from salesnav_mcp.config import Settings, ignored_env_file
 
 logger = logging.getLogger("salesnav_mcp")
 
@@ -43,6 +43,13 @@ def configure_logging(level: str) -> None:
 
 def load_settings() -> Settings:
     """Settings from the environment; an invalid value names the variable, never echoes the value."""
+    if (ignored := ignored_env_file()) is not None:
+        logging.getLogger(__name__).warning(
+            "%s is not read: a server may be started in any folder, so only the .env file SALESNAV_ENV_FILE names "
+            "is read (set SALESNAV_ENV_FILE=%s to use this one)",
+            ignored,
+            ignored,
+        )
     try:
         return Settings()
     except ValidationError as exc:

@@ -31,10 +31,11 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.stdio import stdio_server
 from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode
 from starlette.types import ASGIApp
 
 from salesnav_mcp import __version__
+from salesnav_mcp.config import FromEnvironment
 from salesnav_mcp.server.cors import with_cors
 from salesnav_mcp.server.stdio_lines import LineGate
 
@@ -55,10 +56,8 @@ class InsecureBindError(ValueError):
     """A non-loopback bind without a bearer token."""
 
 
-class ProxySettings(BaseSettings):
+class ProxySettings(FromEnvironment):
     """Extra Host/Origin values a reverse proxy presents, comma-separated in the environment."""
-
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     salesnav_allowed_hosts: Annotated[list[str], NoDecode] = []
     salesnav_allowed_origins: Annotated[list[str], NoDecode] = []
