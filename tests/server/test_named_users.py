@@ -196,3 +196,20 @@ async def test_the_audit_trail_names_who_did_what(services: Services, connect: C
     stored = await services.guardrails.store.get_draft(draft["draft_id"])
     assert stored is not None and stored.created_by == "dana"
     assert (await services.guardrails.dnc.list())[0].added_by == "ops"
+
+
+async def test_a_sales_access_token_only_for_users_granted_a_contract(services: Services, connect: Connect) -> None:
+    person = {"email": "zoe@example.com", "app_client_id": "86abc123xyz"}
+    async with connect("dana") as dana:  # granted one account and (so) no contract
+        plain = await dana.call_tool("get_profile_embed_url", person)
+        assert not plain.is_error, plain.content  # the URL without a token: the viewer's own session
+        refused = await dana.call_tool("get_profile_embed_url", {**person, "reveal_token": True})
+        assert refused.is_error and "User dana is granted no Sales Navigator contract" in refused.content[0].text
+        with pytest.raises(Exception, match="granted no Sales Navigator contract"):
+            await dana.read_resource(plain.structured_content["embed_resource_uri"])
+    assert services.sandbox_app.state.world.sales_access_tokens == []
+    async with connect("ops") as ops:  # every account, so every contract
+        signed = await ops.call_tool("get_profile_embed_url", {**person, "reveal_token": True})
+        assert not signed.is_error and signed.structured_content["token"]
+    refusals = [e for e in await services.guardrails.audit.entries() if e.kind == "access.refused"]
+    assert {(e.actor, e.details["target"]) for e in refusals} == {("dana", "sales access token")}

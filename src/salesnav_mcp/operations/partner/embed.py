@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from salesnav_mcp.operations.identity import AccessRefused
 from salesnav_mcp.operations.services import Services
 
 EMBED_BASE = "https://www.linkedin.com/sales/widget/profile-matching"
@@ -55,6 +56,15 @@ def iframe_client_id(svc: Services, requested: str | None) -> str | None:
 
 
 async def sales_access_token(svc: Services) -> tuple[str, str]:
-    """A fresh sales access token and its expiry (ISO-8601 UTC)."""
+    """A fresh sales access token and its expiry (ISO-8601 UTC); only for users granted a contract."""
+    user = svc.current_user()
+    if user is not None and user.contracts == frozenset():
+        raise AccessRefused(
+            user,
+            f"User {user.name} is granted no Sales Navigator contract, so no sales access token (it signs the viewer "
+            "in to Sales Navigator). The embed URL without a token works with the viewer's own LinkedIn session; "
+            "or ask an administrator to grant a contract in SALESNAV_USERS_FILE.",
+            target="sales access token",
+        )
     sat = await svc.snap.get_sales_access_token()
     return sat.token, sat.expires_at.isoformat().replace("+00:00", "Z")
