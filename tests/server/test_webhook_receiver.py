@@ -135,9 +135,23 @@ async def test_a_signed_delivery_is_recorded_once_and_forgeries_are_refused(
     audit = await services.guardrails.audit.entries(kinds=["reply.received", "webhook.refused"])
     assert [e.kind for e in audit].count("reply.received") == 1
     reasons = [e.details["reason"] for e in audit if e.kind == "webhook.refused"]
-    assert reasons.count("missing or invalid X-Webhook-Signature") == 3 and len(reasons) == 6
+    # Three bad signatures within a minute make one entry (see the next test); three other reasons one each.
+    assert reasons.count("missing or invalid X-Webhook-Signature") == 1 and len(reasons) == 4
     assert all(SECRET not in json.dumps(e.details) for e in audit)
 
+
+async def test_a_flood_of_forged_deliveries_makes_one_audit_entry_a_minute(settings: Settings, clock: ManualClock) -> None:
+    receiver = WebhookReceiver(settings, clock=clock)
+    app = with_webhook(inner_app, receiver)
+    unsigned = {"content": b'{"event": "message.received"}', "headers": {"Content-Type": "application/json"}}
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://hooks") as http:
+        for _ in range(50):
+            assert (await http.post(PATH, **unsigned)).status_code == 401  # type: ignore[arg-type]
+        clock.advance(timedelta(seconds=61))
+        assert (await http.post(PATH, **unsigned)).status_code == 401  # type: ignore[arg-type]
+    audit = await (await receiver.guardrails()).audit.entries(kinds=["webhook.refused"])
+    await receiver.close()
+    assert [e.details["folded"] for e in audit] == [0, 49]
 
 async def test_a_webhook_reply_shows_in_who_replied_without_polling(
     server: MCPServer, services: Services, clock: ManualClock, receiver_url: str, monkeypatch: pytest.MonkeyPatch

@@ -43,9 +43,10 @@ class Replies(Guardrail):
                 )
         return outcomes
 
-    async def refused_delivery(self, reason: str, *, remote: str | None = None) -> None:
-        """A webhook delivery that was not accepted (bad signature, not JSON, unexpected shape)."""
-        await self._audit.record("webhook.refused", details={"reason": reason, "remote": remote})
+    async def refused_delivery(self, reason: str, *, remote: str | None = None, folded: int = 0) -> None:
+        """A webhook delivery that was not accepted (bad signature, not JSON, unexpected shape); `folded` counts
+        the refusals for the same reason that got no entry of their own since the last one."""
+        await self._audit.record("webhook.refused", details={"reason": reason, "remote": remote, "folded": folded})
 
     async def inbound_since(self, account_id: str, since: datetime, *, limit: int = 500) -> list[InboundMessage]:
         return await self._store.inbound_since(account_id=account_id, since=since, limit=limit)

@@ -4,8 +4,9 @@ Configured by SALESNAV_WEBHOOK_PATH (e.g. `/webhooks/connectsafely`) and SALESNA
 (the secret the vendor's dashboard shows for the webhook). A delivery is a POST of JSON signed with
 `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the raw body>`:
 
-- a missing or wrong signature is refused with 401 (and audited as `webhook.refused`), before the
-  body is even parsed; nothing about the body, the signature or the secret is echoed back;
+- a missing or wrong signature is refused with 401 (and audited as `webhook.refused`, at most once a
+  minute for each reason), before the body is even parsed; nothing about the body, the signature or
+  the secret is echoed back;
 - a signed delivery that is not JSON, or a `message.received` event of an unexpected shape, is
   refused with 400 (a retry would not help; the vendor stops after 3 attempts anyway);
 - a signed event of another type is acknowledged (202) and ignored;
@@ -25,6 +26,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 import anyio
 from starlette.requests import Request
@@ -41,6 +43,7 @@ from salesnav_mcp.upstream.webhooks import SIGNATURE_HEADER, WebhookError, read_
 logger = logging.getLogger("salesnav_mcp.webhooks")
 
 MAX_BODY_BYTES = 1024 * 1024  # a message.received event is a few kilobytes
+REFUSAL_AUDIT_INTERVAL = timedelta(minutes=1)
 
 
 class WebhookReceiver:
@@ -56,6 +59,7 @@ class WebhookReceiver:
         self._store = store
         self._owns_store = store is None
         self._guardrails: Guardrails | None = None
+        self._refusals: dict[str, tuple[datetime, int]] = {}  # reason -> (last audited, refusals folded since)
         self._lock = anyio.Lock()
 
     def matches(self, scope: Scope) -> bool:
@@ -116,9 +120,18 @@ class WebhookReceiver:
         )
 
     async def _refused(self, reason: str, remote: str | None) -> None:
-        logger.warning("webhook delivery refused from %s: %s", remote or "?", reason)
+        """Log and audit a refusal, at most once a minute for each reason: anyone can post to a public path, and
+        the audit trail keeps every entry forever. The next entry counts the refusals folded into it."""
+        now = self._clock.now()
+        last = self._refusals.get(reason)
+        if last is not None and now - last[0] < REFUSAL_AUDIT_INTERVAL:
+            self._refusals[reason] = (last[0], last[1] + 1)
+            return
+        folded = last[1] if last is not None else 0
+        self._refusals[reason] = (now, 0)
+        logger.warning("webhook delivery refused from %s: %s (%d more since the last entry)", remote or "?", reason, folded)
         try:
-            await (await self.guardrails()).replies.refused_delivery(reason, remote=remote)
+            await (await self.guardrails()).replies.refused_delivery(reason, remote=remote, folded=folded)
         except Exception:  # a store problem must not turn a refusal into a crash
             logger.exception("could not audit a refused webhook delivery")
 
