@@ -37,6 +37,7 @@ from salesnav_mcp.operations.plain_search import (
 )
 from salesnav_mcp.operations.progress import ReportProgress
 from salesnav_mcp.operations.services import Services
+from salesnav_mcp.operations.spreadsheet import cell
 from salesnav_mcp.salesnav_url import SearchQuery, build_search_url
 from salesnav_mcp.store import SearchEngine, SearchRecord
 from salesnav_mcp.upstream.errors import NoSeatError, UpstreamError
@@ -503,16 +504,6 @@ def view_rows(
 
 LEAD_COLUMNS = tuple(LeadOut.model_fields)
 COMPANY_COLUMNS = tuple(CompanyOut.model_fields)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> str:
-    """A CSV cell. Texts come from LinkedIn users: one starting like a spreadsheet formula is quoted with a
-    leading apostrophe, so opening the file never runs it."""
-    if value is None:
-        return ""
-    text = str(value).lower() if isinstance(value, bool) else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def search_csv(page: StoredPage) -> str:
@@ -522,7 +513,7 @@ def search_csv(page: StoredPage) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for item in page.items:
-        writer.writerow([_cell(item.get(column)) for column in columns])
+        writer.writerow([cell(item.get(column)) for column in columns])
     return buffer.getvalue()
 
 

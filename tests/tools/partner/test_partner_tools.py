@@ -103,7 +103,9 @@ async def test_small_batch_is_answered_inline_in_input_order(mcp_client: Client,
 
 
 async def test_large_batch_is_split_upstream_and_stored_as_csv(mcp_client: Client) -> None:
-    records = [record(f"rec{ODD}{i}", instance=f"inst{i % 3}") for i in range(250)]
+    records = [record(f"rec{ODD}{i}", instance=f"inst{i % 3}") for i in range(249)]
+    formula = '=HYPERLINK("https://evil.example","open")'  # a CRM id that a spreadsheet would run
+    records.append(record(formula, instance="inst0"))
     progress: list[tuple[float, float | None]] = []
 
     async def on_progress(value: float, total: float | None, message: str | None) -> None:
@@ -122,9 +124,9 @@ async def test_large_batch_is_split_upstream_and_stored_as_csv(mcp_client: Clien
     text = (await mcp_client.read_resource(data["resource_uri"])).contents[0].text
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(r["instance_id"], r["partner"], r["record_id"]) for r in rows] == [
-        (r["instance_id"], r["partner"], r["record_id"]) for r in records
-    ]
-    assert all((row["status"] == "matched") == record_matches(row["record_id"]) for row in rows)
+        (r["instance_id"], r["partner"], r["record_id"]) for r in records[:-1]
+    ] + [("inst0", records[-1]["partner"], "'" + formula)]  # opened in a spreadsheet, it stays text
+    assert all((row["status"] == "matched") == record_matches(row["record_id"]) for row in rows[:-1])
     links = [c for c in result.content if c.type == "resource_link"]
     assert [str(link.uri) for link in links] == [data["resource_uri"]]
 

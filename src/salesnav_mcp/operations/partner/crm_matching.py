@@ -18,6 +18,7 @@ from salesnav_mcp.models.snap import MAX_BATCH_KEYS, ProfileAssociation, Profile
 from salesnav_mcp.operations.partner.files import StoredExport, export_store
 from salesnav_mcp.operations.progress import ReportProgress
 from salesnav_mcp.operations.services import Services
+from salesnav_mcp.operations.spreadsheet import cell
 from salesnav_mcp.upstream.errors import AuthenticationError, PermissionDeniedError, UpstreamError
 
 INLINE_RESULTS = 200  # larger answers are stored as a CSV resource
@@ -76,7 +77,7 @@ def _results_csv(results: list[MatchOut]) -> bytes:
     columns = list(MatchOut.model_fields)
     writer.writerow(columns)
     for m in results:
-        writer.writerow(["" if getattr(m, c) is None else getattr(m, c) for c in columns])
+        writer.writerow([cell(getattr(m, c)) for c in columns])
     return buffer.getvalue().encode("utf-8")
 
 
