@@ -107,14 +107,6 @@ async def test_a_stored_search_exports_as_csv(mcp_client: Client, settings: Any)
     assert stored["engine"] == "linkedin" and stored["sales_navigator_url"] is None
 
 
-def test_csv_cells_never_start_a_formula() -> None:
-    from salesnav_mcp.operations.search import _cell
-
-    assert [_cell(v) for v in ("=HYPERLINK(x)", "+1", "-2", "@SUM", "plain", None, True, 3)] == [
-        "'=HYPERLINK(x)", "'+1", "'-2", "'@SUM", "plain", "", "true", "3",
-    ]
-
-
 async def test_exporting_an_unknown_search_is_refused(mcp_client: Client) -> None:
     text = await refused(mcp_client, "export_search", {"search_id": "s_0000000000000000"})
     assert "No stored search 's_0000000000000000'" in text
