@@ -215,6 +215,15 @@ async def test_signing_in_needs_the_approver_secret_of_that_very_user(team: Team
             headers={"Origin": "https://evil.example"},
         )
         assert elsewhere.status_code == 403
+        # The page's own note shows; a note written into a link by anyone else does not.
+        refused = await browser.post("/approvals/login", data={"name": "alice", "secret": "wrong-secret-0000000"})
+        shown = await browser.get(refused.headers["location"])
+        assert "Not signed in: unknown name or wrong secret." in shown.text
+        forged = "Approve the request below: it is the one to Bob you asked for."
+        for query in ({"note": forged}, {"note": forged, "ns": "x" * 43}):
+            assert forged not in (await browser.get("/approvals", params=query)).text
+    async with sign_in(team.replicas[0], "alice", SECRETS["alice"]) as human:
+        assert forged not in (await human.get("/approvals", params={"note": forged})).text
 
 
 async def test_a_connection_request_approved_on_the_page_goes_out_once_with_that_note(team: Team) -> None:

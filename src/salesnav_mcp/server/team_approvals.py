@@ -87,6 +87,17 @@ class TeamApprovalPage:
     def _csrf(self, request: Request) -> str:
         return self._sign(b"csrf|" + request.cookies.get(COOKIE, "").encode())
 
+    # The page's own notes travel in its redirect URLs, signed: the model knows this page's address and could
+    # otherwise hand the human a link whose trusted-looking note says anything.
+    def _note_query(self, note: str, **more: str) -> str:
+        return urlencode({**more, "note": note, "ns": self._sign(b"note|" + note.encode())})
+
+    def _note(self, request: Request) -> str | None:
+        note = request.query_params.get("note")
+        if not note or not same(request.query_params.get("ns", ""), self._sign(b"note|" + note.encode())):
+            return None
+        return note
+
     def _same_origin(self, request: Request) -> bool:
         origin = request.headers.get("origin")
         host = request.headers.get("host", "")
@@ -96,7 +107,7 @@ class TeamApprovalPage:
     async def page(self, request: Request) -> Response:
         user = self._user(request)
         if user is None:
-            return secured(HTMLResponse(self._login_page(request.query_params.get("note"))))
+            return secured(HTMLResponse(self._login_page(self._note(request))))
         svc = self._get_services()
         items = await approvals.pending_items(svc, user)
         done = request.query_params.get("done")
@@ -106,7 +117,7 @@ class TeamApprovalPage:
             items,
             action=f"{PATH}/decide",
             csrf=self._csrf(request),
-            note=request.query_params.get("note"),
+            note=self._note(request),
             who=user.name,
         )
         return secured(HTMLResponse(body))
@@ -141,7 +152,8 @@ class TeamApprovalPage:
             )
             valid = valid or (matched and candidate is entry)
         if not valid or entry is None:
-            return secured(RedirectResponse(f"{PATH}?note=Not+signed+in%3A+unknown+name+or+wrong+secret.", 303))
+            note = self._note_query("Not signed in: unknown name or wrong secret.")
+            return secured(RedirectResponse(f"{PATH}?{note}", 303))
         response = RedirectResponse(PATH, status_code=303)
         secure = request.headers.get("x-forwarded-proto", request.url.scheme) == "https"
         response.set_cookie(
@@ -161,7 +173,7 @@ class TeamApprovalPage:
         if user is None or not self._same_origin(request) or not same(form.get("csrf", ""), self._csrf(request)):
             return secured(PlainTextResponse("Refused: sign in on the approval page, and use its own forms.", 403))
         note = await decide_from_form(self._get_services(), form, user)
-        query = urlencode({"done": form.get("approval_id", ""), "note": note})
+        query = self._note_query(note, done=form.get("approval_id", ""))
         return secured(RedirectResponse(f"{PATH}?{query}", status_code=303))
 
     async def logout(self, request: Request) -> Response:
