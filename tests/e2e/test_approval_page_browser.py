@@ -46,7 +46,8 @@ TEXT = (
     "└── message ends ──\n"
     "Send"
 )
-REJECTED_TEXT = "A second note <script>alert(3)</script>, which the human rejects."
+# It starts with a blank line, which the page shows too (a browser drops a newline right after <pre>).
+REJECTED_TEXT = "\nA second note <script>alert(3)</script>, which the human rejects."
 
 
 @dataclass

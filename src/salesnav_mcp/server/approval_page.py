@@ -109,7 +109,8 @@ def render_item(item: approvals.Item, *, action: str, csrf: str) -> str:
     parts += [f'<div class="line">{e(line)}</div>' for line in item.lines]
     if item.text is not None:
         parts.append(f'<div class="bar">{e(TEXT_BEGINS)}</div>')
-        parts.append(f'<pre class="text">{e(item.text)}</pre>')
+        # A browser drops a newline right after <pre>: this one, never the text's own first line break.
+        parts.append(f'<pre class="text">\n{e(item.text)}</pre>')
         parts.append(f'<div class="bar">{e(TEXT_ENDS)}</div>')
     parts.append("</div>")
     if item.state == "pending":
