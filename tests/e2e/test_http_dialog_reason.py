@@ -94,5 +94,6 @@ async def test_the_dialog_comes_where_the_connection_carries_it_and_the_refusal_
         else:
             assert sent.is_error
             assert len(human.shown) == 2  # the spend, then the send
+            assert human.shown[0].endswith('\nSearch: {"seniority": ["Vice President"]}')  # which search it is for
             assert "did not agree" in text(spend) and "declined" in text(sent)
             assert NO_WAY_BACK not in " ".join(replies)

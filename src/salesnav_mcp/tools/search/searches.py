@@ -8,6 +8,7 @@ run plain LinkedIn searches (free), chosen by the seat unless `engine` says othe
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context, Elicit, ElicitationResult, Resolve
@@ -17,6 +18,7 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from salesnav_mcp.guardrails import Approval, BudgetConfirmationRequired, BudgetStatus
+from salesnav_mcp.guardrails.fields import one_line
 from salesnav_mcp.operations import approvals, search
 from salesnav_mcp.operations.plain_search import PlainAccountFilters, PlainFilters, PlainLeadFilters
 from salesnav_mcp.operations.results import Result
@@ -135,12 +137,28 @@ def company_line(i: int, company: dict[str, Any]) -> str:
 
 class SpendSearch(BaseModel):
     spend: bool = Field(
-        title="Spend one Sales Navigator search", description="Run this search and spend one from this month's budget."
+        title="Spend one Sales Navigator search",
+        description="Run this search and spend one from this month's budget.",
+        strict=True,
     )
 
 
+def _which_search(filters: Any, url: str | None) -> str:
+    """The search a spend is for, on one line of the dialog (the filters or URL as given: data, not layout)."""
+    if isinstance(filters, BaseModel):
+        given = json.dumps(filters.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False)
+        return f"Search: {one_line(given, 400)}"
+    return f"Search: {one_line(url or '?', 400)}"
+
+
 async def _spend_gate(
-    ctx: Context, account_id: str | None, confirm_spend: bool, engine: str = "auto", plain_filters: Any = None
+    ctx: Context,
+    account_id: str | None,
+    confirm_spend: bool,
+    engine: str = "auto",
+    plain_filters: Any = None,
+    filters: Any = None,
+    url: str | None = None,
 ) -> Any:
     """Ask the human before a Sales Navigator search once the budget's warning threshold is reached (a plain
     search spends no budget)."""
@@ -158,7 +176,8 @@ async def _spend_gate(
     return Elicit(
         f"Sales Navigator search budget for account {status.account_id} (counted in "
         f"{'searches' if status.unit == 'search' else 'pages walked'}): {status.used} of {status.limit} used this "
-        f"month, {status.remaining} left (resets {status.resets_at:%Y-%m-%d}). Spend one more on this search?",
+        f"month, {status.remaining} left (resets {status.resets_at:%Y-%m-%d}). Spend one more on this search?\n"
+        + _which_search(filters, url),
         SpendSearch,
     )
 
