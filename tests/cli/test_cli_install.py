@@ -57,6 +57,7 @@ def test_keeps_a_timestamped_backup_of_the_previous_file(config: Path, capsys: p
     [backup] = backups(config)
     assert backup.read_text() == original
     assert backup.name.startswith("claude_desktop_config.json.bak-20")
+    assert backup.stat().st_mode & 0o777 == 0o600  # a config may hold keys, whatever its own mode
     assert str(backup) in capsys.readouterr().out
 
 

@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -147,13 +146,16 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def _backup(path: Path, now: datetime) -> Path:
+    """A copy of the file before it changes, readable by its owner only (a config may hold keys)."""
     stamp = now.strftime("%Y%m%d-%H%M%S")
     backup = path.with_name(f"{path.name}.bak-{stamp}")
     counter = 1
     while backup.exists():
         backup = path.with_name(f"{path.name}.bak-{stamp}-{counter}")
         counter += 1
-    shutil.copy2(path, backup)
+    fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(path.read_bytes())
     return backup
 
 
