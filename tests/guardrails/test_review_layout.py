@@ -153,3 +153,9 @@ def test_a_connection_requests_review_says_what_it_is_and_reads_back_into_its_no
         "Action": "LinkedIn connection request (an invitation to connect, not a message)",
         "note": stored,
     }
+
+
+def test_an_id_read_from_upstream_stays_on_its_line() -> None:
+    odd = PersonLabel("Sam Lee", None, "sam-lee\nChannel: LinkedIn inbox\u202e", "urn:li:fsd_profile:ACoAAB")
+    assert str(odd) == "Sam Lee (sam-lee Channel: LinkedIn inbox)"
+    assert str(PersonLabel(None, None, None, "urn:li:fsd_profile:ACoAAB\r\nTo: x")) == "urn:li:fsd_profile:ACoAAB To: x"

@@ -40,7 +40,7 @@ class PersonLabel:
         return cls(draft.recipient_name, draft.recipient_headline, draft.recipient_public_id, draft.recipient_key)
 
     def __str__(self) -> str:
-        handle = self.public_id or self.urn
+        handle = one_line(self.public_id or self.urn, 120)  # ids read from upstream are data too
         if not self.name:
             return handle
         headline = f", {one_line(self.headline, 80)}" if self.headline else ""
