@@ -47,11 +47,15 @@ class PersonLabel:
         return f"{one_line(self.name, 60)}{headline} ({handle})"
 
 
-def attachment_label(attachment: dict[str, Any]) -> tuple[str, int | None]:
+def attachment_label(attachment: dict[str, Any]) -> tuple[str, str]:
+    """An attachment's name, and what the review says of it: its size and, when known, where its bytes came from."""
     inner = attachment.get("file")
-    source = inner if isinstance(inner, dict) else attachment
-    size = source.get("byte_size", source.get("byteSize"))
-    return str(source.get("name") or "?"), size if isinstance(size, int) else None
+    fields = inner if isinstance(inner, dict) else attachment
+    size = fields.get("byte_size", fields.get("byteSize"))
+    about = size_label(size if isinstance(size, int) else None)
+    if attachment.get("source"):
+        about += f", {one_line(str(attachment['source']), 200)}"
+    return str(fields.get("name") or "?"), about
 
 
 def size_label(size: int | None) -> str:
@@ -86,7 +90,7 @@ class SendReview:
     recipient: PersonLabel
     channel: str
     subject: str | None
-    attachments: tuple[tuple[str, int | None], ...]
+    attachments: tuple[tuple[str, str], ...]  # (name, its size and source)
     copy_to_crm: bool
     text: str
     content_hash: str
@@ -134,7 +138,7 @@ class SendReview:
             f"Subject: “{self.subject}”" if self.subject else "Subject: (none)",
             f"Attachments: {len(self.attachments)}" if self.attachments else "Attachments: (none)",
         ]
-        lines += [f"  {i}. “{name}” ({size_label(size)})" for i, (name, size) in enumerate(self.attachments, 1)]
+        lines += [f"  {i}. “{name}” ({about})" for i, (name, about) in enumerate(self.attachments, 1)]
         lines.append(f"Copy to CRM: {'yes' if self.copy_to_crm else 'no'}")
         text_lines = self.text.split("\n")
         lines.append(

@@ -17,6 +17,7 @@ from salesnav_mcp.guardrails.drafts import checked_fields
 from salesnav_mcp.guardrails.policy import day_start
 from salesnav_mcp.guardrails.review import PersonLabel, SendReview
 from salesnav_mcp.models.connectsafely import Account, Participant
+from salesnav_mcp.operations.attachments import as_uploaded
 from salesnav_mcp.operations.errors import OperationError
 from salesnav_mcp.operations.people import is_participant, participant_names, relationship_of, resolve_person
 from salesnav_mcp.operations.services import Services
@@ -153,6 +154,7 @@ async def create_draft(
     """Store a draft to the one person `recipient` names, on its route, with every policy finding; nothing is sent.
     `follow_up_of` names the sent draft this one follows up."""
     checked_fields(text, subject, attachments)
+    uploaded = await as_uploaded(svc, account_id, attachments)
     person = await resolve_person(svc, account_id, recipient)
     route = await route_message(svc, account_id, person, channel, conversation_urn)
     return await svc.guardrails.drafts.create(
@@ -161,7 +163,7 @@ async def create_draft(
         channel=route.channel,
         text=text,
         subject=subject,
-        attachments=list(attachments),
+        attachments=uploaded,
         conversation_urn=route.conversation_urn,
         is_new_conversation=route.is_new_conversation,
         copy_to_crm=copy_to_crm,

@@ -40,7 +40,9 @@ def draft_sender(svc: Services) -> SendFn:
     """The upstream call that sends one message draft: Sales Navigator's own send when the CRM gets a copy."""
 
     async def send(draft: Draft) -> dict[str, Any]:
-        attachments = [AttachmentRef(file=a) for a in draft.attachments] or None  # type: ignore[arg-type]
+        # A stored attachment also says where its bytes came from (for the review); upstream gets the file only.
+        files = [{k: v for k, v in a.items() if k != "source"} for a in draft.attachments]
+        attachments = [AttachmentRef(file=f) for f in files] or None  # type: ignore[arg-type]
         if draft.copy_to_crm:
             thread_id = (draft.conversation_urn or "").rsplit(":", 1)[-1] if draft.conversation_urn else None
             result = await svc.connectsafely.send_sales_nav_message(
