@@ -114,6 +114,17 @@ async def test_connect_requests_are_checked_before_sending(upstream) -> None:
     assert up.transport.exchanges == []
 
 
+async def test_a_dot_segment_never_reaches_a_path(upstream) -> None:
+    """`..` as an id would make the HTTP client call another route (it resolves dot segments)."""
+    async with upstream() as up:
+        for profile, account in (("..", None), (".", None), ("someone", "..")):
+            with pytest.raises(ValidationError, match="nothing was sent") as refused:
+                await up.cs.get_relationship(profile, account_id=account)
+            assert set(refused.value.fields.values()) == {"must not be . or .."}
+        with pytest.raises(ValidationError):
+            await up.cs.get_quota("..")
+    assert up.transport.exchanges == []
+
 async def test_accepting_someone_elses_invitation_uses_no_quota(upstream) -> None:
     async with upstream() as up:
         account, profile_id = next(iter(sorted(up.world.network.received)))

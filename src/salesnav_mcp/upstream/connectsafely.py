@@ -85,9 +85,12 @@ CONNECT_TIMEOUT = 60.0
 
 
 def _segment(value: str, name: str, api: str) -> str:
-    """A path segment: non-empty and percent-encoded (a URN keeps no bare `:`)."""
+    """A path segment: non-empty, not a dot segment (HTTP clients resolve those into another path), and
+    percent-encoded (a URN keeps no bare `:`)."""
     if not value.strip():
         raise ValidationError("Invalid request, nothing was sent.", fields={name: "must not be empty"}, api=api)
+    if value.strip() in (".", ".."):
+        raise ValidationError("Invalid request, nothing was sent.", fields={name: "must not be . or .."}, api=api)
     return quote(value.strip(), safe="")
 
 
