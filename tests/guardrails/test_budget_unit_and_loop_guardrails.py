@@ -129,6 +129,6 @@ async def test_a_reply_is_recorded_once_and_audited_once(guards: Guardrails, clo
     second = await guards.replies.record([message])
     assert [o.new for o in first + second] == [True, False]
     assert await guards.audit.entries(kinds=["reply.received"]) == []  # it answered no draft
-    await guards.replies.refused_delivery("missing or invalid X-Webhook-Signature", remote="203.0.113.9")
+    await guards.replies.refused_delivery("missing or invalid X-Webhook-Signature", remote="203.0.113.9", folded=4)
     [refusal] = await guards.audit.entries(kinds=["webhook.refused"])
-    assert refusal.details == {"reason": "missing or invalid X-Webhook-Signature", "remote": "203.0.113.9"}
+    assert refusal.details == {"reason": "missing or invalid X-Webhook-Signature", "remote": "203.0.113.9", "folded": 4}
