@@ -24,7 +24,8 @@ from salesnav_mcp.guardrails.errors import InvalidDraft
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 LINE_SEPARATORS = frozenset("\u2028\u2029\x85")
 MAX_BLANK_LINES = 2
-_BLANK_RUN = re.compile(rf"\n(?:[ \t]*\n){{{MAX_BLANK_LINES + 1},}}")
+# A line of white space alone is blank, whatever the space (no-break, ideographic, em...).
+_BLANK_RUN = re.compile(rf"\n(?:[^\S\n]*\n){{{MAX_BLANK_LINES + 1},}}")
 # Format characters message text may carry: the joiners emoji and several scripts need (ZWNJ, ZWJ) and the
 # visible number marks of Arabic, Syriac and Kaithi. Any other is invisible and could hide text.
 SHAPING_FORMAT = frozenset("\u200c\u200d\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2"
@@ -148,3 +149,9 @@ def one_line(text: str, limit: int = 120) -> str:
     visible = "".join(" " if unicodedata.category(c)[0] in ("C", "Z") or c in BLANK_LOOKING else c for c in text)
     flat = _without_stacks(" ".join(visible.split()))
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def quoted(text: str | None, limit: int = 120) -> str:
+    """Untrusted text for a reply the model reads: on one line (see `one_line`), inside «», its own «» made ‹›
+    so it can neither end its quote nor start a line or a quote that looks like the server's."""
+    return "«" + one_line(text or "", limit).replace("«", "‹").replace("»", "›") + "»"

@@ -172,12 +172,16 @@ class DncRemovalReview:
     person: PersonLabel
     entries: tuple[DncEntry, ...]
     scope: str  # "every account" or "account <id>"
+    viewer: str | None = None  # the named user asking: another user's reason is not theirs to read
 
     def lines(self) -> list[str]:
         lines = [f"Person: {self.person}", f"Entry scope: {self.scope}"]
         for entry in self.entries:
             by = f" by {one_line(entry.added_by, 60)}" if entry.added_by else ""
-            reason = f"“{one_line(entry.reason, 200)}”" if entry.reason else "(none given)"
+            if entry.reason and self.viewer is not None and entry.added_by not in (None, self.viewer):
+                reason = "(not shown: another user gave it)"
+            else:
+                reason = f"“{one_line(entry.reason, 200)}”" if entry.reason else "(none given)"
             lines.append(f"Listed since {_day(entry.added_at)}{by}; reason: {reason}")
         lines.append("After removal, drafts and sends to this person are allowed again.")
         return lines

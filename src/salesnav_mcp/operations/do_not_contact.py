@@ -104,7 +104,7 @@ async def plan_removal(svc: Services, recipient: str, account_id: str | None) ->
         return Removal(scope, keys, None)
     label = PersonLabel.of_person(person) if person else PersonLabel(entries[0].name, None, entries[0].public_id, keys[0])
     where = "every account (organisation-wide)" if scope == ORGANISATION else f"account {scope}"
-    return Removal(scope, keys, DncRemovalReview(label, tuple(entries), where))
+    return Removal(scope, keys, DncRemovalReview(label, tuple(entries), where, viewer=svc.actor()))
 
 
 async def remove(svc: Services, removal: Removal) -> list[DncEntry]:

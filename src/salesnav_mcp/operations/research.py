@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from salesnav_mcp.guardrails import ProfileQuota, parse_recipient
+from salesnav_mcp.guardrails.fields import one_line, quoted
 from salesnav_mcp.models.connectsafely import CompanyDetails, ProfileResponse
 from salesnav_mcp.operations.errors import OperationError
 from salesnav_mcp.operations.people import remember
@@ -39,13 +40,6 @@ _SUMMARY_ITEMS = 3  # past positions, schools and skills named in the summary
 _COMPANY_URL = re.compile(r"linkedin\.com/company/([^/?#\s]+)", re.IGNORECASE)
 _COMPANY_ID = re.compile(r"(?:urn:li:(?:organization|company|fsd_company|salesCompany):)?(\d+)")
 _UNIVERSAL_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}", re.IGNORECASE)
-
-
-def quoted(text: str | None, limit: int = 120) -> str:
-    """Untrusted text on one line, bounded, inside «»."""
-    flat = " ".join((text or "").split())
-    flat = flat if len(flat) <= limit else flat[: limit - 1] + "…"
-    return f"«{flat}»"
 
 
 # ----------------------------------------------------------------------------- a person
@@ -131,7 +125,7 @@ def _location(answer: ProfileResponse) -> str | None:
 
 def lead_summary(out: LeadResearchOut) -> str:
     """A few lines a drafter can cite; every text from LinkedIn is quoted in «»."""
-    facts = [f"{out.name or out.public_id} — {quoted(out.headline)}"]
+    facts = [f"{one_line(out.name or out.public_id or '', 100)} — {quoted(out.headline)}"]
     if out.location:
         facts.append(quoted(out.location, 60))
     if out.degree:
@@ -295,7 +289,7 @@ def company_ref(value: str) -> str:
 
 
 def company_summary(out: CompanyResearchOut) -> str:
-    head = [f"{out.name or out.universal_name or out.company_id} — {quoted(out.tagline)}"]
+    head = [f"{one_line(out.name or out.universal_name or out.company_id or '', 100)} — {quoted(out.tagline)}"]
     if out.company_type:
         head.append(out.company_type.replace("_", " ").lower())
     size = out.staff_count if out.staff_count is not None else None
@@ -312,7 +306,7 @@ def company_summary(out: CompanyResearchOut) -> str:
     if out.specialities:
         lines.append("Specialities: " + ", ".join(quoted(s, 40) for s in out.specialities[:6]))
     if out.website:
-        lines.append(f"Website: {out.website}")
+        lines.append(f"Website: {one_line(out.website, 200)}")
     return "\n".join(lines)
 
 

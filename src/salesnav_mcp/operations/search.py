@@ -24,6 +24,7 @@ import anyio
 from pydantic import BaseModel, Field
 
 from salesnav_mcp.guardrails import BudgetStatus, SearchLease
+from salesnav_mcp.guardrails.fields import one_line
 from salesnav_mcp.operations.errors import OperationError
 from salesnav_mcp.operations.outreach import seat_from_premium
 from salesnav_mcp.operations.partner.files import StoredExport, export_store
@@ -97,15 +98,20 @@ def budget_out(status: BudgetStatus) -> BudgetOut:
     return BudgetOut.model_validate(status, from_attributes=True)
 
 
+def _line(text: Any) -> str | None:
+    """A short text from LinkedIn, as every row keeps it: on one line (a name cannot start a line of a reply)."""
+    return one_line(str(text), 300) if text else None
+
+
 def lead_from(person: Any) -> LeadOut:
     position = person.current_position if isinstance(person.current_position, dict) else {}
     name = " ".join(p for p in (person.first_name, person.last_name) if p) or person.profile_id or "(unknown)"
     return LeadOut(
-        name=name,
-        title=position.get("title") or person.headline,
-        company=position.get("companyName"),
+        name=_line(name) or "(unknown)",
+        title=_line(position.get("title") or person.headline),
+        company=_line(position.get("companyName")),
         company_id=position.get("companyId"),
-        location=person.location,
+        location=_line(person.location),
         degree=person.connection_degree,
         profile_id=person.profile_id,
         profile_urn=person.profile_urn,
@@ -123,12 +129,12 @@ def result_rows(kind: SearchKind, items: list[dict[str, Any]]) -> dict[str, Any]
 
 def company_from(company: Any) -> CompanyOut:
     return CompanyOut(
-        name=company.name or company.universal_name or company.company_id or "(unknown)",
+        name=_line(company.name or company.universal_name or company.company_id) or "(unknown)",
         company_id=company.company_id,
-        industry=company.industry,
-        location=company.location,
+        industry=_line(company.industry),
+        location=_line(company.location),
         followers=company.follower_count,
-        headline=company.headline,
+        headline=_line(company.headline),
         description=company.description,
         logo_url=company.logo_url,
         company_url=company.company_url,

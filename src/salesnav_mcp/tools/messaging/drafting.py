@@ -10,6 +10,7 @@ from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
 from salesnav_mcp.guardrails import Draft, DraftResult, SendResult
+from salesnav_mcp.guardrails.fields import one_line, quoted
 from salesnav_mcp.operations import invitations, outreach
 from salesnav_mcp.operations.approvals import request_send
 from salesnav_mcp.operations.outreach import ChannelChoice
@@ -18,7 +19,6 @@ from salesnav_mcp.operations.services import Services
 from salesnav_mcp.tools.apps import REVIEW_VIEW
 from salesnav_mcp.tools.elicit import no_dialog_reason
 from salesnav_mcp.tools.messaging.attachments import AttachmentIn
-from salesnav_mcp.tools.messaging.reading import clip
 from salesnav_mcp.tools.params import AccountId
 from salesnav_mcp.tools.runtime import reply, services, tool
 from salesnav_mcp.tools.surfaces import surface_for
@@ -176,6 +176,6 @@ async def list_drafts(
     drafts = await svc.guardrails.drafts.list(account_id=account, states=[state] if state else None, limit=limit)
     out = DraftsOut(drafts=[draft_out(svc, d, []) for d in drafts], sandbox=svc.connectsafely.sandbox)
     lines = [f"{len(drafts)} draft(s)."] + [
-        f"- {d.id} [{d.state}] to {d.recipient_public_id or d.recipient}: «{clip(d.text, 80)}»" for d in drafts
+        f"- {d.id} [{d.state}] to {one_line(d.recipient_public_id or d.recipient, 100)}: {quoted(d.text, 80)}" for d in drafts
     ]
     return reply("\n".join(lines), out)

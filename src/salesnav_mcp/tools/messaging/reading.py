@@ -14,6 +14,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
+from salesnav_mcp.guardrails.fields import one_line, quoted
 from salesnav_mcp.operations import outreach
 from salesnav_mcp.operations.results import Result
 from salesnav_mcp.tools.params import AccountId
@@ -78,10 +79,8 @@ def aware(moment: datetime) -> datetime:
 
 
 def clip(text: str | None, limit: int = 160) -> str | None:
-    if text is None:
-        return None
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    """Untrusted text on one line, bounded (see `one_line`); None stays None."""
+    return None if text is None else one_line(text, limit)
 
 
 @tool(title="List conversations", read_only=True)
@@ -129,12 +128,12 @@ async def list_conversations(
     )
     lines = [f"{len(items)} conversation(s). {UNTRUSTED_NOTE}"]
     for c in items:
-        who = ", ".join(p.name or p.profile_id or "?" for p in c.participants)
+        who = ", ".join(quoted(p.name or p.profile_id or "?", 60) for p in c.participants)
         unread = f" [{c.unread_count} unread]" if c.unread_count else ""
         tag = "SN" if c.channel == "sales_navigator" else "inbox"
-        subject = f" «{clip(c.subject, 80)}»" if c.subject else ""
-        labels = f" [labels: {', '.join(label.name or label.id or '?' for label in c.labels)}]" if c.labels else ""
-        lines.append(f"- {who} ({tag}){subject}{labels}{unread}: «{c.latest_text or ''}» {c.conversation_urn}")
+        subject = f" {quoted(c.subject, 80)}" if c.subject else ""
+        labels = f" [labels: {', '.join(one_line(label.name or label.id or '?', 40) for label in c.labels)}]" if c.labels else ""
+        lines.append(f"- {who} ({tag}){subject}{labels}{unread}: {quoted(c.latest_text, 160)} {c.conversation_urn}")
     if out.next_cursor:
         lines.append(f"More: cursor={out.next_cursor!r}")
     return reply("\n".join(lines), out)
@@ -193,8 +192,8 @@ async def read_messages(
     after = f" since {since.isoformat()}" if since is not None else ""
     lines = [f"{len(messages)} message(s){after} in {conversation_urn}. {UNTRUSTED_NOTE}"]
     for m in messages:
-        who = "me" if m.sent_by_me else (m.sender_name or m.sender_profile_id or "?")
-        subject = f" [subject «{clip(m.subject, 120)}»]" if m.subject else ""
-        files = f" [attachments: {', '.join(f'«{clip(n, 80)}»' for n in m.attachment_names)}]" if m.attachment_names else ""
-        lines.append(f"[{(m.sent_at or '')[:16]}] {who}:{subject} «{clip(m.text, 500) or ''}»{files}")
+        who = "me" if m.sent_by_me else quoted(m.sender_name or m.sender_profile_id or "?", 60)
+        subject = f" [subject {quoted(m.subject, 120)}]" if m.subject else ""
+        files = f" [attachments: {', '.join(quoted(n, 80) for n in m.attachment_names)}]" if m.attachment_names else ""
+        lines.append(f"[{(m.sent_at or '')[:16]}] {who}:{subject} {quoted(m.text, 500)}{files}")
     return reply("\n".join(lines), out)

@@ -10,9 +10,10 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import Field
 
+from salesnav_mcp.guardrails.fields import one_line, quoted
 from salesnav_mcp.operations import replies
 from salesnav_mcp.operations.replies import FollowUpsOut, PersonalText, RepliesOut
-from salesnav_mcp.tools.messaging.reading import UNTRUSTED_NOTE, clip
+from salesnav_mcp.tools.messaging.reading import UNTRUSTED_NOTE
 from salesnav_mcp.tools.params import AccountId
 from salesnav_mcp.tools.runtime import reply, services, tool
 
@@ -47,8 +48,8 @@ async def check_replies(
     ]
     for r in out.replies:
         answered = f" (answers {', '.join(r.answered_drafts)})" if r.answered_drafts else ""
-        who = f"{r.name or '?'} ({r.public_id or r.profile_urn or '?'})"
-        lines.append(f"- {who} at {r.last_reply_at:%Y-%m-%d %H:%M}{answered}: «{clip(r.text, 200) or ''}»")
+        who = f"{quoted(r.name or '?', 60)} ({one_line(r.public_id or r.profile_urn or '?', 100)})"
+        lines.append(f"- {who} at {r.last_reply_at:%Y-%m-%d %H:%M}{answered}: {quoted(r.text, 200)}")
     return reply("\n".join(lines) + (" [sandbox]" if out.sandbox else ""), out)
 
 
@@ -86,7 +87,7 @@ async def draft_follow_ups(
     )
     lines = [head]
     for d in out.due:
-        who = f"{d.recipient_name or '?'} ({d.recipient_public_id or d.recipient})"
+        who = f"{quoted(d.recipient_name or '?', 60)} ({one_line(d.recipient_public_id or d.recipient, 100)})"
         state = ""
         if d.draft_id:
             blocked = [f for f in d.findings if f.startswith("block")]

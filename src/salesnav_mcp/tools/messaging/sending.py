@@ -211,6 +211,7 @@ async def resolve_unknown_send(
         )
     if not isinstance(decision, UnknownResolution):
         draft = await svc.guardrails.drafts.get(draft_id.strip())
+        svc.require_account(draft.account_id)  # another user's draft: not even its state
         if draft.state != "unknown":
             raise ToolError(f"Draft {draft.id} is {draft.state}, not unknown; nothing to resolve.")
         raise ToolError("The user did not answer; the draft stays unknown.")
