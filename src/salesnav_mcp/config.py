@@ -150,6 +150,12 @@ class Settings(FromEnvironment):
     # LinkedIn account ids granted to them ("*" for all). Replaces the single SALESNAV_HTTP_TOKEN.
     salesnav_users_file: Path | None = None
 
+    @field_validator("salesnav_account_id")
+    @classmethod
+    def _one_spelling(cls, value: str | None) -> str | None:
+        """Account ids are hex: one spelling, so budgets and caps keyed by the id count every call."""
+        return value.strip().lower() or None if value else value
+
     @field_validator("salesnav_confirm_mode", mode="before")
     @classmethod
     def _earlier_mode_names(cls, value: object) -> object:

@@ -80,6 +80,10 @@ async def test_a_user_with_an_approver_secret_approves_on_the_page_only() -> Non
     token = await UsersTokenVerifier(entries).verify_token(DANA_TOKEN)
     assert user_from_token(token) == User("rita", frozenset({ACCOUNT}), approves_on_page_only=True)
 
+def test_granted_account_ids_are_kept_in_the_one_spelling_the_server_uses() -> None:
+    [entry] = parse_users({"users": [{"name": "dana", "token": DANA_TOKEN, "accounts": [ACCOUNT.upper()]}]})
+    assert entry.user.accounts == frozenset({ACCOUNT.lower()})
+
 def test_a_token_without_a_usable_grant_claim_grants_nothing() -> None:
     from mcp.server.auth.provider import AccessToken
 

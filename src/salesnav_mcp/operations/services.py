@@ -90,6 +90,8 @@ class Services:
                 f"account_id {account_id[:40]!r} is not a LinkedIn account id (24 hex characters, from "
                 "list_accounts); omit it to use the default account."
             )
+        # One spelling per account: every budget, cap and list is keyed by the id, so case must not make another.
+        account_id = account_id.lower()
         user = self.current_user()
         if user is not None and not user.may_use(account_id):
             raise AccountNotGranted(user, account_id)

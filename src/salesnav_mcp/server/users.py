@@ -131,6 +131,8 @@ def _parse_user(item: Any, where: str) -> UserEntry:
             raise UsersFileError(f"{where}.token_sha256: the sha256 of the token as 64 hex digits")
         digest = bytes.fromhex(hashed)
     accounts = _parse_grants(item.get("accounts"), f"{where}.accounts", "LinkedIn account ids", "every account")
+    if accounts is not None:  # hex ids, compared as the server keys them (lower case)
+        accounts = frozenset(a.lower() for a in accounts)
     default_contracts = ALL_ACCOUNTS if accounts is None else []
     contracts = _parse_grants(
         item.get("contracts", default_contracts),

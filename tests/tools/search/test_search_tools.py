@@ -6,7 +6,7 @@ import pytest
 from mcp import Client
 
 from salesnav_mcp.operations.services import Services
-from salesnav_mcp.sandbox.data import BUSINESS_ACCOUNT_ID
+from salesnav_mcp.sandbox.data import BUSINESS_ACCOUNT_ID, DEFAULT_ACCOUNT_ID
 from salesnav_mcp.sandbox.gazetteer import gazetteer
 from tests.support.world import world
 
@@ -60,6 +60,18 @@ async def test_identical_search_is_free_and_filter_order_does_not_matter(mcp_cli
     assert second.structured_content["budget"]["used"] == 1
     assert second.structured_content["search_id"] == first.structured_content["search_id"]
 
+
+async def test_an_account_id_in_capitals_is_the_same_account_and_budget(mcp_client: Client, services: Services) -> None:
+    first = await mcp_client.call_tool("search_leads", {"filters": FINTECH_VPS, "account_id": DEFAULT_ACCOUNT_ID})
+    shouting = await mcp_client.call_tool("search_leads", {"filters": FINTECH_VPS, "account_id": DEFAULT_ACCOUNT_ID.upper()})
+    other = await mcp_client.call_tool(
+        "search_leads", {"filters": {"seniority": ["CXO"]}, "account_id": DEFAULT_ACCOUNT_ID[:12].upper() + DEFAULT_ACCOUNT_ID[12:]}
+    )
+    assert not shouting.is_error and not other.is_error, (shouting.content, other.content)
+    assert shouting.structured_content["cached"] is True  # the same search of the same account, free
+    assert shouting.structured_content["search_id"] == first.structured_content["search_id"]
+    assert other.structured_content["budget"]["account_id"] == DEFAULT_ACCOUNT_ID
+    assert (await services.guardrails.budget.status(DEFAULT_ACCOUNT_ID)).used == 2
 
 async def test_pasted_url_is_the_same_search_as_its_filters(mcp_client: Client) -> None:
     built = await mcp_client.call_tool("build_search_url", {"filters": FINTECH_VPS})
