@@ -6,7 +6,13 @@ import anyio
 import pytest
 
 from salesnav_mcp.clock import ManualClock
-from salesnav_mcp.guardrails import BudgetConfirmationRequired, BudgetExhausted, Guardrails, SearchLease
+from salesnav_mcp.guardrails import (
+    BudgetConfirmationRequired,
+    BudgetExhausted,
+    Guardrails,
+    ReservationLapsed,
+    SearchLease,
+)
 from salesnav_mcp.guardrails.budget import BudgetRule, month_key, next_month_start
 from tests.support.store import ACCOUNT, OTHER_ACCOUNT
 
@@ -220,6 +226,27 @@ async def test_stale_reservation_of_a_dead_process_expires(make_guardrails, cloc
     expired = [e for e in await guards.audit.entries() if e.kind == "search.expired"]
     assert expired[0].details["search_ids"] == [dead.search.id]  # type: ignore[union-attr]
 
+
+async def test_a_search_that_waited_past_its_reservation_is_never_charged_on_top(  # type: ignore[no-untyped-def]
+    make_guardrails, clock: ManualClock
+) -> None:
+    guards = make_guardrails(salesnav_monthly_search_budget=1, salesnav_budget_warn_ratio=1.0)
+    timeout = guards.budget.reservation_timeout
+    async with guards.budget.search(ACCOUNT, "patient") as patient:
+        clock.advance(timeout - timedelta(minutes=1))
+        await patient.renew()  # still holds: it counts again from now
+        clock.advance(timeout - timedelta(minutes=1))
+        assert (await guards.budget.status(ACCOUNT)).pending == 1
+        await patient.record_page(people("p"), key=by_urn, next_offset=25, total=1, complete=True)
+    guards = make_guardrails(salesnav_monthly_search_budget=1, salesnav_budget_warn_ratio=1.0)
+    other = OTHER_ACCOUNT
+    async with guards.budget.search(other, "slow") as slow:
+        clock.advance(timeout + timedelta(seconds=1))  # it waited (for a pacing slot, say) past the timeout
+        await run_search(guards, "quick", account=other)  # its lapsed unit went to another search
+        with pytest.raises(ReservationLapsed, match="nothing was searched and nothing was charged"):
+            await slow.renew()
+    status = await guards.budget.status(other)
+    assert (status.used, status.pending, status.limit) == (1, 0, 1)
 
 async def test_status_reads_never_spend(guards: Guardrails) -> None:
     for _ in range(5):

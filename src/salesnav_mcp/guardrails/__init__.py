@@ -32,6 +32,7 @@ from salesnav_mcp.guardrails.errors import (
     InvalidDraft,
     PaceLimitReached,
     PolicyViolation,
+    ReservationLapsed,
     SendRefused,
 )
 from salesnav_mcp.guardrails.pacing import Pacer, ProfileQuota, ProfileViews
@@ -109,6 +110,7 @@ __all__ = [
     "Pacer",
     "Person",
     "PaceLimitReached",
+    "ReservationLapsed",
     "Policy",
     "PolicyFinding",
     "PolicyViolation",

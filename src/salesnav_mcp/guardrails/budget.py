@@ -47,7 +47,7 @@ from typing import Any
 import anyio
 
 from salesnav_mcp.guardrails.base import Deps, Guardrail
-from salesnav_mcp.guardrails.errors import BudgetConfirmationRequired, BudgetExhausted
+from salesnav_mcp.guardrails.errors import BudgetConfirmationRequired, BudgetExhausted, ReservationLapsed
 from salesnav_mcp.store import (
     AuditNote,
     BudgetCounts,
@@ -190,6 +190,19 @@ class SearchLease:
         if granted < rest:
             self.budget_stopped = True
         return held + granted
+
+    async def renew(self) -> None:
+        """Before calling upstream: a fresh reservation must still hold (ReservationLapsed when it lapsed while
+        the search waited, e.g. for a pacing slot); it then counts again from now. Nothing to do once charged."""
+        if self.cached or self.charged or self.search.engine != "sales_navigator":
+            return
+        budget = self._budget
+        now = budget._clock.now()
+        held = await budget._store.renew_reservation(
+            self.search.id, account_id=self.search.account_id, now=now, stale_before=now - budget.reservation_timeout
+        )
+        if not held:
+            raise ReservationLapsed(self.search.account_id, budget.reservation_timeout)
 
     async def refund_pages(self, pages: int) -> None:
         """Give back charged pages whose fetch failed before anything of them was stored."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -47,6 +47,17 @@ class BudgetConfirmationRequired(GuardrailError):
             "Ask the user whether to spend it, then retry with confirmed=true."
         )
         self.status = status
+
+
+class ReservationLapsed(GuardrailError):
+    """A search waited so long (for a pacing slot) that its reservation lapsed before it called upstream."""
+
+    def __init__(self, account_id: str, waited_past: timedelta) -> None:
+        super().__init__(
+            f"This search of account {account_id} waited more than {int(waited_past.total_seconds() // 60)} minutes "
+            "for its turn under the pace limits, so its budget reservation lapsed: nothing was searched and nothing "
+            "was charged. Run it again (fewer searches at once wait less)."
+        )
 
 
 class PaceLimitReached(GuardrailError):

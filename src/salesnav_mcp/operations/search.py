@@ -16,6 +16,7 @@ import base64
 import csv
 import io
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -294,10 +295,21 @@ def decode_cursor(cursor: str) -> tuple[str, int]:
 
 
 async def fetch_page(
-    svc: Services, spec: SearchSpec, account_id: str, start: int, count: int
+    svc: Services,
+    spec: SearchSpec,
+    account_id: str,
+    start: int,
+    count: int,
+    *,
+    before_call: Callable[[], Awaitable[None]] | None = None,
 ) -> tuple[list[dict[str, Any]], int | None, bool]:
-    """One paced upstream page: (items as stored, total, has_more). Both engines share the search pacing."""
+    """One paced upstream page: (items as stored, total, has_more). Both engines share the search pacing.
+
+    `before_call` runs once the pacing slot is taken, right before upstream is called (a lease renews there).
+    """
     await svc.guardrails.pacer.acquire(account_id)
+    if before_call is not None:
+        await before_call()
     body = spec.request()
     if spec.kind == "people":
         people = await svc.connectsafely.search_people(account_id=account_id, start=start, count=count, **body)
@@ -339,7 +351,7 @@ async def fill_search(
         pages: dict[int, tuple[list[dict[str, Any]], int | None, bool]] = {}
 
         async def fetch(page_start: int, count: int, pages: dict = pages) -> None:
-            pages[page_start] = await fetch_page(svc, spec, account_id, page_start, count)
+            pages[page_start] = await fetch_page(svc, spec, account_id, page_start, count, before_call=lease.renew)
 
         try:
             async with anyio.create_task_group() as tg:

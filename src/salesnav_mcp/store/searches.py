@@ -205,6 +205,24 @@ class Searches(StoreBase):
         return self._record(SearchRecord, answers[len(appended)])
 
     @writes
+    def renew_reservation(self, search_id: str, *, account_id: str, now: datetime, stale_before: datetime) -> Script[bool]:
+        """A reservation that still holds (reserved, not stale) counts again from `now`; False once it lapsed.
+
+        A search about to call upstream renews first: one that waited past the timeout (for a pacing slot,
+        say) may already be expired, its unit reserved by another search, and must not be charged on top.
+        """
+        yield Lock(("budget", account_id))
+        row = yield one(
+            """UPDATE searches SET created_at = ?, updated_at = ?
+               WHERE id = ? AND status = 'reserved' AND created_at >= ? RETURNING id""",
+            now,
+            now,
+            search_id,
+            stale_before,
+        )
+        return row is not None
+
+    @writes
     def release_search(
         self, search_id: str, *, now: datetime, audit: AuditNotes[SearchRecord] = None
     ) -> Script[SearchRecord | None]:
