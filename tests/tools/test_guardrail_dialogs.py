@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 import pytest
 from mcp.server.mcpserver import MCPServer
 
@@ -58,6 +59,10 @@ async def test_budget_warning_asks_the_human_and_the_limit_refuses(server: MCPSe
         assert "used up" in text and "resets on" in text
 
 
+async def _append(answers: list[Any], call: Any) -> None:
+    answers.append(await call)
+
+
 async def test_budget_warning_without_elicitation_waits_for_the_approval_page(
     server: MCPServer, services: Services, connect: Any
 ) -> None:
@@ -78,8 +83,17 @@ async def test_budget_warning_without_elicitation_waits_for_the_approval_page(
         await approvals.decide(
             services, item.approval_id, content_hash=item.content_hash, approve=True, surface="approval_page", user=None
         )
-        spent = await client.call_tool("search_leads", QUERIES[4])
-        assert not spent.is_error and spent.structured_content["budget"]["used"] == 5
+        # The approval pays for one run: three identical calls at once run it once, charged once.
+        answers: list[Any] = []
+        async with anyio.create_task_group() as tg:
+            for _ in range(3):
+                tg.start_soon(lambda: _append(answers, client.call_tool("search_leads", QUERIES[4])))
+        spent = [a for a in answers if not a.is_error]
+        assert len(spent) == 1 and spent[0].structured_content["budget"]["used"] == 5, [a.content for a in answers]
+        assert all("used by another run" in a.content[0].text for a in answers if a.is_error)
+        assert (await client.call_tool("get_search_budget", {})).structured_content["budget"]["used"] == 5
+        again = await client.call_tool("search_leads", QUERIES[4])
+        assert not again.is_error and again.structured_content["cached"] is True
         # The approval was for that one search: another one past the line asks again (and the limit refuses).
         assert await approvals.pending_items(services, None) == []
         audit = await services.store.list_audit(limit=100, kinds=["approval.decided"])

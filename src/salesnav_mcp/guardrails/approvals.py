@@ -110,6 +110,10 @@ class Approvals(Guardrail):
     async def finish(self, approval: Approval, outcome: dict[str, Any]) -> Approval:
         return await self._store.finish_approval(approval.id, outcome=outcome) or approval
 
+    async def use(self, approval: Approval, outcome: dict[str, Any]) -> bool:
+        """approved -> done, at most once across processes: False when something else used it first."""
+        return await self._store.finish_approval(approval.id, outcome=outcome) is not None
+
     async def get(self, approval_id: str) -> Approval | None:
         return await self._store.get_approval(approval_id)
 

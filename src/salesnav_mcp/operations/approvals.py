@@ -178,5 +178,7 @@ async def approved_spend(svc: Services, account_id: str, query_key: str) -> Appr
     return await svc.guardrails.approvals.approved("search_spend", f"{account_id}|{query_key}")
 
 
-async def consume_spend(svc: Services, approval: Approval) -> None:
-    await svc.guardrails.approvals.finish(approval, {"outcome": "spent"})
+async def claim_spend(svc: Services, approval: Approval) -> bool:
+    """Use an approved spend for one run, before it starts (approved -> done, once): False when another run of
+    the same search claimed it first, so concurrent runs never share one approval."""
+    return await svc.guardrails.approvals.use(approval, {"outcome": "spent"})

@@ -239,10 +239,14 @@ async def search_and_reply(
         assert query is not None
         spec = search.sales_navigator_spec(query)
         approval = await approved_spend(ctx, svc, spec.query_key, account, status, ask)
+        if not await approvals.claim_spend(svc, approval):  # one approval pays for one run, claimed first
+            raise ToolError(
+                "Search not run: the user's approval of this spend was just used by another run of this same search. "
+                "Call again in a moment: once that run is stored, this search is served from it for free."
+            ) from exc
         run = await search.run_search(
             svc, spec, account, max_results=max_results, confirmed=True, progress=ctx.report_progress
         )
-        await approvals.consume_spend(svc, approval)
     return await page_reply(svc, run.search_id, 0, page_size, run=run)
 
 
