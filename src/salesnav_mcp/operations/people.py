@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from salesnav_mcp.guardrails import InvalidDraft, Person, RecipientRef, parse_recipient, person_keys
+from salesnav_mcp.guardrails import InvalidDraft, PaceLimitReached, Person, RecipientRef, parse_recipient, person_keys
 from salesnav_mcp.guardrails.recipients import member_id, ref_keys
 from salesnav_mcp.models.connectsafely import Participant, Relationship
 from salesnav_mcp.operations.errors import OperationError
@@ -70,10 +70,12 @@ async def _by_public_id(svc: Services, account_id: str, ref: RecipientRef, field
     if known is not None and known.name:
         return known
     try:
+        # A profile fetch counts against the account's daily profile views, whatever asked for it.
+        await svc.guardrails.profile_views.take(account_id, public_id, actor=svc.actor())
         answer = await svc.connectsafely.get_profile(profile_id=public_id, account_id=account_id)
     except NotFoundError:
         raise OperationError(f"{field}: LinkedIn has no profile with the public id {public_id!r}.") from None
-    except RateLimitedError:
+    except (RateLimitedError, PaceLimitReached):
         # The profile quota is spent: the relationship still tells who the public id belongs to.
         if known is not None:
             return known
