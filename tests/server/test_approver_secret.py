@@ -138,3 +138,13 @@ async def test_a_user_without_an_approver_secret_keeps_the_dialog_and_the_card(
         assert not decided.is_error, decided.content
         assert decided.structured_content["items"][0]["outcome"] == "sent"
     assert sent_texts(services).count(TEXT) == 1 and sent_texts(services).count(TEXT + " Still keen?") == 1
+
+
+async def test_another_users_draft_says_nothing_of_its_state(services: Services, agent: AgentConnect) -> None:
+    recipient = a_new_lead(services, DEFAULT_ACCOUNT_ID)
+    async with agent("dana", None) as dana:
+        drafted = await dana.call_tool("draft_message", {"recipient": recipient, "text": TEXT})
+    async with agent("sam", ScriptedHuman("accept")) as sam:
+        probed = await sam.call_tool("resolve_unknown_send", {"draft_id": drafted.structured_content["draft_id"]})
+    assert probed.is_error and "User sam has no access" in probed.content[0].text
+    assert "draft, not unknown" not in probed.content[0].text
