@@ -213,3 +213,12 @@ async def test_a_sales_access_token_only_for_users_granted_a_contract(services: 
         assert not signed.is_error and signed.structured_content["token"]
     refusals = [e for e in await services.guardrails.audit.entries() if e.kind == "access.refused"]
     assert {(e.actor, e.details["target"]) for e in refusals} == {("dana", "sales access token")}
+
+
+async def test_a_prompt_for_an_account_not_granted_says_so_and_is_audited(services: Services, connect: Connect) -> None:
+    async with connect("dana") as dana:
+        prompt = await dana.get_prompt("ssi_coaching", {"account_id": SECOND_SALES_NAV_ACCOUNT_ID})
+    text = prompt.messages[0].content.text  # type: ignore[union-attr]
+    assert f"User dana has no access to LinkedIn account {SECOND_SALES_NAV_ACCOUNT_ID}" in text
+    refusals = [e for e in await services.guardrails.audit.entries() if e.kind == "access.refused"]
+    assert [(e.actor, e.details["where"]) for e in refusals] == [("dana", "ssi_coaching")]

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from salesnav_mcp.operations.identity import AccessRefused
 from salesnav_mcp.operations.services import Services
 from salesnav_mcp.operations.ssi_history import SsiHistoryOut, focus_pillar, load_ssi_history
 from salesnav_mcp.upstream.errors import UpstreamError
@@ -73,6 +74,10 @@ async def coaching_brief(svc: Services, account_id: str | None) -> CoachingBrief
         )
     try:
         resolved = await svc.account_id(requested)
+    except AccessRefused as exc:  # audited with the user, as a tool's refusal is, then said in the brief
+        details = {"where": "ssi_coaching", "target": exc.target, "reason": exc.message}
+        await svc.guardrails.audit.record("access.refused", actor=exc.user.name, details=details)
+        return CoachingBrief(requested, unavailable=exc.message)
     except UpstreamError as exc:
         return CoachingBrief(requested, unavailable=str(exc))
     try:
