@@ -165,6 +165,11 @@ def _day(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d")
 
 
+def reason_hidden(entry: DncEntry, viewer: str | None) -> bool:
+    """A do-not-contact reason is read only by the named user who gave it (no named viewer: it is shown)."""
+    return viewer is not None and entry.reason is not None and entry.added_by not in (None, viewer)
+
+
 @dataclass(frozen=True)
 class DncRemovalReview:
     """What lifting a do-not-contact entry changes, from the stored entries, never from the caller's words."""
@@ -178,7 +183,7 @@ class DncRemovalReview:
         lines = [f"Person: {self.person}", f"Entry scope: {self.scope}"]
         for entry in self.entries:
             by = f" by {one_line(entry.added_by, 60)}" if entry.added_by else ""
-            if entry.reason and self.viewer is not None and entry.added_by not in (None, self.viewer):
+            if reason_hidden(entry, self.viewer):
                 reason = "(not shown: another user gave it)"
             else:
                 reason = f"“{one_line(entry.reason, 200)}”" if entry.reason else "(none given)"

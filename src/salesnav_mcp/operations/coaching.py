@@ -75,8 +75,7 @@ async def coaching_brief(svc: Services, account_id: str | None) -> CoachingBrief
     try:
         resolved = await svc.account_id(requested)
     except AccessRefused as exc:  # audited with the user, as a tool's refusal is, then said in the brief
-        details = {"where": "ssi_coaching", "target": exc.target, "reason": exc.message}
-        await svc.guardrails.audit.record("access.refused", actor=exc.user.name, details=details)
+        await svc.audit_refusal(exc, "ssi_coaching")
         return CoachingBrief(requested, unavailable=exc.message)
     except UpstreamError as exc:
         return CoachingBrief(requested, unavailable=str(exc))

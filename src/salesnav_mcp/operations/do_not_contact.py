@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from salesnav_mcp.guardrails import ORGANISATION, DncEntry, Person, RecipientRef, parse_recipient, person_keys
 from salesnav_mcp.guardrails.recipients import ref_keys
-from salesnav_mcp.guardrails.review import DncRemovalReview, PersonLabel
+from salesnav_mcp.guardrails.review import DncRemovalReview, PersonLabel, reason_hidden
 from salesnav_mcp.operations.errors import OperationError
 from salesnav_mcp.operations.identity import OrganisationRefused
 from salesnav_mcp.operations.people import known_person, resolve_person
@@ -50,10 +50,10 @@ def visible_scopes(svc: Services) -> list[str] | None:
 
 
 def shown(svc: Services, entries: list[DncEntry]) -> list[ShownEntry]:
-    user = svc.current_user()
+    viewer = svc.actor()
     out = []
     for entry in entries:
-        hidden = user is not None and entry.added_by is not None and entry.added_by != user.name and entry.reason is not None
+        hidden = reason_hidden(entry, viewer)
         out.append(ShownEntry(entry, None if hidden else entry.reason, hidden))
     return out
 

@@ -89,10 +89,11 @@ async def _others_in(
 ) -> list[Participant]:
     """The participants other than the person and the account itself (a group conversation has some)."""
     others = [p for p in participants if not is_participant(person, p)]
-    if others:  # upstream may list the account among the participants: only then is it worth a lookup
-        accounts = await svc.connectsafely.list_accounts()
-        own = {a.public_id.lower() for a in accounts if a.id == account_id and a.public_id}
-        others = [p for p in others if (p.profile_id or "").lower() not in own]
+    if others:  # upstream may list the account among the participants: only then is its own id needed
+        if account_id not in svc.account_public_ids:
+            await _read_accounts(svc)
+        own = svc.account_public_ids.get(account_id)
+        others = [p for p in others if own is None or (p.profile_id or "").lower() != own]
     return others
 
 
@@ -220,10 +221,17 @@ def display_name(account: Account | None, account_id: str) -> str:
     return " ".join(p for p in (account.first_name, account.last_name) if p) or account.public_id or account_id
 
 
+async def _read_accounts(svc: Services) -> None:
+    """The connected accounts' names and own public ids, read once per process (reviews, thread checks)."""
+    for account in await svc.connectsafely.list_accounts():
+        svc.account_names[account.id] = display_name(account, account.id)
+        svc.account_public_ids[account.id] = account.public_id.lower() if account.public_id else None
+
+
 async def account_label(svc: Services, account_id: str) -> str:
     """How a review names the account a message goes out from: "Name (id)" (names read once per process)."""
     if account_id not in svc.account_names:
-        svc.account_names.update({a.id: display_name(a, a.id) for a in await svc.connectsafely.list_accounts()})
+        await _read_accounts(svc)
     name = svc.account_names.get(account_id, account_id)
     return account_id if name == account_id else f"{name} ({account_id})"
 

@@ -13,7 +13,7 @@ from salesnav_mcp.clock import Clock
 from salesnav_mcp.config import Settings
 from salesnav_mcp.guardrails import Guardrails
 from salesnav_mcp.operations.errors import OperationError
-from salesnav_mcp.operations.identity import AccountNotGranted, User
+from salesnav_mcp.operations.identity import AccessRefused, AccountNotGranted, User
 from salesnav_mcp.store import Store
 from salesnav_mcp.upstream.connectsafely import ConnectSafelyClient
 from salesnav_mcp.upstream.errors import ValidationError
@@ -50,6 +50,7 @@ class Services:
     approval_page: ApprovalPage | None = field(default=None, repr=False)
     _default_account: str | None = field(default=None, repr=False)
     account_names: dict[str, str] = field(default_factory=dict, repr=False)  # labels for reviews, by account id
+    account_public_ids: dict[str, str | None] = field(default_factory=dict, repr=False)  # each account's own id
     seats: dict[str, bool] = field(default_factory=dict, repr=False)  # whether an account has a Sales Navigator seat
     _last_kept: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
     _account_lock: anyio.Lock = field(default_factory=anyio.Lock, repr=False)
@@ -69,6 +70,11 @@ class Services:
         """Who the audit trail names for the current request."""
         user = self.current_user()
         return None if user is None else user.name
+
+    async def audit_refusal(self, refused: AccessRefused, where: str) -> None:
+        """Record a refused cross-user attempt with the user it came from (a tool, resource, prompt or page)."""
+        details = {"where": where, "target": refused.target, "reason": refused.message}
+        await self.guardrails.audit.record("access.refused", actor=refused.user.name, details=details)
 
     def may_use(self, account_id: str) -> bool:
         """Whether the current user may act on (or see) this account."""

@@ -184,8 +184,7 @@ async def decide_from_form(
             user=user,
         )
     except AccessRefused as exc:  # (tool calls are audited by the tools runtime; the page audits its own)
-        details = {"where": surface, "target": exc.target, "reason": exc.message}
-        await svc.guardrails.audit.record("access.refused", actor=exc.user.name, details=details)
+        await svc.audit_refusal(exc, surface)
         return f"Nothing was done: {exc}"
     except (ApprovalRefused, GuardrailError) as exc:
         return f"Nothing was done: {exc}"

@@ -86,9 +86,7 @@ async def _audit_refusal(exc: AccessRefused, where: str, args: tuple[Any, ...], 
     for arg in (*args, *kwargs.values()):
         svc = services(arg) if isinstance(arg, Context) else arg if isinstance(arg, Services) else None
         if svc is not None:
-            await svc.guardrails.audit.record(
-                "access.refused", actor=exc.user.name, details={"where": where, "target": exc.target, "reason": exc.message}
-            )
+            await svc.audit_refusal(exc, where)
             return
 
 
